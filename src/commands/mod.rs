@@ -1,0 +1,29 @@
+//! One file per subcommand, each a short function over the library.
+
+mod parse;
+mod show;
+
+use citecheck::{Corpus, Result};
+
+use crate::cli::{Cli, Command};
+
+/// Run the chosen subcommand; the result is the exit status.
+pub fn run(cli: &Cli) -> Result<u8> {
+    match &cli.command {
+        Command::Parse {
+            file,
+            format,
+            input,
+        } => parse::run(cli, file, *format, (*input).into()),
+        Command::Show {
+            reference,
+            article,
+            format,
+        } => show::run(cli, reference, article.as_deref(), *format),
+    }
+}
+
+/// Load the corpus named by `--corpus`.
+pub fn load_corpus(cli: &Cli) -> Result<Corpus> {
+    Corpus::load(&cli.corpus)
+}

@@ -1,0 +1,40 @@
+//! citecheck: citation-verified text corpora.
+//!
+//! Data flows one way, one module per stage:
+//!
+//! ```text
+//! manifest → readers → model → link → { index | check } → report
+//! ```
+//!
+//! - [`manifest`]: the corpus (`corpus.toml`, globs, manifest-less directories);
+//! - [`readers`]: one reader per input format, each producing a [`model::Article`];
+//! - [`model`]: the article model (sections, paragraphs, sentences, markers, references)
+//!   and the format-independent citation rules (sentence scope, marker resolution);
+//! - [`segment`]: sentence boundaries;
+//! - [`link`]: references → manifest sources, with a score;
+//! - [`report`]: renderers over results computed elsewhere.
+
+pub mod error;
+pub mod link;
+pub mod manifest;
+pub mod model;
+pub mod readers;
+pub mod report;
+pub mod segment;
+
+pub use error::{Error, Result};
+pub use manifest::Corpus;
+pub use model::Article;
+
+/// Read every article of a corpus and link its references, in manifest order.
+/// `progress` is called after each article (for progress bars).
+pub fn read_corpus(corpus: &Corpus, mut progress: impl FnMut(usize)) -> Result<Vec<Article>> {
+    let mut articles = Vec::with_capacity(corpus.articles.len());
+    for (i, spec) in corpus.articles.iter().enumerate() {
+        let mut article = readers::read_article(spec)?;
+        link::link_article(&mut article, corpus);
+        articles.push(article);
+        progress(i + 1);
+    }
+    Ok(articles)
+}

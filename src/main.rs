@@ -1,0 +1,24 @@
+//! The `citecheck` binary: parses the command line and hands each subcommand to a short
+//! function in `commands/` over the library. Exit status: 0 success, 1 findings at deny
+//! level (or a stale index, or no search hit), 2 usage, configuration or input error.
+
+mod cli;
+mod commands;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    match commands::run(&cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            if !output::is_broken_pipe(&e) {
+                eprintln!("citecheck: error: {e}");
+            }
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,741 @@
+//! The one article model every reader produces.
+//!
+//! A reader's only job is to turn a file into an [`Article`]: it describes what it saw
+//! ([`ArticleDraft`]: sections, paragraphs of clean text with their footnote markers,
+//! references, bibliography, table of contents, non-claim text) and
+//! [`ArticleDraft::finish`] does the format-independent work: sentence splitting,
+//! citation scope, marker → reference resolution and use counting. That keeps the
+//! citation rules in one place, whatever the input format.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::segment;
+
+/// Input formats a reader exists for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    #[default]
+    Auto,
+    Text,
+    Markdown,
+    Wikitext,
+    Html,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Auto => "auto",
+            Format::Text => "text",
+            Format::Markdown => "markdown",
+            Format::Wikitext => "wikitext",
+            Format::Html => "html",
+        }
+    }
+}
+
+/// A position in the original file. `line` and `column` are 1-based; the column counts
+/// characters (as rustc and editors do), `offset` counts bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Default)]
+pub struct Location {
+    pub line: usize,
+    pub column: usize,
+    pub offset: usize,
+}
+
+/// Maps byte offsets of a file to line/column.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    pub fn locate(&self, text: &str, offset: usize) -> Location {
+        let offset = offset.min(text.len());
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let start = self.starts[line - 1];
+        let column = text
+            .get(start..offset)
+            .map(|s| s.chars().count())
+            .unwrap_or(offset - start)
+            + 1;
+        Location {
+            line,
+            column,
+            offset,
+        }
+    }
+
+    /// Byte offset where 1-based `line` starts.
+    pub fn line_start(&self, line: usize) -> Option<usize> {
+        self.starts.get(line.checked_sub(1)?).copied()
+    }
+}
+
+/// A table-of-contents entry as the article lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct TocEntry {
+    pub title: String,
+    /// The number the TOC gives it ("2", "3.1"), when it gives one.
+    pub number: Option<String>,
+    pub line: usize,
+    /// Index into `Article::sections` of the section with this heading, if there is one.
+    pub section: Option<usize>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Section {
+    pub heading: String,
+    /// 1 = title-level, 2 = `==`, 3 = `===`, ...
+    pub level: u8,
+    pub line: usize,
+    pub column: usize,
+    pub offset: usize,
+    /// The reader made it up (e.g. "References" for a reference list without a heading).
+    pub synthetic: bool,
+    /// Back matter (references, see also, external links): its text is never a claim.
+    pub back_matter: bool,
+    /// Number of claim paragraphs and list items directly under this heading, plus any
+    /// non-claim blocks (tables, lists of links) the reader kept apart.
+    pub blocks: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Paragraph {
+    /// Index into `Article::sections`; `None` is the lead.
+    pub section: Option<usize>,
+    pub line: usize,
+    /// Range into `Article::sentences`.
+    pub first_sentence: usize,
+    pub sentence_count: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CitationStatus {
+    /// Carries a marker of its own.
+    Cited,
+    /// No marker of its own, covered by the next marker in its paragraph.
+    Implicit,
+    /// No marker covers it.
+    Uncited,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Sentence {
+    /// Clean text: markers removed, markup stripped.
+    pub text: String,
+    pub line: usize,
+    pub column: usize,
+    /// Byte span in the original file.
+    pub start: usize,
+    pub end: usize,
+    pub section: Option<usize>,
+    pub paragraph: usize,
+    /// Indices into `Article::markers` that this sentence carries itself.
+    pub markers: Vec<usize>,
+    /// Indices into `Article::markers` that support it: its own, or for an implicit
+    /// sentence the markers of the sentence that covers it.
+    pub covered_by: Vec<usize>,
+    pub status: CitationStatus,
+    /// The article itself flags it (`{{citation needed}}`, `[citation needed]`).
+    pub citation_needed: bool,
+    /// Byte ranges in `text` that were markup-derived quotations or similar are not
+    /// tracked; `spans` maps clean-text offsets back to file offsets for carets.
+    #[serde(skip)]
+    pub offsets: OffsetMap,
+}
+
+impl Sentence {
+    pub fn is_lead(&self) -> bool {
+        self.section.is_none()
+    }
+
+    /// File byte offset of a byte offset within `text`.
+    pub fn file_offset(&self, text_offset: usize) -> usize {
+        self.offsets.to_file(text_offset)
+    }
+}
+
+/// A footnote marker occurrence in the article text.
+#[derive(Debug, Clone, Serialize)]
+pub struct Marker {
+    /// The footnote's number or name, as a string.
+    pub label: String,
+    /// `<ref group=…>` and similar; `None` for the default group.
+    pub group: Option<String>,
+    pub line: usize,
+    pub column: usize,
+    pub offset: usize,
+    /// Byte length of the marker in the file.
+    pub len: usize,
+    /// Index into `Article::sentences`; `None` when it sits in non-claim text (a table).
+    pub sentence: Option<usize>,
+    /// Index into `Article::references` of the entry it resolves to.
+    pub reference: Option<usize>,
+}
+
+/// Structured citation fields, when the format provides them (`{{cite …}}`) or the
+/// reader can recognise them in free text.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct CitationFields {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub publisher: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub work: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<String>,
+}
+
+/// The link from a reference to a manifest source, set by the linker.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Link {
+    pub source: String,
+    /// 0..1; 1.0 for an explicit `[[link]]`.
+    pub score: f64,
+    pub explicit: bool,
+}
+
+/// An entry of the reference list (or a `<ref>` / footnote definition).
+#[derive(Debug, Clone, Serialize)]
+pub struct Reference {
+    pub label: String,
+    pub group: Option<String>,
+    pub text: String,
+    pub line: usize,
+    pub column: usize,
+    pub offset: usize,
+    /// How many uses the entry declares (`^` = 1, `^ a b` = 2); `None` when the format
+    /// does not say.
+    pub declared_uses: Option<usize>,
+    /// How many markers in the text resolve to it.
+    pub found_uses: usize,
+    pub fields: CitationFields,
+    pub link: Option<Link>,
+}
+
+impl Reference {
+    pub fn is_empty(&self) -> bool {
+        self.text.trim().is_empty()
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BibEntry {
+    pub text: String,
+    pub line: usize,
+    pub fields: CitationFields,
+    pub link: Option<Link>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NonClaimKind {
+    /// Site header/footer, navigation.
+    Chrome,
+    Caption,
+    TableOfContents,
+    /// Tables, infoboxes, conversion debris.
+    Table,
+    /// Code blocks, comments.
+    Code,
+    /// Text of a back-matter section (see also, external links, categories).
+    BackMatter,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NonClaim {
+    pub kind: NonClaimKind,
+    pub text: String,
+    pub line: usize,
+}
+
+/// An integrity problem only the reader can see (an unclosed `<ref>`, a named ref with
+/// two different contents). Rule names are those of `check`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReaderProblem {
+    pub rule: &'static str,
+    pub message: String,
+    pub line: usize,
+    pub column: usize,
+    pub footnote: Option<String>,
+}
+
+/// One parsed article.
+#[derive(Debug, Clone, Serialize)]
+pub struct Article {
+    pub id: String,
+    #[serde(serialize_with = "ser_path")]
+    pub path: PathBuf,
+    pub format: Format,
+    pub title: Option<String>,
+    pub toc: Vec<TocEntry>,
+    pub sections: Vec<Section>,
+    pub paragraphs: Vec<Paragraph>,
+    pub sentences: Vec<Sentence>,
+    pub markers: Vec<Marker>,
+    pub references: Vec<Reference>,
+    pub bibliography: Vec<BibEntry>,
+    pub non_claims: Vec<NonClaim>,
+    pub problems: Vec<ReaderProblem>,
+    #[serde(skip)]
+    pub text: String,
+}
+
+fn ser_path<S: serde::Serializer>(p: &PathBuf, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&p.to_string_lossy())
+}
+
+impl Article {
+    pub fn section_heading(&self, section: Option<usize>) -> Option<&str> {
+        section
+            .and_then(|i| self.sections.get(i))
+            .map(|s| s.heading.as_str())
+    }
+
+    /// References matching a footnote label (a number or name), in list order.
+    pub fn references_labelled<'a>(
+        &'a self,
+        label: &'a str,
+    ) -> impl Iterator<Item = (usize, &'a Reference)> + 'a {
+        self.references
+            .iter()
+            .enumerate()
+            .filter(move |(_, r)| r.label == label)
+    }
+
+    /// Sentences a reference supports, own first then implicit, in text order.
+    pub fn sentences_citing(&self, reference: usize) -> Vec<usize> {
+        self.sentences
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| {
+                s.covered_by
+                    .iter()
+                    .any(|&m| self.markers[m].reference == Some(reference))
+            })
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// The reference indices that support a sentence (deduplicated, in order).
+    pub fn sentence_references(&self, sentence: usize) -> Vec<usize> {
+        let mut out = Vec::new();
+        for &m in &self.sentences[sentence].covered_by {
+            if let Some(r) = self.markers[m].reference {
+                if !out.contains(&r) {
+                    out.push(r);
+                }
+            }
+        }
+        out
+    }
+
+    pub fn line_index(&self) -> LineIndex {
+        LineIndex::new(&self.text)
+    }
+}
+
+/// Clean text → file offset map: runs of clean bytes copied from the file at a given
+/// offset. Text a reader synthesised maps to the offset of the run before it.
+#[derive(Debug, Clone, Default)]
+pub struct OffsetMap {
+    /// (clean offset, file offset) at the start of each run, ascending.
+    runs: Vec<(usize, usize)>,
+}
+
+impl OffsetMap {
+    pub fn to_file(&self, clean: usize) -> usize {
+        let i = self.runs.partition_point(|&(c, _)| c <= clean);
+        if i == 0 {
+            return self.runs.first().map(|r| r.1).unwrap_or(0);
+        }
+        let (c, f) = self.runs[i - 1];
+        f + (clean - c)
+    }
+
+    /// The map for `clean[start..]`, rebased so that `start` becomes 0.
+    fn slice(&self, start: usize, end: usize) -> OffsetMap {
+        let mut runs = vec![(0, self.to_file(start))];
+        for &(c, f) in &self.runs {
+            if c > start && c < end {
+                runs.push((c - start, f));
+            }
+        }
+        OffsetMap { runs }
+    }
+}
+
+/// A paragraph's clean text as a reader builds it, with where each piece came from and
+/// where its markers were.
+#[derive(Debug, Clone, Default)]
+pub struct CleanText {
+    pub text: String,
+    map: OffsetMap,
+    /// (clean offset where the marker stood, marker draft)
+    markers: Vec<(usize, MarkerDraft)>,
+    citation_needed: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct MarkerDraft {
+    pub label: String,
+    pub group: Option<String>,
+    pub offset: usize,
+    pub len: usize,
+}
+
+impl CleanText {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Append text copied verbatim from the file at byte `file_offset`.
+    pub fn push_source(&mut self, s: &str, file_offset: usize) {
+        if s.is_empty() {
+            return;
+        }
+        self.map.runs.push((self.text.len(), file_offset));
+        self.text.push_str(s);
+    }
+
+    /// Append text the reader made up (a link's label, a space for a line break): maps
+    /// to `file_offset`, and so do the bytes after it until the next source run.
+    pub fn push_synthetic(&mut self, s: &str, file_offset: usize) {
+        if s.is_empty() {
+            return;
+        }
+        self.map.runs.push((self.text.len(), file_offset));
+        self.text.push_str(s);
+        // Later bytes of a synthetic run must not advance past the anchor.
+        for i in 1..s.len() {
+            self.map
+                .runs
+                .push((self.text.len() - s.len() + i, file_offset));
+        }
+    }
+
+    pub fn marker(&mut self, label: &str, group: Option<String>, file_offset: usize, len: usize) {
+        self.markers.push((
+            self.text.len(),
+            MarkerDraft {
+                label: label.to_string(),
+                group,
+                offset: file_offset,
+                len,
+            },
+        ));
+    }
+
+    /// The article flags the text so far as needing a citation.
+    pub fn citation_needed(&mut self) {
+        self.citation_needed.push(self.text.len());
+    }
+
+    pub fn is_blank(&self) -> bool {
+        self.text.trim().is_empty() && self.markers.is_empty()
+    }
+}
+
+/// What a reader builds; [`ArticleDraft::finish`] turns it into an [`Article`].
+#[derive(Debug, Default)]
+pub struct ArticleDraft {
+    pub title: Option<String>,
+    pub toc: Vec<TocEntry>,
+    pub sections: Vec<Section>,
+    pub references: Vec<Reference>,
+    pub bibliography: Vec<BibEntry>,
+    pub non_claims: Vec<NonClaim>,
+    pub problems: Vec<ReaderProblem>,
+    paragraphs: Vec<(Option<usize>, CleanText)>,
+    /// Markers outside claim text (in tables, captions of tables...).
+    loose_markers: Vec<MarkerDraft>,
+}
+
+impl ArticleDraft {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Start a section; later paragraphs belong to it. Returns its index.
+    pub fn section(&mut self, heading: &str, level: u8, at: Location, synthetic: bool) -> usize {
+        let back_matter = is_back_matter(heading);
+        self.sections.push(Section {
+            heading: heading.trim().to_string(),
+            level,
+            line: at.line,
+            column: at.column,
+            offset: at.offset,
+            synthetic,
+            back_matter,
+            blocks: 0,
+        });
+        self.sections.len() - 1
+    }
+
+    pub fn current_section(&self) -> Option<usize> {
+        self.sections.len().checked_sub(1)
+    }
+
+    /// A paragraph (or list item) of claim text in the current section. In back-matter
+    /// sections it is kept as non-claim text, but its markers still count.
+    pub fn paragraph(&mut self, text: CleanText, line: usize) {
+        if text.is_blank() {
+            return;
+        }
+        let section = self.current_section();
+        if let Some(s) = section {
+            self.sections[s].blocks += 1;
+            if self.sections[s].back_matter {
+                self.non_claim(NonClaimKind::BackMatter, text.text.trim(), line);
+                self.loose_markers
+                    .extend(text.markers.into_iter().map(|(_, m)| m));
+                return;
+            }
+        }
+        self.paragraphs.push((section, text));
+    }
+
+    /// Text that is never a claim. Counts as content of the current section.
+    pub fn non_claim(&mut self, kind: NonClaimKind, text: &str, line: usize) {
+        if matches!(
+            kind,
+            NonClaimKind::Table | NonClaimKind::Code | NonClaimKind::BackMatter
+        ) {
+            if let Some(s) = self.current_section() {
+                self.sections[s].blocks += 1;
+            }
+        }
+        self.non_claims.push(NonClaim {
+            kind,
+            text: text.to_string(),
+            line,
+        });
+    }
+
+    /// A marker in non-claim text (a table cell): it still cites its reference.
+    pub fn loose_marker(&mut self, label: &str, group: Option<String>, offset: usize, len: usize) {
+        self.loose_markers.push(MarkerDraft {
+            label: label.to_string(),
+            group,
+            offset,
+            len,
+        });
+    }
+
+    pub fn problem(
+        &mut self,
+        rule: &'static str,
+        message: String,
+        at: Location,
+        footnote: Option<String>,
+    ) {
+        self.problems.push(ReaderProblem {
+            rule,
+            message,
+            line: at.line,
+            column: at.column,
+            footnote,
+        });
+    }
+
+    /// Split paragraphs into sentences, attach markers, apply citation scope, resolve
+    /// markers to references and count uses.
+    pub fn finish(self, id: &str, path: PathBuf, format: Format, text: String) -> Article {
+        let lines = LineIndex::new(&text);
+        let mut article = Article {
+            id: id.to_string(),
+            path,
+            format,
+            title: self.title,
+            toc: self.toc,
+            sections: self.sections,
+            paragraphs: Vec::new(),
+            sentences: Vec::new(),
+            markers: Vec::new(),
+            references: self.references,
+            bibliography: self.bibliography,
+            non_claims: self.non_claims,
+            problems: self.problems,
+            text: String::new(),
+        };
+
+        for (section, para) in self.paragraphs {
+            let first_sentence = article.sentences.len();
+            let para_line = lines.locate(&text, para.map.to_file(0)).line;
+            let mut starts = Vec::new();
+            for (s, e) in segment::sentences(&para.text) {
+                let raw = &para.text[s..e];
+                let (s, e) = (s + leading_ws(raw), s + raw.trim_end().len());
+                if s >= e {
+                    continue;
+                }
+                starts.push(s);
+                let file_start = para.map.to_file(s);
+                let loc = lines.locate(&text, file_start);
+                // A tag right after the sentence (before the next one starts) flags it.
+                let tail = e + leading_ws(&para.text[e..]);
+                let flagged = para.citation_needed.iter().any(|&p| p > s && p <= tail);
+                article.sentences.push(Sentence {
+                    text: para.text[s..e].to_string(),
+                    line: loc.line,
+                    column: loc.column,
+                    start: file_start,
+                    end: para.map.to_file(e),
+                    section,
+                    paragraph: article.paragraphs.len(),
+                    markers: Vec::new(),
+                    covered_by: Vec::new(),
+                    status: CitationStatus::Uncited,
+                    citation_needed: flagged,
+                    offsets: para.map.slice(s, e),
+                });
+            }
+            let sentence_count = starts.len();
+            // A marker belongs to the last sentence starting at or before it, so one
+            // right after a sentence's final punctuation ends that sentence.
+            for (pos, draft) in para.markers {
+                let sentence = (sentence_count > 0).then(|| {
+                    first_sentence + starts.partition_point(|&s| s <= pos).saturating_sub(1)
+                });
+                push_marker(&mut article.markers, &text, &lines, draft, sentence);
+            }
+            article.paragraphs.push(Paragraph {
+                section,
+                line: para_line,
+                first_sentence,
+                sentence_count,
+            });
+        }
+        for draft in self.loose_markers {
+            push_marker(&mut article.markers, &text, &lines, draft, None);
+        }
+        article.markers.sort_by_key(|m| m.offset);
+        // Re-point sentences at the sorted marker indices.
+        for s in &mut article.sentences {
+            s.markers.clear();
+        }
+        for (i, m) in article.markers.iter().enumerate() {
+            if let Some(s) = m.sentence {
+                article.sentences[s].markers.push(i);
+            }
+        }
+
+        apply_scope(&mut article);
+        resolve_markers(&mut article);
+        for entry in &mut article.toc {
+            entry.section = article
+                .sections
+                .iter()
+                .position(|s| headings_match(&s.heading, &entry.title));
+        }
+        article.text = text;
+        article
+    }
+}
+
+fn leading_ws(s: &str) -> usize {
+    s.len() - s.trim_start().len()
+}
+
+fn push_marker(
+    markers: &mut Vec<Marker>,
+    text: &str,
+    lines: &LineIndex,
+    draft: MarkerDraft,
+    sentence: Option<usize>,
+) -> usize {
+    let loc = lines.locate(text, draft.offset);
+    markers.push(Marker {
+        label: draft.label,
+        group: draft.group,
+        line: loc.line,
+        column: loc.column,
+        offset: draft.offset,
+        len: draft.len,
+        sentence,
+        reference: None,
+    });
+    markers.len() - 1
+}
+
+/// Encyclopedia citation scope: a marker supports the sentence it ends; earlier
+/// sentences of the paragraph without a marker of their own are covered by the next
+/// marker; sentences after the paragraph's last marker are uncited.
+fn apply_scope(article: &mut Article) {
+    for p in &article.paragraphs {
+        let range = p.first_sentence..p.first_sentence + p.sentence_count;
+        let mut pending: Vec<usize> = Vec::new();
+        for i in range {
+            if article.sentences[i].markers.is_empty() {
+                pending.push(i);
+                continue;
+            }
+            let own = article.sentences[i].markers.clone();
+            for &j in &pending {
+                article.sentences[j].status = CitationStatus::Implicit;
+                article.sentences[j].covered_by = own.clone();
+            }
+            pending.clear();
+            article.sentences[i].status = CitationStatus::Cited;
+            article.sentences[i].covered_by = own;
+        }
+    }
+}
+
+/// Resolve each marker to the reference with its label and group (the first one, when
+/// a label is listed twice) and count found uses.
+fn resolve_markers(article: &mut Article) {
+    for m in &mut article.markers {
+        m.reference = article
+            .references
+            .iter()
+            .position(|r| r.label == m.label && r.group == m.group);
+        if let Some(r) = m.reference {
+            article.references[r].found_uses += 1;
+        }
+    }
+}
+
+/// Headings that start back matter: their text is lists of links and citations.
+pub fn is_back_matter(heading: &str) -> bool {
+    const BACK: &[&str] = &[
+        "references",
+        "notes",
+        "footnotes",
+        "citations",
+        "sources",
+        "bibliography",
+        "see also",
+        "external links",
+        "further reading",
+        "notes and references",
+        "references and notes",
+        "works cited",
+        "literature",
+    ];
+    let h = heading.trim().to_lowercase();
+    BACK.contains(&h.as_str())
+}
+
+/// TOC titles and headings compare case-insensitively, ignoring surrounding space.
+pub fn headings_match(a: &str, b: &str) -> bool {
+    a.trim().eq_ignore_ascii_case(b.trim())
+}

@@ -1,0 +1,9 @@
+//! Reporters: render results computed by earlier stages. They never recompute findings
+//! or re-parse anything.
+
+pub mod model_json;
+pub mod style;
+
+/// Version of every JSON shape citecheck prints. Bumped only when a documented key
+/// changes meaning or disappears; new keys do not bump it.
+pub const JSON_VERSION: u32 = 1;
