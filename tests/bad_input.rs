@@ -1,0 +1,183 @@
+//! Bad input gives one clear message naming the file (and line:column where there is
+//! one) and exit status 2 — never a panic.
+
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::Command;
+
+const ARTICLE: &str = "The pact was signed in 1941.[1]\n\nReferences\n\n  1. ^ A book, 2001.\n";
+
+fn corpus(manifest: &str, files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("corpus.toml"), manifest).unwrap();
+    for (name, bytes) in files {
+        let p = dir.path().join(name);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, bytes).unwrap();
+    }
+    dir
+}
+
+/// Run `citecheck show 1` on the corpus; assert exit 2 and return stderr.
+fn fails(dir: &Path) -> String {
+    let out = Command::cargo_bin("citecheck")
+        .unwrap()
+        .arg("--corpus")
+        .arg(dir)
+        .args(["show", "1"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "stderr: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "one clear message: {stderr}");
+    stderr
+}
+
+const GOOD: &str = "[[article]]\nid = \"a\"\nfile = \"a.txt\"\n";
+
+#[test]
+fn manifest_syntax_error_names_line_and_column() {
+    let dir = corpus("[[article]]\nid = \"a\"\nfile = a.txt\n", &[("a.txt", ARTICLE.as_bytes())]);
+    let err = fails(dir.path());
+    assert!(err.contains("corpus.toml:3:8"), "{err}");
+}
+
+#[test]
+fn manifest_unknown_key_is_named() {
+    let m = format!("{GOOD}colour = \"red\"\n");
+    let dir = corpus(&m, &[("a.txt", ARTICLE.as_bytes())]);
+    let err = fails(dir.path());
+    assert!(err.contains("corpus.toml:4:1"), "{err}");
+    assert!(err.contains("colour"), "{err}");
+}
+
+#[test]
+fn manifest_duplicate_source_id() {
+    let m = format!(
+        "{GOOD}\n[[source]]\nid = \"s\"\ntitle = \"One\"\n\n[[source]]\nid = \"s\"\ntitle = \"Two\"\n"
+    );
+    let dir = corpus(&m, &[("a.txt", ARTICLE.as_bytes())]);
+    let err = fails(dir.path());
+    assert!(err.contains("corpus.toml:9:"), "{err}");
+    assert!(err.contains("duplicate source id \"s\""), "{err}");
+}
+
+#[test]
+fn manifest_duplicate_article_id() {
+    let m = format!("{GOOD}\n[[article]]\nid = \"a\"\nfile = \"b.txt\"\n");
+    let dir = corpus(&m, &[("a.txt", ARTICLE.as_bytes()), ("b.txt", ARTICLE.as_bytes())]);
+    let err = fails(dir.path());
+    assert!(err.contains("corpus.toml:6:6"), "{err}");
+    assert!(err.contains("duplicate article id \"a\""), "{err}");
+}
+
+#[test]
+fn manifest_missing_article_file() {
+    let dir = corpus(GOOD, &[]);
+    let err = fails(dir.path());
+    assert!(err.contains("corpus.toml:3:8"), "{err}");
+    assert!(err.contains("a.txt does not exist"), "{err}");
+}
+
+#[test]
+fn glob_matching_nothing() {
+    let dir = corpus("[[article]]\nfiles = \"articles/*.md\"\n", &[]);
+    let err = fails(dir.path());
+    assert!(err.contains("matches no file"), "{err}");
+}
+
+#[test]
+fn empty_article() {
+    let dir = corpus(GOOD, &[("a.txt", b"  \n\n")]);
+    let err = fails(dir.path());
+    assert!(err.contains("a.txt: empty file"), "{err}");
+}
+
+#[test]
+fn article_not_utf8_names_line_and_column() {
+    let dir = corpus(GOOD, &[("a.txt", b"Fine line.\nBad \xff byte.\n")]);
+    let err = fails(dir.path());
+    assert!(err.contains("a.txt:2:5: not UTF-8"), "{err}");
+}
+
+#[test]
+fn binary_article() {
+    let mut junk = b"\x7fELF\x02\x01\x01".to_vec();
+    junk.extend((0..=255u8).cycle().take(4096));
+    let dir = corpus(GOOD, &[("a.txt", &junk)]);
+    let err = fails(dir.path());
+    assert!(err.contains("a.txt:1:"), "{err}");
+    assert!(err.contains("binary file"), "{err}");
+}
+
+#[test]
+fn missing_corpus_directory_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = fails(&dir.path().join("nope"));
+    assert!(err.contains("does not exist"), "{err}");
+}
+
+#[test]
+fn unknown_footnote_label_is_a_usage_error_for_show() {
+    let dir = corpus(GOOD, &[("a.txt", ARTICLE.as_bytes())]);
+    let out = Command::cargo_bin("citecheck")
+        .unwrap()
+        .arg("--corpus")
+        .arg(dir.path())
+        .args(["show", "999"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no footnote \"999\""));
+}
+
+#[test]
+fn marker_without_entry_stays_unresolved_in_the_model() {
+    let text = "A claim made in 1941.[999] Another in 1942.[1]\n\nReferences\n\n  1. ^ A book, 2001.\n";
+    let a = citecheck::readers::parse("a", Path::new("a.txt"), Default::default(), text.to_string()).unwrap();
+    let m999 = a.markers.iter().find(|m| m.label == "999").unwrap();
+    assert_eq!(m999.reference, None);
+    assert_eq!((m999.line, m999.column), (1, 22));
+    assert_eq!(a.references[0].found_uses, 1);
+}
+
+#[test]
+fn manifestless_directory_reads_every_text_file() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir_all(dir.path().join("sub")).unwrap();
+    fs::write(dir.path().join("one.txt"), ARTICLE).unwrap();
+    fs::write(dir.path().join("sub/two.md"), ARTICLE).unwrap();
+    fs::write(dir.path().join("data.tsv"), "x\ty\n").unwrap();
+    let corpus = citecheck::Corpus::load(dir.path()).unwrap();
+    let ids: Vec<&str> = corpus.articles.iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(ids, ["one", "sub/two"]);
+    let articles = citecheck::read_corpus(&corpus, |_| {}).unwrap();
+    assert_eq!(articles[1].markers.len(), 1);
+}
+
+#[test]
+fn glob_manifest_reads_matching_files_in_order() {
+    let dir = corpus(
+        "[[article]]\nfiles = \"articles/*.txt\"\n",
+        &[("articles/b.txt", ARTICLE.as_bytes()), ("articles/a.txt", ARTICLE.as_bytes())],
+    );
+    let corpus = citecheck::Corpus::load(dir.path()).unwrap();
+    let ids: Vec<&str> = corpus.articles.iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(ids, ["a", "b"]);
+}
+
+#[test]
+fn explicit_link_overrides_automatic_linking() {
+    let m = format!(
+        "{GOOD}\n[[source]]\nid = \"book\"\ntitle = \"A book\"\ndate = \"2001\"\n\n\
+         [[source]]\nid = \"other\"\ntitle = \"Something else\"\n\n\
+         [[link]]\narticle = \"a\"\nreference = 1\nsource = \"other\"\n"
+    );
+    let dir = corpus(&m, &[("a.txt", ARTICLE.as_bytes())]);
+    let corpus = citecheck::Corpus::load(dir.path()).unwrap();
+    let a = citecheck::read_corpus(&corpus, |_| {}).unwrap().remove(0);
+    let link = a.references[0].link.as_ref().unwrap();
+    assert_eq!((link.source.as_str(), link.score, link.explicit), ("other", 1.0, true));
+}
