@@ -9,17 +9,30 @@ use citecheck::Corpus;
 
 #[test]
 fn every_wikipedia_2019_article_parses() {
-    let root = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/wikipedia-2019"));
+    let root = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/corpus/wikipedia-2019"
+    ));
     if !root.is_dir() {
-        panic!("test data missing: {} (CI places shared/ beside the repo)", root.display());
+        panic!(
+            "test data missing: {} (CI places shared/ beside the repo)",
+            root.display()
+        );
     }
     let corpus = Corpus::load(root).expect("a directory without corpus.toml is a corpus");
     assert_eq!(corpus.articles.len(), 9069);
     let articles = citecheck::read_corpus(&corpus, |_| {}).expect("every article parses");
 
     let (mut markers, mut resolved, mut entries, mut empty, mut sentences) = (0, 0, 0, 0, 0);
+    // A category link line ("Category:Artillery Category:…"), not prose that mentions one.
+    let category = regex::Regex::new(r"(?:^|\s)Category:\S[^.]*(?:\sCategory:\S|$)").unwrap();
     for a in &articles {
-        assert_eq!(a.format, Format::Text, "{} should use the plain reader", a.path.display());
+        assert_eq!(
+            a.format,
+            Format::Text,
+            "{} should use the plain reader",
+            a.path.display()
+        );
         markers += a.markers.len();
         resolved += a.markers.iter().filter(|m| m.reference.is_some()).count();
         entries += a.references.len();
@@ -28,7 +41,7 @@ fn every_wikipedia_2019_article_parses() {
         for s in &a.sentences {
             assert!(!s.text.is_empty());
             assert!(
-                !s.text.contains("Category:"),
+                !category.is_match(&s.text),
                 "{}:{}: category line read as a claim",
                 a.path.display(),
                 s.line
@@ -42,6 +55,12 @@ fn every_wikipedia_2019_article_parses() {
         articles.len(),
         share * 100.0
     );
-    assert!(markers > 10_000, "the sample has tens of thousands of markers, found {markers}");
-    assert!(share > 0.9, "most markers have an entry in the trailing list, got {share:.3}");
+    assert!(
+        markers > 10_000,
+        "the sample has tens of thousands of markers, found {markers}"
+    );
+    assert!(
+        share > 0.9,
+        "most markers have an entry in the trailing list, got {share:.3}"
+    );
 }
