@@ -1,6 +1,7 @@
 //! One file per subcommand, each a short function over the library.
 
 mod parse;
+mod report;
 mod show;
 
 use citecheck::{Corpus, Result};
@@ -20,6 +21,7 @@ pub fn run(cli: &Cli) -> Result<u8> {
             article,
             format,
         } => show::run(cli, reference, article.as_deref(), *format),
+        Command::Report { html } => report::run(cli, html),
     }
 }
 
