@@ -32,8 +32,8 @@ pub fn render(articles: &[Article], corpus: &Corpus) -> String {
         esc(&title)
     );
     out.push_str(
-        "<p class=\"legend\"><span class=\"s cited\">cited</span><span class=\"s implicit\">implicitly covered</span>\
-         <span class=\"s uncited\">uncited</span><span class=\"s flagged\">flagged by the article</span> \
+        "<p class=\"legend\"><span class=\"cited\">cited</span><span class=\"implicit\">implicitly covered</span>\
+         <span class=\"uncited\">uncited</span><span class=\"flagged\">flagged by the article</span> \
          Hover a sentence for its footnotes and sources.</p>\n",
     );
     for a in articles {
