@@ -202,6 +202,13 @@ pub struct CitationFields {
     pub work: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pages: Option<String>,
+    /// When the cited web page was read (`access-date`): which version of it the
+    /// claim rests on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub access_date: Option<String>,
+    /// An archived copy (`archive-url`), for sources whose live URL has gone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub archive_url: Option<String>,
 }
 
 /// The link from a reference to a manifest source, set by the linker.

@@ -4,7 +4,10 @@
 //! mislabel files (the wikitext test articles are `.txt`, the Markdown-converted pages
 //! are plain text with `[n]` markers).
 
+pub mod html;
+pub mod markdown;
 pub mod text;
+pub mod wikitext;
 
 use std::path::Path;
 use std::sync::LazyLock;
@@ -39,13 +42,9 @@ pub fn parse(id: &str, path: &Path, format: Format, text: String) -> Result<Arti
     };
     let draft = match format {
         Format::Text | Format::Auto => text::read(&text),
-        other => {
-            return Err(Error::Usage(format!(
-                "{}: no reader for format {:?} in this build",
-                path.display(),
-                other.name()
-            )))
-        }
+        Format::Markdown => markdown::read(&text),
+        Format::Wikitext => wikitext::read(&text),
+        Format::Html => html::read(&text),
     };
     let mut article = draft.finish(id, path.to_path_buf(), format, text);
     if article.title.is_none() {
@@ -130,5 +129,6 @@ pub fn fields_from_text(text: &str) -> CitationFields {
         publisher: None,
         work: None,
         pages: PAGES.captures(text).map(|c| c[1].to_string()),
+        ..CitationFields::default()
     }
 }
