@@ -440,9 +440,12 @@ impl<'a> Wiki<'a> {
                 .find(|p| p.0.as_deref() == Some("group"))
                 .map(|p| collapse(self.slice(p.1, p.2)))
                 .filter(|g| !g.is_empty());
-            if let Some(p) = params.iter().find(|p| p.0.as_deref() == Some("refs")) {
-                let (s, e) = (p.1, p.2);
-                self.list_defined_group(s, e, group);
+            // `refs=` holds list-defined refs; editors also put them in a positional
+            // parameter, which MediaWiki reads the same lenient way.
+            for (key, s, e) in params {
+                if key.is_none() || key.as_deref() == Some("refs") {
+                    self.list_defined_group(s, e, group.clone());
+                }
             }
             return;
         }
@@ -1167,7 +1170,10 @@ impl<'a> Wiki<'a> {
             })
         };
         let author = get(self, &["author", "authors", "author1", "vauthors", "editor"]).or_else(|| {
-            let last = get(self, &["last", "last1", "surname", "surname1"])?;
+            let last = get(
+                self,
+                &["last", "last1", "surname", "surname1", "editor-last", "editor1-last"],
+            )?;
             Some(match get(self, &["first", "first1", "given", "given1"]) {
                 Some(first) => format!("{last}, {first}"),
                 None => last,
