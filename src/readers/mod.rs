@@ -71,13 +71,24 @@ pub fn detect(path: &Path, text: &str) -> Format {
     {
         return Format::Html;
     }
-    if matches!(ext.as_str(), "wiki" | "wikitext" | "mediawiki") || looks_like_wikitext(text) {
+    let markdown_ext = matches!(ext.as_str(), "md" | "markdown");
+    // A `.md` file claims to be Markdown: converted pages carry stray `{{`/`[[` debris,
+    // so only real footnotes or wiki headings outvote the extension.
+    let wikitext = looks_like_wikitext(text)
+        && (!markdown_ext || text.matches("<ref").nth(2).is_some() || WIKI_HEADING.is_match(text));
+    if matches!(ext.as_str(), "wiki" | "wikitext" | "mediawiki") || wikitext {
         return Format::Wikitext;
     }
     if FOOTNOTE_DEFINITION.is_match(text) {
         return Format::Markdown;
     }
-    if matches!(ext.as_str(), "md" | "markdown") && !BRACKET_MARKER.is_match(text) {
+    // `.md` alone proves little: the converted encyclopedia pages are `.md` but plain
+    // text (their `# ` lines are flattened numbered lists). Markdown footnotes or
+    // section headings below the title make it Markdown.
+    if markdown_ext
+        && !BRACKET_MARKER.is_match(text)
+        && (FOOTNOTE_REFERENCE.is_match(text) || SUB_HEADING.is_match(text))
+    {
         return Format::Markdown;
     }
     Format::Text
@@ -85,11 +96,17 @@ pub fn detect(path: &Path, text: &str) -> Format {
 
 static FOOTNOTE_DEFINITION: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?m)^ {0,3}\[\^[^\]\s]+\]:").unwrap());
+static FOOTNOTE_REFERENCE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\[\^[A-Za-z0-9_.-]+\]").unwrap());
+static SUB_HEADING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?m)^#{2,6} \S").unwrap());
 static BRACKET_MARKER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\[\d{1,4}\]").unwrap());
 static WIKI_HEADING: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?m)^==+[^=\n]+==+\s*$").unwrap());
 
 fn looks_like_wikitext(text: &str) -> bool {
+    if text.trim_start().get(..9).is_some_and(|h| h.eq_ignore_ascii_case("#redirect")) {
+        return true;
+    }
     let signals = [
         text.contains("<ref"),
         text.contains("{{"),
