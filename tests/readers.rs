@@ -56,7 +56,7 @@ fn markdown_footnotes() {
     assert_eq!(s[2], ("The lighthouse followed in 1868.", CitationStatus::Cited));
     assert_eq!(s[4], ("Some claims need no note.", CitationStatus::Uncited));
     assert!(a.sentences.iter().all(|s| !s.text.contains("code is not") && !s.text.contains("comment")));
-    assert_eq!(a.sentences[2].line, 4);
+    assert_eq!(a.sentences[2].line, 3);
 }
 
 #[test]
