@@ -10,7 +10,12 @@ use proptest::prelude::*;
 const SHARED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus");
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
 
-const FORMATS: [Format; 4] = [Format::Text, Format::Markdown, Format::Wikitext, Format::Html];
+const FORMATS: [Format; 4] = [
+    Format::Text,
+    Format::Markdown,
+    Format::Wikitext,
+    Format::Html,
+];
 
 fn read_all(text: &str) {
     for f in FORMATS {
@@ -40,11 +45,49 @@ fn samples() -> Vec<String> {
 
 /// Markup fragments hostile input is built from: every opener without its closer.
 const PIECES: &[&str] = &[
-    "<ref>", "</ref>", "<ref name=x/>", "<ref name=\"x\">", "{{", "}}", "[[", "]]", "{|", "|}",
-    "<!--", "-->", "'''", "''", "[^a]", "[^a]: ", "\n", "\n\n", "==", "= H =\n", "<references>",
-    "{{sfn|A|1}}", "{{cite web|title=", "|", "<sup class=\"reference\"><a href=\"#cite_note-1\">",
-    "<ol class=\"references\"><li id=\"cite_note-1\">", "</li>", "<h2>", "é", "日本", "&amp;", "&",
-    "<nowiki>", "[http://x y]", "* ", "# ", "```", "    ", "\t", "[1]", "{{cn}}", "<div>", "<",
+    "<ref>",
+    "</ref>",
+    "<ref name=x/>",
+    "<ref name=\"x\">",
+    "{{",
+    "}}",
+    "[[",
+    "]]",
+    "{|",
+    "|}",
+    "<!--",
+    "-->",
+    "'''",
+    "''",
+    "[^a]",
+    "[^a]: ",
+    "\n",
+    "\n\n",
+    "==",
+    "= H =\n",
+    "<references>",
+    "{{sfn|A|1}}",
+    "{{cite web|title=",
+    "|",
+    "<sup class=\"reference\"><a href=\"#cite_note-1\">",
+    "<ol class=\"references\"><li id=\"cite_note-1\">",
+    "</li>",
+    "<h2>",
+    "é",
+    "日本",
+    "&amp;",
+    "&",
+    "<nowiki>",
+    "[http://x y]",
+    "* ",
+    "# ",
+    "```",
+    "    ",
+    "\t",
+    "[1]",
+    "{{cn}}",
+    "<div>",
+    "<",
 ];
 
 proptest! {

@@ -28,7 +28,11 @@ fn uses(a: &Article, label: &str, group: Option<&str>) -> usize {
 fn markdown_footnotes() {
     let a = parse("markdown/essay.md");
     assert_eq!(a.format, Format::Markdown);
-    let headings: Vec<(&str, u8)> = a.sections.iter().map(|s| (s.heading.as_str(), s.level)).collect();
+    let headings: Vec<(&str, u8)> = a
+        .sections
+        .iter()
+        .map(|s| (s.heading.as_str(), s.level))
+        .collect();
     assert_eq!(headings, [("The Tarrow estuary", 1), ("Trade", 2)]);
     // First definition wins; the second is a duplicate.
     let labels: Vec<&str> = a.references.iter().map(|r| r.label.as_str()).collect();
@@ -51,11 +55,24 @@ fn markdown_footnotes() {
     assert_eq!(missing, ["nowhere"]);
     let m = &a.markers[0];
     assert_eq!((m.label.as_str(), m.line, m.column), ("silt", 3, 36));
-    let s: Vec<(&str, CitationStatus)> = a.sentences.iter().map(|s| (s.text.as_str(), s.status)).collect();
-    assert_eq!(s[0], ("The estuary silted up in the 1700s.", CitationStatus::Cited));
-    assert_eq!(s[2], ("The lighthouse followed in 1868.", CitationStatus::Cited));
+    let s: Vec<(&str, CitationStatus)> = a
+        .sentences
+        .iter()
+        .map(|s| (s.text.as_str(), s.status))
+        .collect();
+    assert_eq!(
+        s[0],
+        ("The estuary silted up in the 1700s.", CitationStatus::Cited)
+    );
+    assert_eq!(
+        s[2],
+        ("The lighthouse followed in 1868.", CitationStatus::Cited)
+    );
     assert_eq!(s[4], ("Some claims need no note.", CitationStatus::Uncited));
-    assert!(a.sentences.iter().all(|s| !s.text.contains("code is not") && !s.text.contains("comment")));
+    assert!(a
+        .sentences
+        .iter()
+        .all(|s| !s.text.contains("code is not") && !s.text.contains("comment")));
     assert_eq!(a.sentences[2].line, 3);
 }
 
@@ -71,19 +88,39 @@ fn wikipedia_html() {
     assert_eq!(a.markers.len(), 6);
     assert!(a.markers.iter().all(|m| m.reference.is_some()));
     assert_eq!(a.references.len(), 4);
-    let note = a.references.iter().find(|r| r.group.as_deref() == Some("note")).unwrap();
-    assert_eq!((note.label.as_str(), note.declared_uses, note.found_uses), ("1", Some(1), 1));
+    let note = a
+        .references
+        .iter()
+        .find(|r| r.group.as_deref() == Some("note"))
+        .unwrap();
+    assert_eq!(
+        (note.label.as_str(), note.declared_uses, note.found_uses),
+        ("1", Some(1), 1)
+    );
     assert_eq!(uses(&a, "2", None), 2);
     let survey = a.references.iter().find(|r| r.label == "3").unwrap();
     // Three back-links declared, two markers found (one in the infobox).
     assert_eq!((survey.declared_uses, survey.found_uses), (Some(3), 2));
     let board = a.references.iter().find(|r| r.label == "2").unwrap();
-    assert_eq!(board.fields.url.as_deref(), Some("https://lights.example.org/grey-point"));
+    assert_eq!(
+        board.fields.url.as_deref(),
+        Some("https://lights.example.org/grey-point")
+    );
     assert_eq!(board.declared_uses, Some(2));
-    let first = a.references.iter().find(|r| r.label == "1" && r.group.is_none()).unwrap();
-    assert_eq!(first.fields.title.as_deref(), Some("Lights of the Tarrow Coast"));
+    let first = a
+        .references
+        .iter()
+        .find(|r| r.label == "1" && r.group.is_none())
+        .unwrap();
+    assert_eq!(
+        first.fields.title.as_deref(),
+        Some("Lights of the Tarrow Coast")
+    );
     let s1 = &a.sentences[1];
-    assert_eq!(s1.text, "Its lamp was first lit in 1868 & it was automated in 1984.");
+    assert_eq!(
+        s1.text,
+        "Its lamp was first lit in 1868 & it was automated in 1984."
+    );
     assert_eq!(s1.status, CitationStatus::Cited);
     assert_eq!(s1.line, 14);
     let flagged: Vec<&str> = a
@@ -94,7 +131,11 @@ fn wikipedia_html() {
         .collect();
     assert_eq!(flagged, ["Visitors may climb the tower in summer."]);
     for s in &a.sentences {
-        assert!(!s.text.contains('[') && !s.text.contains("edit"), "{:?}", s.text);
+        assert!(
+            !s.text.contains('[') && !s.text.contains("edit"),
+            "{:?}",
+            s.text
+        );
     }
 }
 
@@ -111,7 +152,14 @@ fn html_to_text_keeps_blocks_and_drops_chrome() {
 fn cli_parse(file: &str) -> serde_json::Value {
     let out = Command::cargo_bin("citecheck")
         .unwrap()
-        .args(["parse", "--corpus", "/nonexistent-corpus", "--format", "json", file])
+        .args([
+            "parse",
+            "--corpus",
+            "/nonexistent-corpus",
+            "--format",
+            "json",
+            file,
+        ])
         .assert()
         .success()
         .get_output()
@@ -122,7 +170,9 @@ fn cli_parse(file: &str) -> serde_json::Value {
 
 #[test]
 fn cli_parse_text() {
-    let v = cli_parse(&format!("{SHARED}/neutrality-pact/soviet-japanese-neutrality-pact.txt"));
+    let v = cli_parse(&format!(
+        "{SHARED}/neutrality-pact/soviet-japanese-neutrality-pact.txt"
+    ));
     assert_eq!(v["format"], "text");
     assert!(!v["references"].as_array().unwrap().is_empty());
 }

@@ -77,7 +77,10 @@ fn clint_murchison_named_reuses() {
     assert_eq!(uses(&a, "Cockrell School of Engineering"), 2);
     assert!(a.problems.is_empty());
     let r = &a.references[a.references_labelled("Van Buren").next().unwrap().0];
-    assert_eq!(r.fields.author.as_deref(), Some("Van Buren, Ernestine Orrick"));
+    assert_eq!(
+        r.fields.author.as_deref(),
+        Some("Van Buren, Ernestine Orrick")
+    );
     assert_eq!(r.fields.work.as_deref(), Some("Handbook of Texas Online"));
     assert!(r.fields.url.as_deref().unwrap().contains("tshaonline.org"));
 }
@@ -194,7 +197,10 @@ Unclosed.<ref>never closed
     assert_eq!(r.fields.title.as_deref(), Some("Foo history"));
     assert_eq!(r.fields.author.as_deref(), Some("Smith, J."));
     assert_eq!(r.fields.access_date.as_deref(), Some("2020-01-02"));
-    assert_eq!(r.fields.archive_url.as_deref(), Some("http://archive.org/foo"));
+    assert_eq!(
+        r.fields.archive_url.as_deref(),
+        Some("http://archive.org/foo")
+    );
     assert_eq!(r.fields.work.as_deref(), Some("Towns"));
     // Identical {{sfn}}s are one reference with two uses, linked to the full citation.
     let (i, sfn) = a.references_labelled("Jones 1999, p. 12").next().unwrap();
@@ -204,10 +210,17 @@ Unclosed.<ref>never closed
     assert!(a.sentences_citing(i).len() >= 2);
     assert_eq!(a.bibliography.len(), 1);
     assert_eq!(uses(&a, "a"), 2 + 1);
-    assert!(a.markers.iter().any(|m| m.label == "missing" && m.reference.is_none()));
+    assert!(a
+        .markers
+        .iter()
+        .any(|m| m.label == "missing" && m.reference.is_none()));
     assert_eq!(uses(&a, "t"), 1);
     assert_eq!(uses(&a, "listed"), 0);
-    let note = a.references.iter().find(|r| r.group.as_deref() == Some("note")).unwrap();
+    let note = a
+        .references
+        .iter()
+        .find(|r| r.group.as_deref() == Some("note"))
+        .unwrap();
     assert_eq!(note.found_uses, 1);
     let rules: Vec<&str> = a.problems.iter().map(|p| p.rule).collect();
     assert!(rules.contains(&"empty-reference"), "{rules:?}");
@@ -237,5 +250,10 @@ fn markdown_converted_pages_stay_on_the_text_reader() {
             wrong.push(path.display().to_string());
         }
     }
-    assert!(wrong.is_empty(), "{} pages: {:?}", wrong.len(), &wrong[..wrong.len().min(5)]);
+    assert!(
+        wrong.is_empty(),
+        "{} pages: {:?}",
+        wrong.len(),
+        &wrong[..wrong.len().min(5)]
+    );
 }

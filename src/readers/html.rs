@@ -26,15 +26,46 @@ const SEARCH_WINDOW: usize = 64 * 1024;
 
 /// Elements whose content is never article or source text.
 const DROPPED: &[&str] = &[
-    "script", "style", "noscript", "nav", "template", "svg", "iframe", "object", "head",
-    "button", "select", "input", "form", "canvas", "math",
+    "script", "style", "noscript", "nav", "template", "svg", "iframe", "object", "head", "button",
+    "select", "input", "form", "canvas", "math",
 ];
 
 /// Elements that start a new block of text.
 const BLOCKS: &[&str] = &[
-    "p", "div", "li", "dd", "dt", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "section",
-    "article", "main", "ul", "ol", "dl", "table", "tr", "pre", "figure", "figcaption", "header",
-    "footer", "aside", "address", "details", "summary", "body", "center", "caption", "td", "th",
+    "p",
+    "div",
+    "li",
+    "dd",
+    "dt",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "section",
+    "article",
+    "main",
+    "ul",
+    "ol",
+    "dl",
+    "table",
+    "tr",
+    "pre",
+    "figure",
+    "figcaption",
+    "header",
+    "footer",
+    "aside",
+    "address",
+    "details",
+    "summary",
+    "body",
+    "center",
+    "caption",
+    "td",
+    "th",
 ];
 
 fn sel(s: &str) -> Selector {
@@ -42,7 +73,10 @@ fn sel(s: &str) -> Selector {
 }
 
 fn classes(e: &ElementRef) -> Vec<String> {
-    e.value().classes().map(|c| c.to_ascii_lowercase()).collect()
+    e.value()
+        .classes()
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
 }
 
 fn has_class(e: &ElementRef, c: &str) -> bool {
@@ -79,8 +113,8 @@ pub fn to_text(html: &str) -> String {
                     Node::Element(e) => {
                         let name = e.name();
                         let role = e.attr("role").unwrap_or("");
-                        let hidden = e.attr("hidden").is_some()
-                            || e.attr("aria-hidden") == Some("true");
+                        let hidden =
+                            e.attr("hidden").is_some() || e.attr("aria-hidden") == Some("true");
                         if DROPPED.contains(&name)
                             || matches!(name, "header" | "footer" | "aside")
                             || matches!(role, "navigation" | "banner" | "contentinfo")
@@ -261,7 +295,10 @@ pub fn read(text: &str) -> ArticleDraft {
                             flush(&mut draft, &mut clean, &mut block_start, &mut heading);
                             toc(&el, &mut draft, lines.locate(text, offset).line);
                             skip = Some(node.id());
-                        } else if name == "table" || name == "figure" || is("thumb") || is("gallery")
+                        } else if name == "table"
+                            || name == "figure"
+                            || is("thumb")
+                            || is("gallery")
                         {
                             flush(&mut draft, &mut clean, &mut block_start, &mut heading);
                             let kind = if name == "table" {
@@ -376,7 +413,10 @@ fn reference_targets(doc: &Html) -> HashMap<String, RefTarget> {
     }
     let mut targets = HashMap::new();
     for list in doc.select(&sel("ol.references")) {
-        let items: Vec<ElementRef> = list.child_elements().filter(|c| c.value().name() == "li").collect();
+        let items: Vec<ElementRef> = list
+            .child_elements()
+            .filter(|c| c.value().name() == "li")
+            .collect();
         let group = items
             .iter()
             .filter_map(|li| li.value().id())
@@ -400,14 +440,24 @@ fn reference_targets(doc: &Html) -> HashMap<String, RefTarget> {
 
 /// `[note 3]` → ("3", Some("note")); `[12]` → ("12", None).
 fn split_label(shown: &str) -> (String, Option<String>) {
-    let t = shown.trim().trim_start_matches('[').trim_end_matches(']').trim();
+    let t = shown
+        .trim()
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .trim();
     match t.rsplit_once(char::is_whitespace) {
-        Some((g, n)) => (n.to_string(), Some(g.trim().to_string()).filter(|g| !g.is_empty())),
+        Some((g, n)) => (
+            n.to_string(),
+            Some(g.trim().to_string()).filter(|g| !g.is_empty()),
+        ),
         None => (t.to_string(), None),
     }
 }
 
-fn marker_label(sup: &ElementRef, targets: &HashMap<String, RefTarget>) -> (String, Option<String>) {
+fn marker_label(
+    sup: &ElementRef,
+    targets: &HashMap<String, RefTarget>,
+) -> (String, Option<String>) {
     let href = sup
         .select(&sel("a"))
         .next()

@@ -77,9 +77,8 @@ pub fn read(text: &str) -> ArticleDraft {
         | Options::ENABLE_TABLES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS;
-    let events: Vec<(Event, Range<usize>)> = Parser::new_ext(text, options)
-        .into_offset_iter()
-        .collect();
+    let events: Vec<(Event, Range<usize>)> =
+        Parser::new_ext(text, options).into_offset_iter().collect();
     let mut labels = HashMap::new();
     for (e, _) in &events {
         if let Event::Start(Tag::FootnoteDefinition(l)) = e {
@@ -359,8 +358,8 @@ impl Reader<'_> {
             return;
         }
         let pieces = std::mem::take(&mut self.pieces);
-        let first = pieces.iter().find_map(|p| match p {
-            Piece::Text { offset, .. } | Piece::Marker { offset, .. } => Some(*offset),
+        let first = pieces.first().map(|p| match p {
+            Piece::Text { offset, .. } | Piece::Marker { offset, .. } => *offset,
         });
         let line = self.lines.locate(self.src, first.unwrap_or(0)).line;
         let loose = self.footnote.is_some() || self.table > 0;

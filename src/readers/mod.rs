@@ -104,7 +104,11 @@ static WIKI_HEADING: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?m)^==+[^=\n]+==+\s*$").unwrap());
 
 fn looks_like_wikitext(text: &str) -> bool {
-    if text.trim_start().get(..9).is_some_and(|h| h.eq_ignore_ascii_case("#redirect")) {
+    if text
+        .trim_start()
+        .get(..9)
+        .is_some_and(|h| h.eq_ignore_ascii_case("#redirect"))
+    {
         return true;
     }
     let signals = [

@@ -20,8 +20,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::model::{
-    ArticleDraft, BibEntry, CitationFields, CleanText, LineIndex, Location, NonClaimKind,
-    Reference,
+    ArticleDraft, BibEntry, CitationFields, CleanText, LineIndex, Location, NonClaimKind, Reference,
 };
 
 /// Reader problem rules this reader reports (the names `check` uses).
@@ -52,8 +51,9 @@ static TAG: LazyLock<Regex> =
 static ATTR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"([A-Za-z-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'/>]+))"#).unwrap()
 });
-static ENTITY: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z]{2,8});").unwrap());
+static ENTITY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z]{2,8});").unwrap()
+});
 static EXTERNAL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\[(?:https?:|ftp:)?//[^\s\]\[<>]*([ \t]+[^\]\n]*)?\]").unwrap());
 
@@ -284,8 +284,7 @@ impl<'a> Wiki<'a> {
                 if let Some(&end) = self.braces.get(&start) {
                     let rest = self.slice(end, eol);
                     let name = template_name(self.slice(start + 2, end.saturating_sub(2)));
-                    if rest.trim().is_empty() && !is_citation(&name) && !is_inline_template(&name)
-                    {
+                    if rest.trim().is_empty() && !is_citation(&name) && !is_inline_template(&name) {
                         self.flush(&mut para);
                         self.block_template(start, end, &name);
                         pos = next;
@@ -704,7 +703,13 @@ impl<'a> Wiki<'a> {
                 let group = attr(caps.get(3).map_or("", |m| m.as_str()), "group");
                 let mut scratch = CleanText::new();
                 let prev = std::mem::replace(&mut self.list_group, group);
-                self.inline(tag_end, content_end, &mut scratch, Mode::ListDefined, depth + 1);
+                self.inline(
+                    tag_end,
+                    content_end,
+                    &mut scratch,
+                    Mode::ListDefined,
+                    depth + 1,
+                );
                 self.list_group = prev;
             } else if !self.quiet {
                 let kind = if name == "gallery" {
@@ -736,14 +741,20 @@ impl<'a> Wiki<'a> {
             return i + 1;
         };
         if self.quiet {
-            return if close_end == usize::MAX { end } else { close_end.min(end) };
+            return if close_end == usize::MAX {
+                end
+            } else {
+                close_end.min(end)
+            };
         }
         let name = attr(attrs, "name").filter(|n| !n.is_empty());
         let group = attr(attrs, "group")
             .filter(|g| !g.is_empty())
             .or_else(|| (mode == Mode::ListDefined).then(|| self.list_group.clone())?);
         let (content, after) = match content {
-            Some((cs, ce)) if close_end <= end => ((tag_end != close_end).then_some((cs, ce)), close_end),
+            Some((cs, ce)) if close_end <= end => {
+                ((tag_end != close_end).then_some((cs, ce)), close_end)
+            }
             Some((cs, _)) => (Some((cs, end)), end),
             None if close_end == tag_end => (None, tag_end),
             None => {
@@ -897,7 +908,14 @@ impl<'a> Wiki<'a> {
         }
     }
 
-    fn template(&mut self, start: usize, end: usize, out: &mut CleanText, mode: Mode, depth: usize) {
+    fn template(
+        &mut self,
+        start: usize,
+        end: usize,
+        out: &mut CleanText,
+        mode: Mode,
+        depth: usize,
+    ) {
         if depth > MAX_DEPTH {
             return;
         }
@@ -936,8 +954,8 @@ impl<'a> Wiki<'a> {
             return;
         }
         match name.as_str() {
-            "sfn" | "sfnp" | "harvnb" | "harv" | "harvp" | "harvtxt" | "harvcoltxt"
-            | "harvcol" | "harvcolnb" | "sfnm" => {
+            "sfn" | "sfnp" | "harvnb" | "harv" | "harvp" | "harvtxt" | "harvcoltxt" | "harvcol"
+            | "harvcolnb" | "sfnm" => {
                 let parts: Vec<String> = positional
                     .iter()
                     .map(|&(s, e)| collapse(self.slice(s, e)))
@@ -1034,11 +1052,10 @@ impl<'a> Wiki<'a> {
             "lang" | "transl" | "transliteration" => keep(self, out, positional.last().copied()),
             "nowrap" | "nobr" | "small" | "smaller" | "big" | "larger" | "em" | "strong"
             | "abbr" | "nihongo" | "keypress" | "math" | "mvar" | "sic" | "flag"
-            | "flagcountry" | "quote" | "blockquote" | "cquote" | "quotation" | "bold" | "italic"
-            | "lang-en" | "not a typo" | "linktext" | "ill" | "interlanguage link" | "vanchor"
-            | "anchor text" | "center" | "midsize" | "resize" | "visible anchor" | "shy" => {
-                keep(self, out, named("text").or(positional.first().copied()))
-            }
+            | "flagcountry" | "quote" | "blockquote" | "cquote" | "quotation" | "bold"
+            | "italic" | "lang-en" | "not a typo" | "linktext" | "ill" | "interlanguage link"
+            | "vanchor" | "anchor text" | "center" | "midsize" | "resize" | "visible anchor"
+            | "shy" => keep(self, out, named("text").or(positional.first().copied())),
             "convert" | "cvt" => {
                 if let (Some(&a), Some(&u)) = (positional.first(), positional.get(1)) {
                     keep(self, out, Some(a));
@@ -1161,7 +1178,11 @@ impl<'a> Wiki<'a> {
         self.emit_marker(out, mode, MarkerAt::new(label, None, start, end - start));
     }
 
-    fn citation_fields(&mut self, params: &[(Option<String>, usize, usize)], depth: usize) -> CitationFields {
+    fn citation_fields(
+        &mut self,
+        params: &[(Option<String>, usize, usize)],
+        depth: usize,
+    ) -> CitationFields {
         let get = |w: &mut Self, keys: &[&str]| -> Option<String> {
             keys.iter().find_map(|k| {
                 let p = params.iter().find(|p| p.0.as_deref() == Some(k))?;
@@ -1169,10 +1190,21 @@ impl<'a> Wiki<'a> {
                 (!v.is_empty()).then_some(v)
             })
         };
-        let author = get(self, &["author", "authors", "author1", "vauthors", "editor"]).or_else(|| {
+        let author = get(
+            self,
+            &["author", "authors", "author1", "vauthors", "editor"],
+        )
+        .or_else(|| {
             let last = get(
                 self,
-                &["last", "last1", "surname", "surname1", "editor-last", "editor1-last"],
+                &[
+                    "last",
+                    "last1",
+                    "surname",
+                    "surname1",
+                    "editor-last",
+                    "editor1-last",
+                ],
             )?;
             Some(match get(self, &["first", "first1", "given", "given1"]) {
                 Some(first) => format!("{last}, {first}"),
@@ -1187,7 +1219,16 @@ impl<'a> Wiki<'a> {
             publisher: get(self, &["publisher", "agency", "institution"]),
             work: get(
                 self,
-                &["work", "website", "newspaper", "journal", "magazine", "periodical", "encyclopedia", "series"],
+                &[
+                    "work",
+                    "website",
+                    "newspaper",
+                    "journal",
+                    "magazine",
+                    "periodical",
+                    "encyclopedia",
+                    "series",
+                ],
             ),
             pages: get(self, &["pages", "page", "pp", "p", "at"]),
             access_date: get(self, &["access-date", "accessdate"]),
@@ -1195,7 +1236,14 @@ impl<'a> Wiki<'a> {
         }
     }
 
-    fn wikilink(&mut self, start: usize, end: usize, out: &mut CleanText, mode: Mode, depth: usize) {
+    fn wikilink(
+        &mut self,
+        start: usize,
+        end: usize,
+        out: &mut CleanText,
+        mode: Mode,
+        depth: usize,
+    ) {
         let inner_s = start + 2;
         let inner_e = end.saturating_sub(2).max(inner_s);
         let inner = self.slice(inner_s, inner_e);
@@ -1203,7 +1251,12 @@ impl<'a> Wiki<'a> {
         let t = target.trim_start_matches(':').to_ascii_lowercase();
         let ns = t.split(':').next().unwrap_or("");
         let has_ns = t.contains(':');
-        if has_ns && matches!(ns, "file" | "image" | "datei" | "bild" | "media" | "fichier") {
+        if has_ns
+            && matches!(
+                ns,
+                "file" | "image" | "datei" | "bild" | "media" | "fichier"
+            )
+        {
             // An image: the caption (last parameter) is non-claim text; refs in it cite.
             let params = self.link_params(inner_s, inner_e);
             if let Some(&(s, e)) = params.last() {
