@@ -122,3 +122,24 @@ fn deep_nesting_does_not_overflow() {
     let deep_md = "> ".repeat(2000) + "[^a]\n\n[^a]: b";
     read_all(&deep_md);
 }
+
+#[test]
+fn many_unclosed_constructs_stay_linear() {
+    // Each of these once cost a scan to the end of the text per occurrence.
+    // Markers end sentences here: one 100 kB sentence would measure the sentence
+    // segmenter (UAX #29 lookahead) rather than the readers.
+    for piece in [
+        "<math>",
+        "<ref>",
+        "X.[^a]\n",
+        "<references>",
+        "<nowiki>",
+        "{{",
+        "<!--",
+    ] {
+        let text = format!("Start. {}", piece.repeat(20_000));
+        let started = std::time::Instant::now();
+        read_all(&text);
+        eprintln!("{piece:?} x 20000: {:?}", started.elapsed());
+    }
+}

@@ -22,7 +22,7 @@ pub const RULES: &[&str] = &[DUPLICATE_REFERENCE];
 pub const DUPLICATE_REFERENCE: &str = "duplicate-reference";
 
 /// How far ahead a position search looks: keeps hostile input linear.
-const SEARCH_WINDOW: usize = 64 * 1024;
+const SEARCH_WINDOW: usize = 16 * 1024;
 
 /// Elements whose content is never article or source text.
 const DROPPED: &[&str] = &[
@@ -286,7 +286,13 @@ pub fn read(text: &str) -> ArticleDraft {
                             skip = Some(node.id());
                         } else if name == "ol" && is("references") {
                             flush(&mut draft, &mut clean, &mut block_start, &mut heading);
-                            reference_list(&el, &targets, &mut draft, &lines, text, &mut seen_ids);
+                            reference_list(
+                                &el,
+                                &targets,
+                                &mut draft,
+                                (&lines, text, offset),
+                                &mut seen_ids,
+                            );
                             if let Some(s) = draft.current_section() {
                                 draft.sections[s].blocks += 1;
                             }
@@ -474,11 +480,13 @@ fn reference_list(
     list: &ElementRef,
     targets: &HashMap<String, RefTarget>,
     draft: &mut ArticleDraft,
-    lines: &LineIndex,
-    text: &str,
+    (lines, text, start): (&LineIndex, &str, usize),
     seen_ids: &mut HashMap<String, usize>,
 ) {
-    let mut cursor = Cursor { src: text, pos: 0 };
+    let mut cursor = Cursor {
+        src: text,
+        pos: start,
+    };
     for (k, li) in list
         .child_elements()
         .filter(|c| c.value().name() == "li")
@@ -494,7 +502,16 @@ fn reference_list(
         } else {
             cursor.find(&format!("id=\"{id}\""))
         }
-        .map(|at| text.get(..at).and_then(|s| s.rfind("<li")).unwrap_or(at))
+        .map(|at| {
+            // The `<li` that carries the id: a short look back, never a rescan.
+            let mut from = at.saturating_sub(512);
+            while !text.is_char_boundary(from) {
+                from -= 1;
+            }
+            text.get(from..at)
+                .and_then(|s| s.rfind("<li"))
+                .map_or(at, |k| from + k)
+        })
         .unwrap_or(0);
         let at = lines.locate(text, offset);
         if !id.is_empty() {

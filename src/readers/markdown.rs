@@ -129,7 +129,16 @@ impl Reader<'_> {
         });
     }
 
+    /// A space for a line break, unless one was just added: long whitespace runs make
+    /// sentence segmentation (UAX #29 rule SB8 looks ahead) quadratic.
     fn space(&mut self, at: usize) {
+        let after_space = self.pieces.iter().rev().find_map(|p| match p {
+            Piece::Text { text, .. } if !text.is_empty() => Some(text.ends_with(' ')),
+            _ => None,
+        });
+        if after_space == Some(true) {
+            return;
+        }
         self.pieces.push(Piece::Text {
             text: " ".to_string(),
             offset: at,
@@ -141,7 +150,7 @@ impl Reader<'_> {
     fn event(&mut self, event: Event, range: Range<usize>) {
         match event {
             Event::Start(tag) => self.start(tag, range),
-            Event::End(tag) => self.end(tag, range),
+            Event::End(tag) => self.end(tag),
             Event::Text(t) => {
                 if self.image == 0 || self.code.is_some() {
                     self.text(&t, &range, true);
@@ -209,7 +218,7 @@ impl Reader<'_> {
         }
     }
 
-    fn end(&mut self, tag: TagEnd, range: Range<usize>) {
+    fn end(&mut self, tag: TagEnd) {
         match tag {
             TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link => {}
             TagEnd::Image => self.image = self.image.saturating_sub(1),
@@ -244,10 +253,7 @@ impl Reader<'_> {
                 self.flush();
                 self.end_footnote();
             }
-            _ => {
-                let _ = range;
-                self.flush();
-            }
+            _ => self.flush(),
         }
     }
 
@@ -275,18 +281,27 @@ impl Reader<'_> {
             if joined.get(m.end()..).is_some_and(|r| r.starts_with(':')) {
                 continue;
             }
-            let scannable = pieces.iter().zip(&starts).all(|(p, &s)| match p {
-                Piece::Text { text, scan, .. } => {
-                    *scan || s + text.len() <= m.start() || s >= m.end()
-                }
-                Piece::Marker { .. } => true,
-            });
+            // Only the pieces overlapping the match matter (code spans are not text).
+            let first = starts
+                .partition_point(|&s| s <= m.start())
+                .saturating_sub(1);
+            let scannable = pieces[first..]
+                .iter()
+                .zip(&starts[first..])
+                .take_while(|(_, &s)| s < m.end())
+                .all(|(p, &s)| match p {
+                    Piece::Text { text, scan, .. } => *scan || s + text.len() <= m.start(),
+                    Piece::Marker { .. } => true,
+                });
             if scannable {
                 cuts.push((m.start(), m.end(), self.canonical(&c[1])));
             }
         }
         let file_at = |pos: usize| -> usize {
-            for (p, &s) in pieces.iter().zip(&starts) {
+            // Text pieces tile the concatenation: the one holding `pos` is the last
+            // non-empty text piece starting at or before it.
+            let last = starts.partition_point(|&s| s <= pos);
+            for (p, &s) in pieces[..last].iter().zip(&starts[..last]).rev() {
                 if let Piece::Text {
                     text,
                     offset,
@@ -294,9 +309,13 @@ impl Reader<'_> {
                     ..
                 } = p
                 {
-                    if pos >= s && pos < s + text.len() {
+                    if text.is_empty() {
+                        continue;
+                    }
+                    if pos < s + text.len() {
                         return if *source { offset + (pos - s) } else { *offset };
                     }
+                    return *offset;
                 }
             }
             0

@@ -104,6 +104,8 @@ struct Wiki<'a> {
     list_group: Option<String>,
     /// Set while rendering a parameter's text for its value only: nothing is recorded.
     quiet: bool,
+    /// Closing tag → (searched from, first found at or after that).
+    close_cache: HashMap<String, (usize, Option<usize>)>,
 }
 
 pub fn read(text: &str) -> ArticleDraft {
@@ -116,7 +118,7 @@ pub fn read(text: &str) -> ArticleDraft {
 impl<'a> Wiki<'a> {
     fn new(src: &'a str) -> Self {
         let lower = src.to_ascii_lowercase();
-        let (braces, brackets, comments) = match_pairs(src);
+        let (braces, brackets, comments) = match_pairs(src, &lower);
         let ref_closes = lower.match_indices("</ref").map(|(i, _)| i).collect();
         let ref_opens = lower
             .match_indices("<ref")
@@ -146,7 +148,26 @@ impl<'a> Wiki<'a> {
             pending_shorts: Vec::new(),
             list_group: None,
             quiet: false,
+            close_cache: HashMap::new(),
         }
+    }
+
+    /// The next `needle` (a lower-case closing tag) at or after `from`. Remembers
+    /// the last answer per needle, so that many unclosed tags of one kind cost one
+    /// scan of the text, not one each.
+    fn next_close(&mut self, needle: &str, from: usize) -> Option<usize> {
+        if let Some(&(searched, found)) = self.close_cache.get(needle) {
+            if searched <= from && found.is_none_or(|f| f >= from) {
+                return found;
+            }
+        }
+        let found = self
+            .lower
+            .get(from..)
+            .and_then(|s| s.find(needle))
+            .map(|k| from + k);
+        self.close_cache.insert(needle.to_string(), (from, found));
+        found
     }
 
     fn at(&self, offset: usize) -> Location {
@@ -399,11 +420,7 @@ impl<'a> Wiki<'a> {
         if !caps[4].is_empty() {
             return self.logical_line_end(tag_end).saturating_add(1).min(n);
         }
-        let close = self
-            .lower
-            .get(tag_end..)
-            .and_then(|s| s.find("</references"))
-            .map(|k| tag_end + k);
+        let close = self.next_close("</references", tag_end);
         let content_end = close.unwrap_or(n);
         self.list_defined(tag_end, content_end, group);
         let after = close.map_or(n, |c| {
@@ -489,7 +506,6 @@ impl<'a> Wiki<'a> {
         }
         parts.push((part_start, inner_end));
         let mut out = Vec::new();
-        let mut positional = 0;
         for &(s, e) in parts.iter().skip(1) {
             let raw = self.slice(s, e);
             let named = raw.find('=').and_then(|k| {
@@ -502,13 +518,9 @@ impl<'a> Wiki<'a> {
             });
             match named {
                 Some((key, vs)) => out.push((Some(key), vs, e)),
-                None => {
-                    positional += 1;
-                    out.push((None, s, e));
-                }
+                None => out.push((None, s, e)),
             }
         }
-        let _ = positional;
         out
     }
 
@@ -684,12 +696,9 @@ impl<'a> Wiki<'a> {
             return Some(tag_end);
         }
         if name == "nowiki" || SKIP.contains(&name.as_str()) {
-            let close = format!("</{name}");
             let c = self
-                .lower
-                .get(tag_end..end)
-                .and_then(|s| s.find(&close))
-                .map(|k| tag_end + k);
+                .next_close(&format!("</{name}"), tag_end)
+                .filter(|&c| c < end);
             let content_end = c.unwrap_or(end);
             let after = c.map_or(end, |c| {
                 self.src
@@ -1385,6 +1394,7 @@ impl MarkerAt {
 #[allow(clippy::type_complexity)]
 fn match_pairs(
     src: &str,
+    lower: &str,
 ) -> (
     HashMap<usize, usize>,
     HashMap<usize, usize>,
@@ -1409,9 +1419,8 @@ fn match_pairs(
             continue;
         }
         if lower_nowiki(i) {
-            let end = src
+            let end = lower
                 .get(i..)
-                .map(|s| s.to_ascii_lowercase())
                 .and_then(|s| s.find("</nowiki>"))
                 .map_or(b.len(), |k| i + k + 9);
             i = end.max(i + 1);
