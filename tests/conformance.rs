@@ -22,11 +22,6 @@ const EXPECTED: &[(&str, usize, &str)] = &[
     ("pulldown-cmark", 24, "unresolved [quux]"),
     // A `[^4]` in a table cell whose definition could not be parsed there.
     ("pulldown-cmark", 20, "unresolved [4]"),
-    // Inline notes `^[…]` are a markdown-it/Pandoc extension pulldown-cmark does not
-    // parse; citecheck reads them as text.
-    ("markdown-it-footnote", 5, "graph"),
-    ("markdown-it-footnote", 6, "graph"),
-    ("markdown-it-footnote", 13, "graph"),
 ];
 
 struct Example {

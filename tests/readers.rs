@@ -200,3 +200,17 @@ fn cli_parse_html() {
     assert_eq!(v["markers"].as_array().unwrap().len(), 6);
     assert_eq!(v["title"], "Grey Point Lighthouse");
 }
+
+#[test]
+fn markdown_inline_notes() {
+    let text =
+        "## History\n\nThe pact held.^[Slavinsky, *The Pact*, 2003.] Code `^[x]` is not one.\n";
+    let a = readers::parse("t", Path::new("t.md"), Format::Markdown, text.to_string()).unwrap();
+    assert_eq!(a.references.len(), 1);
+    let r = &a.references[0];
+    assert_eq!((r.label.as_str(), r.found_uses), ("inline-1", 1));
+    assert_eq!(r.text, "Slavinsky, The Pact, 2003.");
+    assert_eq!(a.sentences[0].text, "The pact held.");
+    assert_eq!(a.sentences[0].status, CitationStatus::Cited);
+    assert!(a.sentences[1].text.contains("`^[x]`") || a.sentences[1].text.contains("^[x]"));
+}

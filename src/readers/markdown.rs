@@ -10,7 +10,9 @@
 //! - labels match case-insensitively, as in pulldown-cmark; a marker takes the
 //!   spelling of the definition it resolves to;
 //! - a reference inside a footnote definition cites that footnote (it counts as a
-//!   use) but belongs to no claim sentence.
+//!   use) but belongs to no claim sentence;
+//! - inline notes `^[…]` (Pandoc, markdown-it), which pulldown-cmark leaves as text,
+//!   are footnotes labelled `inline-1`, `inline-2`, … in order of appearance.
 //!
 //! Headings become sections; code blocks, HTML comments and tables are never claims.
 
@@ -70,6 +72,8 @@ struct Reader<'a> {
     table: usize,
     image: usize,
     code: Option<(usize, String)>,
+    /// Inline notes so far; they are labelled `inline-1`, `inline-2`, ….
+    inline_notes: usize,
 }
 
 pub fn read(text: &str) -> ArticleDraft {
@@ -98,6 +102,7 @@ pub fn read(text: &str) -> ArticleDraft {
         table: 0,
         image: 0,
         code: None,
+        inline_notes: 0,
     };
     for (event, range) in events {
         r.event(event, range);
@@ -143,7 +148,7 @@ impl Reader<'_> {
             text: " ".to_string(),
             offset: at,
             source: false,
-            scan: false,
+            scan: true,
         });
     }
 
@@ -259,7 +264,7 @@ impl Reader<'_> {
 
     /// Turn pieces into clean text, taking literal `[^label]` out as markers.
     fn assemble(
-        &self,
+        &mut self,
         pieces: Vec<Piece>,
         loose_markers: bool,
     ) -> (CleanText, Vec<(String, usize, usize)>) {
@@ -275,28 +280,66 @@ impl Reader<'_> {
                 joined.push_str(text);
             }
         }
+        // Code spans are never scanned: a match must lie in scannable pieces only.
+        let scannable = |a: usize, b: usize| {
+            let first = starts.partition_point(|&s| s <= a).saturating_sub(1);
+            pieces[first..]
+                .iter()
+                .zip(&starts[first..])
+                .take_while(|(_, &s)| s < b)
+                .all(|(p, &s)| match p {
+                    Piece::Text { text, scan, .. } => *scan || s + text.len() <= a,
+                    Piece::Marker { .. } => true,
+                })
+        };
+        // Inline notes `^[…]` (Pandoc, markdown-it) are text to pulldown-cmark.
+        // Brackets are matched in one pass so unclosed ones cost nothing extra.
+        let mut close_of: HashMap<usize, usize> = HashMap::new();
+        let mut open: Vec<usize> = Vec::new();
+        for (i, b) in joined.bytes().enumerate() {
+            match b {
+                b'[' => open.push(i),
+                b']' => {
+                    if let Some(o) = open.pop() {
+                        close_of.insert(o, i);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let mut notes: Vec<(usize, usize)> = Vec::new();
+        for (i, _) in joined.match_indices("^[") {
+            if notes.last().is_some_and(|n| i < n.1) {
+                continue;
+            }
+            if let Some(&c) = close_of.get(&(i + 1)) {
+                if c > i + 2 && scannable(i, c + 1) {
+                    notes.push((i, c + 1));
+                }
+            }
+        }
         let mut cuts: Vec<(usize, usize, String)> = Vec::new();
         for c in LITERAL_MARKER.captures_iter(&joined) {
             let m = c.get(0).unwrap();
             if joined.get(m.end()..).is_some_and(|r| r.starts_with(':')) {
                 continue;
             }
-            // Only the pieces overlapping the match matter (code spans are not text).
-            let first = starts
-                .partition_point(|&s| s <= m.start())
-                .saturating_sub(1);
-            let scannable = pieces[first..]
-                .iter()
-                .zip(&starts[first..])
-                .take_while(|(_, &s)| s < m.end())
-                .all(|(p, &s)| match p {
-                    Piece::Text { text, scan, .. } => *scan || s + text.len() <= m.start(),
-                    Piece::Marker { .. } => true,
-                });
-            if scannable {
+            if notes.iter().any(|n| m.start() < n.1 && n.0 < m.end()) {
+                continue;
+            }
+            if scannable(m.start(), m.end()) {
                 cuts.push((m.start(), m.end(), self.canonical(&c[1])));
             }
         }
+        let mut new_notes = Vec::new();
+        for &(a, b) in &notes {
+            self.inline_notes += 1;
+            let label = format!("inline-{}", self.inline_notes);
+            let text = collapse(joined.get(a + 2..b - 1).unwrap_or(""));
+            new_notes.push((label.clone(), a, text));
+            cuts.push((a, b, label));
+        }
+        cuts.sort_by_key(|c| c.0);
         let file_at = |pos: usize| -> usize {
             // Text pieces tile the concatenation: the one holding `pos` is the last
             // non-empty text piece starting at or before it.
@@ -320,6 +363,21 @@ impl Reader<'_> {
             }
             0
         };
+        for (label, at, text) in new_notes {
+            let loc = self.lines.locate(self.src, file_at(at));
+            self.draft.references.push(Reference {
+                fields: crate::readers::fields_from_text(&text),
+                label,
+                group: None,
+                text,
+                line: loc.line,
+                column: loc.column,
+                offset: loc.offset,
+                declared_uses: None,
+                found_uses: 0,
+                link: None,
+            });
+        }
         let mut cut_i = 0;
         for (p, &s) in pieces.iter().zip(&starts) {
             match p {
