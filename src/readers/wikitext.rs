@@ -1336,7 +1336,12 @@ impl<'a> Wiki<'a> {
         for p in pending {
             let author = p.author.to_lowercase();
             let year = p.year.to_lowercase();
-            let year_digits: String = year.chars().filter(|c| c.is_ascii_digit()).collect();
+            // "1960–1961", "2001a": the first four-digit run is the year to find.
+            let year_digits: String = year
+                .split(|c: char| !c.is_ascii_digit())
+                .find(|d| d.len() == 4)
+                .unwrap_or("")
+                .to_string();
             let hit = self.draft.bibliography.iter().find(|b| {
                 let who = b.fields.author.as_deref().unwrap_or(&b.text).to_lowercase();
                 let when = b.fields.date.as_deref().unwrap_or(&b.text).to_lowercase();
