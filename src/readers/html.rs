@@ -618,3 +618,23 @@ fn non_claim_block(
         draft.non_claim(kind, &collapse(&body), line);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marker_labels_and_groups() {
+        assert_eq!(split_label("[12]"), ("12".to_string(), None));
+        assert_eq!(
+            split_label("[note 3]"),
+            ("3".to_string(), Some("note".to_string()))
+        );
+    }
+
+    #[test]
+    fn headings_have_levels() {
+        assert_eq!(heading_level("h3"), Some(3));
+        assert_eq!(heading_level("hr"), None);
+    }
+}

@@ -1474,7 +1474,7 @@ fn attr(attrs: &str, key: &str) -> Option<String> {
 
 fn template_name(inner: &str) -> String {
     let end = inner.find(['|', '\n', '}']).unwrap_or(inner.len());
-    let raw = inner.get(..end).unwrap_or(inner);
+    let raw = inner.get(..end).unwrap_or(inner).trim();
     // `{{DEFAULTSORT:x}}` and parser functions: the name stops at the colon.
     let raw = match raw.find(':') {
         Some(k) if !raw.to_ascii_lowercase().starts_with("template:") => &raw[..k],
@@ -1639,4 +1639,48 @@ fn table_text(s: &str) -> String {
         .filter(|c| !c.contains("=\""))
         .collect();
     collapse(&cleaned.join(" | "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn template_names_normalise() {
+        assert_eq!(template_name("Cite_web |url=x"), "cite web");
+        assert_eq!(
+            template_name(" Template:Citation needed|date=x"),
+            "citation needed"
+        );
+        assert_eq!(template_name("DEFAULTSORT:Murchison"), "defaultsort");
+    }
+
+    #[test]
+    fn attributes_in_any_quoting() {
+        assert_eq!(
+            attr(r#" name="a b" group=note"#, "name").as_deref(),
+            Some("a b")
+        );
+        assert_eq!(attr(" name='AVN HOF'", "name").as_deref(), Some("AVN HOF"));
+        assert_eq!(attr(" group=note", "group").as_deref(), Some("note"));
+        assert_eq!(attr(" name=x/", "name").as_deref(), Some("x"));
+    }
+
+    #[test]
+    fn dates_and_entities() {
+        assert_eq!(
+            date_text(&["1895".into(), "4".into(), "11".into()]),
+            "11 April 1895"
+        );
+        assert_eq!(decode_entity("&ndash;"), "–");
+        assert_eq!(decode_entity("&#x41;"), "A");
+        assert_eq!(decode_entity("&bogus;"), "&bogus;");
+    }
+
+    #[test]
+    fn unbalanced_markup_is_text() {
+        let d = read("A {{broken [[link and <ref>open\n\nNext paragraph.");
+        assert_eq!(d.problems.len(), 1);
+        assert_eq!(d.problems[0].rule, UNCLOSED_REF);
+    }
 }
