@@ -41,6 +41,20 @@ pub const DUPLICATE_REFERENCE: &str = "duplicate-reference";
 /// markers stay unresolved in the model and `check` reports them as this rule.
 pub const UNKNOWN_FOOTNOTE: &str = "unknown-footnote";
 
+/// Tags whose content is never prose and often spans lines.
+const BLOCK_TAGS: &[&str] = &[
+    "gallery",
+    "pre",
+    "math",
+    "syntaxhighlight",
+    "source",
+    "timeline",
+    "imagemap",
+    "graph",
+    "mapframe",
+    "score",
+];
+
 /// Templates nest; hostile input can nest them thousands deep.
 const MAX_DEPTH: usize = 40;
 
@@ -265,7 +279,7 @@ impl<'a> Wiki<'a> {
                 pos = next;
                 continue;
             }
-            if let Some(c) = HEADING.captures(line.trim_end()) {
+            if let Some(c) = HEADING.captures(strip_trailing_comments(line)) {
                 let level = c[1].len().min(c[3].len());
                 if level >= 1 && !c[2].trim().is_empty() && !line.contains('\n') {
                     self.flush(&mut para);
@@ -284,7 +298,7 @@ impl<'a> Wiki<'a> {
                     continue;
                 }
             }
-            if body.starts_with("{|") {
+            if body.trim_start_matches(':').trim_start().starts_with("{|") {
                 self.flush(&mut para);
                 let end = self.table_end(pos);
                 let mut clean = CleanText::new();
@@ -293,6 +307,23 @@ impl<'a> Wiki<'a> {
                 self.draft
                     .non_claim(NonClaimKind::Table, &table_text(&clean.text), line_no);
                 pos = (end + 1).min(n).max(pos + 1);
+                continue;
+            }
+            if let Some(name) = BLOCK_TAGS.iter().find(|t| {
+                lower.starts_with(&format!("<{t}"))
+                    && lower
+                        .as_bytes()
+                        .get(t.len() + 1)
+                        .is_some_and(|b| matches!(b, b'>' | b' ' | b'\t' | b'/'))
+            }) {
+                // `<gallery>` … `</gallery>` spans lines: read it as one block.
+                self.flush(&mut para);
+                let start = pos + lead;
+                let close = self.next_close(&format!("</{name}"), start);
+                let stop = close.map_or(eol, |c| self.logical_line_end(c).max(eol));
+                let mut scratch = CleanText::new();
+                self.inline(start, stop, &mut scratch, Mode::Loose, 0);
+                pos = (stop + 1).min(n).max(pos + 1);
                 continue;
             }
             if lower.starts_with("<references") {
@@ -1260,12 +1291,29 @@ impl<'a> Wiki<'a> {
         let t = target.trim_start_matches(':').to_ascii_lowercase();
         let ns = t.split(':').next().unwrap_or("");
         let has_ns = t.contains(':');
-        if has_ns
-            && matches!(
-                ns,
-                "file" | "image" | "datei" | "bild" | "media" | "fichier"
+        let image_options = inner.split('|').skip(1).any(|o| {
+            matches!(
+                o.trim(),
+                "thumb" | "thumbnail" | "frame" | "frameless" | "upright"
             )
-        {
+        });
+        let file_ns = matches!(
+            ns,
+            "file"
+                | "image"
+                | "datei"
+                | "bild"
+                | "media"
+                | "fichier"
+                | "lêer"
+                | "archivo"
+                | "imagen"
+                | "immagine"
+                | "bestand"
+                | "plik"
+                | "файл"
+        );
+        if has_ns && (file_ns || image_options) {
             // An image: the caption (last parameter) is non-claim text; refs in it cite.
             let params = self.link_params(inner_s, inner_e);
             if let Some(&(s, e)) = params.last() {
@@ -1628,6 +1676,18 @@ fn collapse(s: &str) -> String {
 /// Content comparison for "defined twice": spacing and case do not make a difference.
 fn normalise(s: &str) -> String {
     collapse(s).to_lowercase()
+}
+
+/// `== Heading ==<!-- note -->`: comments after a heading do not stop it being one.
+fn strip_trailing_comments(line: &str) -> &str {
+    let mut l = line.trim_end();
+    while l.ends_with("-->") {
+        match l.rfind("<!--") {
+            Some(k) => l = l[..k].trim_end(),
+            None => break,
+        }
+    }
+    l
 }
 
 /// Table markup (`|-`, `!`, cell separators) out of a table's clean text.
