@@ -214,3 +214,16 @@ fn markdown_inline_notes() {
     assert_eq!(a.sentences[0].status, CitationStatus::Cited);
     assert!(a.sentences[1].text.contains("`^[x]`") || a.sentences[1].text.contains("^[x]"));
 }
+
+#[test]
+fn every_reader_rule_is_listed() {
+    for rules in [
+        readers::wikitext::RULES,
+        readers::markdown::RULES,
+        readers::html::RULES,
+    ] {
+        for r in rules {
+            assert!(readers::PROBLEM_RULES.contains(r), "{r}");
+        }
+    }
+}
