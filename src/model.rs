@@ -202,6 +202,13 @@ pub struct CitationFields {
     pub work: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pages: Option<String>,
+    /// When the cited web page was read (`access-date`): which version of it the
+    /// claim rests on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub access_date: Option<String>,
+    /// An archived copy (`archive-url`), for sources whose live URL has gone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub archive_url: Option<String>,
 }
 
 /// The link from a reference to a manifest source, set by the linker.
@@ -501,14 +508,21 @@ impl ArticleDraft {
             return;
         }
         let section = self.current_section();
+        // Category links survive conversion as bare "Category:…" lines in every format:
+        // navigation, not prose.
+        let category = text.text.trim_start().starts_with("Category:");
         if let Some(s) = section {
             self.sections[s].blocks += 1;
-            if self.sections[s].back_matter {
-                self.non_claim(NonClaimKind::BackMatter, text.text.trim(), line);
-                self.loose_markers
-                    .extend(text.markers.into_iter().map(|(_, m)| m));
-                return;
-            }
+        }
+        if category || section.is_some_and(|s| self.sections[s].back_matter) {
+            self.non_claims.push(NonClaim {
+                kind: NonClaimKind::BackMatter,
+                text: text.text.trim().to_string(),
+                line,
+            });
+            self.loose_markers
+                .extend(text.markers.into_iter().map(|(_, m)| m));
+            return;
         }
         self.paragraphs.push((section, text));
     }

@@ -4,7 +4,10 @@
 //! mislabel files (the wikitext test articles are `.txt`, the Markdown-converted pages
 //! are plain text with `[n]` markers).
 
+pub mod html;
+pub mod markdown;
 pub mod text;
+pub mod wikitext;
 
 use std::path::Path;
 use std::sync::LazyLock;
@@ -14,6 +17,15 @@ use regex::Regex;
 use crate::error::{Error, Result};
 use crate::manifest::ArticleSpec;
 use crate::model::{Article, CitationFields, Format};
+
+/// Every rule name a reader reports as a [`crate::model::ReaderProblem`] (each reader
+/// module lists its own in `RULES`): `check` gives them severities like its own rules.
+pub const PROBLEM_RULES: &[&str] = &[
+    wikitext::UNCLOSED_REF,
+    wikitext::EMPTY_REFERENCE,
+    wikitext::DUPLICATE_REFERENCE,
+    wikitext::UNKNOWN_FOOTNOTE,
+];
 
 /// Read and parse one article file.
 pub fn read_article(spec: &ArticleSpec) -> Result<Article> {
@@ -39,13 +51,9 @@ pub fn parse(id: &str, path: &Path, format: Format, text: String) -> Result<Arti
     };
     let draft = match format {
         Format::Text | Format::Auto => text::read(&text),
-        other => {
-            return Err(Error::Usage(format!(
-                "{}: no reader for format {:?} in this build",
-                path.display(),
-                other.name()
-            )))
-        }
+        Format::Markdown => markdown::read(&text),
+        Format::Wikitext => wikitext::read(&text),
+        Format::Html => html::read(&text),
     };
     let mut article = draft.finish(id, path.to_path_buf(), format, text);
     if article.title.is_none() {
@@ -73,20 +81,23 @@ pub fn detect(path: &Path, text: &str) -> Format {
         return Format::Html;
     }
     let markdown_ext = matches!(ext.as_str(), "md" | "markdown");
-    // `.md` pages converted from wikitext keep template and link debris, so content
-    // signals decide wikitext only for files whose extension does not say Markdown.
-    if matches!(ext.as_str(), "wiki" | "wikitext" | "mediawiki")
-        || (!markdown_ext && looks_like_wikitext(text))
-    {
+    // A `.md` file claims to be Markdown: converted pages carry stray `{{`/`[[` debris,
+    // so only real footnotes or wiki headings outvote the extension.
+    let wikitext = looks_like_wikitext(text)
+        && (!markdown_ext || text.matches("<ref").nth(2).is_some() || WIKI_HEADING.is_match(text));
+    if matches!(ext.as_str(), "wiki" | "wikitext" | "mediawiki") || wikitext {
         return Format::Wikitext;
     }
     if FOOTNOTE_DEFINITION.is_match(text) {
         return Format::Markdown;
     }
-    // A `.md` page without Markdown footnotes is Markdown only if it has Markdown
-    // structure and no `[n]` markers: converted encyclopedia pages are `.md` files in
-    // the plain `[n]` shape, with headings as bare lines.
-    if markdown_ext && ATX_HEADING.is_match(text) && !BRACKET_MARKER.is_match(text) {
+    // `.md` alone proves little: the converted encyclopedia pages are `.md` but plain
+    // text (their `# ` lines are flattened numbered lists). Markdown footnotes or
+    // section headings below the title make it Markdown.
+    if markdown_ext
+        && !BRACKET_MARKER.is_match(text)
+        && (FOOTNOTE_REFERENCE.is_match(text) || SUB_HEADING.is_match(text))
+    {
         return Format::Markdown;
     }
     Format::Text
@@ -94,21 +105,27 @@ pub fn detect(path: &Path, text: &str) -> Format {
 
 static FOOTNOTE_DEFINITION: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?m)^ {0,3}\[\^[^\]\s]+\]:").unwrap());
-static ATX_HEADING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?m)^#{1,6}\s+\S").unwrap());
+static FOOTNOTE_REFERENCE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\[\^[A-Za-z0-9_.-]+\]").unwrap());
+static SUB_HEADING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?m)^#{2,6} \S").unwrap());
 static BRACKET_MARKER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\[\d{1,4}\]").unwrap());
 static WIKI_HEADING: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?m)^==+[^=\n]+==+\s*$").unwrap());
 
 fn looks_like_wikitext(text: &str) -> bool {
+    if text
+        .trim_start()
+        .get(..9)
+        .is_some_and(|h| h.eq_ignore_ascii_case("#redirect"))
+    {
+        return true;
+    }
     let signals = [
         text.contains("<ref"),
         text.contains("{{"),
         text.contains("[["),
         text.contains("'''"),
         WIKI_HEADING.is_match(text),
-        text.trim_start()
-            .to_ascii_uppercase()
-            .starts_with("#REDIRECT"),
     ];
     signals.iter().filter(|&&s| s).count() >= 2
 }
@@ -142,5 +159,6 @@ pub fn fields_from_text(text: &str) -> CitationFields {
         publisher: None,
         work: None,
         pages: PAGES.captures(text).map(|c| c[1].to_string()),
+        ..CitationFields::default()
     }
 }

@@ -1,0 +1,640 @@
+//! HTML: Wikipedia-rendered articles (`sup.reference` markers linking to
+//! `#cite_note-…`, `ol.references` entries with `^ a b` back-links, `h2`/`h3` headings
+//! with or without `span.mw-headline`) into the article model, and any HTML page into
+//! clean text ([`to_text`]) for source documents.
+//!
+//! html5ever builds the tree (it repairs any tag soup the way browsers do); the tree
+//! is walked iteratively, never recursively, so deeply nested hostile input cannot
+//! overflow the stack. The tree keeps no source positions, so positions are found by
+//! searching the source forward from the last known position: exact for text copied
+//! verbatim, approximate (the nearest preceding tag) where entities were decoded.
+
+use std::collections::HashMap;
+
+use ego_tree::iter::Edge;
+use scraper::{ElementRef, Html, Node, Selector};
+
+use crate::model::{ArticleDraft, CleanText, LineIndex, NonClaimKind, Reference, TocEntry};
+
+/// Reader problem rules this reader reports (the names `check` uses).
+pub const RULES: &[&str] = &[DUPLICATE_REFERENCE];
+/// Two reference-list entries with the same `id`.
+pub const DUPLICATE_REFERENCE: &str = "duplicate-reference";
+
+/// How far ahead a position search looks: keeps hostile input linear.
+const SEARCH_WINDOW: usize = 16 * 1024;
+
+/// Elements whose content is never article or source text.
+const DROPPED: &[&str] = &[
+    "script", "style", "noscript", "nav", "template", "svg", "iframe", "object", "head", "button",
+    "select", "input", "form", "canvas", "math",
+];
+
+/// Elements that start a new block of text.
+const BLOCKS: &[&str] = &[
+    "p",
+    "div",
+    "li",
+    "dd",
+    "dt",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "section",
+    "article",
+    "main",
+    "ul",
+    "ol",
+    "dl",
+    "table",
+    "tr",
+    "pre",
+    "figure",
+    "figcaption",
+    "header",
+    "footer",
+    "aside",
+    "address",
+    "details",
+    "summary",
+    "body",
+    "center",
+    "caption",
+    "td",
+    "th",
+];
+
+fn sel(s: &str) -> Selector {
+    Selector::parse(s).unwrap_or_else(|_| Selector::parse("*").expect("valid selector"))
+}
+
+fn classes(e: &ElementRef) -> Vec<String> {
+    e.value()
+        .classes()
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+fn has_class(e: &ElementRef, c: &str) -> bool {
+    e.value().classes().any(|x| x.eq_ignore_ascii_case(c))
+}
+
+fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Generic HTML → clean text: headings, paragraphs, list items and table rows become
+/// blocks separated by blank lines; scripts, styles, navigation, page headers and
+/// footers are dropped.
+pub fn to_text(html: &str) -> String {
+    let doc = Html::parse_document(html);
+    let mut blocks: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut skip: Option<ego_tree::NodeId> = None;
+    let end_block = |current: &mut String, blocks: &mut Vec<String>| {
+        let t = collapse(current);
+        if !t.is_empty() {
+            blocks.push(t);
+        }
+        current.clear();
+    };
+    for edge in doc.root_element().traverse() {
+        match edge {
+            Edge::Open(node) => {
+                if skip.is_some() {
+                    continue;
+                }
+                match node.value() {
+                    Node::Text(t) => current.push_str(t),
+                    Node::Element(e) => {
+                        let name = e.name();
+                        let role = e.attr("role").unwrap_or("");
+                        let hidden =
+                            e.attr("hidden").is_some() || e.attr("aria-hidden") == Some("true");
+                        if DROPPED.contains(&name)
+                            || matches!(name, "header" | "footer" | "aside")
+                            || matches!(role, "navigation" | "banner" | "contentinfo")
+                            || hidden
+                        {
+                            skip = Some(node.id());
+                        } else if name == "br" {
+                            current.push('\n');
+                        } else if BLOCKS.contains(&name) {
+                            end_block(&mut current, &mut blocks);
+                        } else if matches!(name, "td" | "th") {
+                            current.push(' ');
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Edge::Close(node) => {
+                if skip == Some(node.id()) {
+                    skip = None;
+                    continue;
+                }
+                if skip.is_some() {
+                    continue;
+                }
+                if let Node::Element(e) = node.value() {
+                    if BLOCKS.contains(&e.name()) {
+                        end_block(&mut current, &mut blocks);
+                    } else if matches!(e.name(), "td" | "th") {
+                        current.push(' ');
+                    }
+                }
+            }
+        }
+    }
+    end_block(&mut current, &mut blocks);
+    blocks.join("\n\n")
+}
+
+/// Finds file positions for tree content by searching forward in the source.
+struct Cursor<'a> {
+    src: &'a str,
+    pos: usize,
+}
+
+impl Cursor<'_> {
+    fn find(&mut self, needle: &str) -> Option<usize> {
+        if needle.is_empty() {
+            return None;
+        }
+        let mut end = (self.pos + SEARCH_WINDOW).min(self.src.len());
+        while !self.src.is_char_boundary(end) {
+            end -= 1;
+        }
+        let hay = self.src.get(self.pos..end)?;
+        let k = hay.find(needle)?;
+        let at = self.pos + k;
+        self.pos = at + needle.len();
+        Some(at)
+    }
+
+    /// Move to the next `<name` tag; its offset, or the current position.
+    fn tag(&mut self, name: &str) -> usize {
+        let at = self.pos;
+        self.find(&format!("<{name}")).unwrap_or(at)
+    }
+}
+
+struct RefTarget {
+    label: String,
+    group: Option<String>,
+}
+
+pub fn read(text: &str) -> ArticleDraft {
+    let doc = Html::parse_document(text);
+    let lines = LineIndex::new(text);
+    let mut draft = ArticleDraft::new();
+    let mut cursor = Cursor { src: text, pos: 0 };
+
+    let title = doc
+        .select(&sel("h1#firstHeading, h1.firstHeading"))
+        .next()
+        .map(|h| collapse(&h.text().collect::<String>()))
+        .or_else(|| {
+            doc.select(&sel("title")).next().map(|t| {
+                let t = collapse(&t.text().collect::<String>());
+                t.split(" - Wikipedia").next().unwrap_or(&t).to_string()
+            })
+        })
+        .filter(|t| !t.is_empty());
+    draft.title = title;
+
+    let targets = reference_targets(&doc);
+    let root = doc
+        .select(&sel("div.mw-parser-output"))
+        .next()
+        .or_else(|| doc.select(&sel("#mw-content-text")).next())
+        .or_else(|| doc.select(&sel("body")).next())
+        .unwrap_or_else(|| doc.root_element());
+
+    let mut clean = CleanText::new();
+    let mut block_start: Option<usize> = None;
+    let mut heading: Option<(u8, usize)> = None;
+    let mut skip: Option<ego_tree::NodeId> = None;
+    let mut seen_ids: HashMap<String, usize> = HashMap::new();
+
+    let flush = |draft: &mut ArticleDraft,
+                 clean: &mut CleanText,
+                 block_start: &mut Option<usize>,
+                 heading: &mut Option<(u8, usize)>| {
+        let c = std::mem::take(clean);
+        let start = block_start.take().unwrap_or(0);
+        if let Some((level, at)) = heading.take() {
+            let h = collapse(&c.text);
+            if !h.is_empty() {
+                draft.section(&h, level, lines.locate(text, at), false);
+            }
+            return;
+        }
+        draft.paragraph(c, lines.locate(text, start).line);
+    };
+
+    for edge in root.traverse() {
+        match edge {
+            Edge::Open(node) => {
+                if skip.is_some() {
+                    continue;
+                }
+                match node.value() {
+                    Node::Text(t) => {
+                        let t: &str = t;
+                        if t.is_empty() {
+                            continue;
+                        }
+                        let at = text_position(&mut cursor, t);
+                        block_start.get_or_insert(at.0);
+                        if at.1 {
+                            clean.push_source(t, at.0);
+                        } else {
+                            clean.push_synthetic(t, at.0);
+                        }
+                    }
+                    Node::Element(e) => {
+                        let Some(el) = ElementRef::wrap(node) else {
+                            continue;
+                        };
+                        let name = e.name();
+                        let offset = cursor.tag(name);
+                        let cls = classes(&el);
+                        let is = |c: &str| cls.iter().any(|x| x == c);
+                        if DROPPED.contains(&name)
+                            || is("mw-editsection")
+                            || is("navbox")
+                            || is("mw-jump-link")
+                            || is("mw-cite-backlink")
+                            || e.attr("role") == Some("navigation")
+                        {
+                            skip = Some(node.id());
+                        } else if name == "sup" && is("reference") {
+                            let (label, group) = marker_label(&el, &targets);
+                            let len = cursor
+                                .find("</sup>")
+                                .map_or(0, |c| c + "</sup>".len() - offset);
+                            block_start.get_or_insert(offset);
+                            clean.marker(&label, group, offset, len);
+                            skip = Some(node.id());
+                        } else if is_citation_needed(&el) {
+                            clean.citation_needed();
+                            skip = Some(node.id());
+                        } else if name == "ol" && is("references") {
+                            flush(&mut draft, &mut clean, &mut block_start, &mut heading);
+                            reference_list(
+                                &el,
+                                &targets,
+                                &mut draft,
+                                (&lines, text, offset),
+                                &mut seen_ids,
+                            );
+                            if let Some(s) = draft.current_section() {
+                                draft.sections[s].blocks += 1;
+                            }
+                            skip = Some(node.id());
+                        } else if e.id() == Some("toc") || is("toc") {
+                            flush(&mut draft, &mut clean, &mut block_start, &mut heading);
+                            toc(&el, &mut draft, lines.locate(text, offset).line);
+                            skip = Some(node.id());
+                        } else if name == "table"
+                            || name == "figure"
+                            || is("thumb")
+                            || is("gallery")
+                        {
+                            flush(&mut draft, &mut clean, &mut block_start, &mut heading);
+                            let kind = if name == "table" {
+                                NonClaimKind::Table
+                            } else {
+                                NonClaimKind::Caption
+                            };
+                            non_claim_block(&el, kind, &targets, &mut draft, offset, &lines, text);
+                            skip = Some(node.id());
+                        } else if name == "pre" {
+                            flush(&mut draft, &mut clean, &mut block_start, &mut heading);
+                            let code = el.text().collect::<String>();
+                            let line = lines.locate(text, offset).line;
+                            draft.non_claim(NonClaimKind::Code, code.trim(), line);
+                            skip = Some(node.id());
+                        } else if let Some(level) = heading_level(name) {
+                            flush(&mut draft, &mut clean, &mut block_start, &mut heading);
+                            if level == 1 {
+                                skip = Some(node.id());
+                            } else {
+                                heading = Some((level, offset));
+                            }
+                        } else if name == "br" {
+                            clean.push_synthetic(" ", offset);
+                        } else if BLOCKS.contains(&name) {
+                            flush(&mut draft, &mut clean, &mut block_start, &mut heading);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Edge::Close(node) => {
+                if skip == Some(node.id()) {
+                    skip = None;
+                    continue;
+                }
+                if skip.is_some() {
+                    continue;
+                }
+                if let Node::Element(e) = node.value() {
+                    if BLOCKS.contains(&e.name()) || heading_level(e.name()).is_some() {
+                        flush(&mut draft, &mut clean, &mut block_start, &mut heading);
+                    }
+                }
+            }
+        }
+    }
+    flush(&mut draft, &mut clean, &mut block_start, &mut heading);
+    draft
+}
+
+fn heading_level(name: &str) -> Option<u8> {
+    match name.as_bytes() {
+        [b'h', d @ b'1'..=b'6'] => Some(d - b'0'),
+        _ => None,
+    }
+}
+
+/// Position of a text node: (offset, whether the source holds it verbatim).
+fn text_position(cursor: &mut Cursor, t: &str) -> (usize, bool) {
+    let here = cursor.pos;
+    let trimmed = t.trim_start();
+    let lead = t.len() - trimmed.len();
+    // The longest prefix that can appear verbatim (no characters entities encode).
+    let cut = trimmed
+        .char_indices()
+        .find(|&(i, c)| i >= 32 || matches!(c, '&' | '<' | '>' | '"' | '\'' | '\u{a0}'))
+        .map_or(trimmed.len(), |(i, _)| i);
+    let needle = trimmed.get(..cut).unwrap_or("");
+    if needle.trim().is_empty() {
+        return (here, false);
+    }
+    match cursor.find(needle) {
+        Some(at) => {
+            let start = at.saturating_sub(lead);
+            let verbatim = cursor.src.get(start..start + t.len()) == Some(t);
+            if verbatim {
+                cursor.pos = start + t.len();
+            }
+            (if verbatim { start } else { at }, verbatim)
+        }
+        None => (here, false),
+    }
+}
+
+fn is_citation_needed(el: &ElementRef) -> bool {
+    if el.value().name() != "sup" {
+        return false;
+    }
+    if has_class(el, "Template-Fact") {
+        return true;
+    }
+    let t = collapse(&el.text().collect::<String>()).to_lowercase();
+    t == "[citation needed]" || t == "[cn]"
+}
+
+/// `#cite_note-…` ids of reference-list entries → their label and group. Wikipedia
+/// numbers entries per list; the group is what the markers show before the number
+/// (`[note 1]`).
+fn reference_targets(doc: &Html) -> HashMap<String, RefTarget> {
+    let mut shown: HashMap<String, String> = HashMap::new();
+    for sup in doc.select(&sel("sup.reference")) {
+        if let Some(id) = sup
+            .select(&sel("a"))
+            .next()
+            .and_then(|a| a.attr("href"))
+            .and_then(|h| h.strip_prefix('#'))
+        {
+            let t = collapse(&sup.text().collect::<String>());
+            shown.entry(id.to_string()).or_insert(t);
+        }
+    }
+    let mut targets = HashMap::new();
+    for list in doc.select(&sel("ol.references")) {
+        let items: Vec<ElementRef> = list
+            .child_elements()
+            .filter(|c| c.value().name() == "li")
+            .collect();
+        let group = items
+            .iter()
+            .filter_map(|li| li.value().id())
+            .find_map(|id| shown.get(id))
+            .and_then(|t| split_label(t).1);
+        for (k, li) in items.iter().enumerate() {
+            let Some(id) = li.value().id() else { continue };
+            let label = li
+                .attr("value")
+                .and_then(|v| v.trim().parse::<usize>().ok())
+                .unwrap_or(k + 1)
+                .to_string();
+            targets.entry(id.to_string()).or_insert(RefTarget {
+                label,
+                group: group.clone(),
+            });
+        }
+    }
+    targets
+}
+
+/// `[note 3]` → ("3", Some("note")); `[12]` → ("12", None).
+fn split_label(shown: &str) -> (String, Option<String>) {
+    let t = shown
+        .trim()
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .trim();
+    match t.rsplit_once(char::is_whitespace) {
+        Some((g, n)) => (
+            n.to_string(),
+            Some(g.trim().to_string()).filter(|g| !g.is_empty()),
+        ),
+        None => (t.to_string(), None),
+    }
+}
+
+fn marker_label(
+    sup: &ElementRef,
+    targets: &HashMap<String, RefTarget>,
+) -> (String, Option<String>) {
+    let href = sup
+        .select(&sel("a"))
+        .next()
+        .and_then(|a| a.attr("href"))
+        .and_then(|h| h.split_once('#').map(|x| x.1));
+    if let Some(t) = href.and_then(|id| targets.get(id)) {
+        return (t.label.clone(), t.group.clone());
+    }
+    // No such entry: the label the reader sees, so `check` can name it.
+    split_label(&collapse(&sup.text().collect::<String>()))
+}
+
+fn reference_list(
+    list: &ElementRef,
+    targets: &HashMap<String, RefTarget>,
+    draft: &mut ArticleDraft,
+    (lines, text, start): (&LineIndex, &str, usize),
+    seen_ids: &mut HashMap<String, usize>,
+) {
+    let mut cursor = Cursor {
+        src: text,
+        pos: start,
+    };
+    for (k, li) in list
+        .child_elements()
+        .filter(|c| c.value().name() == "li")
+        .enumerate()
+    {
+        let id = li.value().id().unwrap_or("").to_string();
+        let (label, group) = match targets.get(&id) {
+            Some(t) => (t.label.clone(), t.group.clone()),
+            None => ((k + 1).to_string(), None),
+        };
+        let offset = if id.is_empty() {
+            None
+        } else {
+            cursor.find(&format!("id=\"{id}\""))
+        }
+        .map(|at| {
+            // The `<li` that carries the id: a short look back, never a rescan.
+            let mut from = at.saturating_sub(512);
+            while !text.is_char_boundary(from) {
+                from -= 1;
+            }
+            text.get(from..at)
+                .and_then(|s| s.rfind("<li"))
+                .map_or(at, |k| from + k)
+        })
+        .unwrap_or(0);
+        let at = lines.locate(text, offset);
+        if !id.is_empty() {
+            if let Some(first) = seen_ids.insert(id.clone(), at.line) {
+                draft.problem(
+                    DUPLICATE_REFERENCE,
+                    format!("reference entry id \"{id}\" also appears on line {first}"),
+                    at,
+                    Some(label.clone()),
+                );
+                continue;
+            }
+        }
+        let backlinks = li
+            .select(&sel(".mw-cite-backlink a"))
+            .filter(|a| a.attr("href").is_some_and(|h| h.contains("#cite_ref")))
+            .count();
+        let body = li
+            .select(&sel(".reference-text"))
+            .next()
+            .map(|r| r.text().collect::<String>())
+            .unwrap_or_else(|| {
+                let backlink: String = li
+                    .select(&sel(".mw-cite-backlink"))
+                    .flat_map(|b| b.text())
+                    .collect();
+                let all: String = li.text().collect();
+                all.replacen(&backlink, "", 1)
+            });
+        let body = collapse(&body);
+        let mut fields = crate::readers::fields_from_text(&body);
+        if let Some(url) = li
+            .select(&sel("a.external, a[rel~=\"nofollow\"]"))
+            .find_map(|a| a.attr("href"))
+        {
+            fields.url = Some(url.to_string());
+        }
+        if fields.title.is_none() {
+            fields.title = li
+                .select(&sel("cite i, i"))
+                .next()
+                .map(|i| collapse(&i.text().collect::<String>()))
+                .filter(|t| !t.is_empty());
+        }
+        draft.references.push(Reference {
+            label,
+            group,
+            text: body,
+            line: at.line,
+            column: at.column,
+            offset: at.offset,
+            declared_uses: (backlinks > 0).then_some(backlinks),
+            found_uses: 0,
+            fields,
+            link: None,
+        });
+    }
+}
+
+fn toc(el: &ElementRef, draft: &mut ArticleDraft, line: usize) {
+    for li in el.select(&sel("li")) {
+        let number = li
+            .select(&sel(".tocnumber"))
+            .next()
+            .map(|n| collapse(&n.text().collect::<String>()));
+        let title = li
+            .select(&sel(".toctext"))
+            .next()
+            .map(|n| collapse(&n.text().collect::<String>()));
+        if let Some(title) = title.filter(|t| !t.is_empty()) {
+            draft.toc.push(TocEntry {
+                title,
+                number,
+                line,
+                section: None,
+            });
+        }
+    }
+    let text = collapse(&el.text().collect::<String>());
+    draft.non_claim(NonClaimKind::TableOfContents, &text, line);
+}
+
+fn non_claim_block(
+    el: &ElementRef,
+    kind: NonClaimKind,
+    targets: &HashMap<String, RefTarget>,
+    draft: &mut ArticleDraft,
+    offset: usize,
+    lines: &LineIndex,
+    text: &str,
+) {
+    let mut cursor = Cursor {
+        src: text,
+        pos: offset,
+    };
+    for sup in el.select(&sel("sup.reference")) {
+        let (label, group) = marker_label(&sup, targets);
+        let at = cursor.tag("sup");
+        draft.loose_marker(&label, group, at, 0);
+    }
+    let body = to_text(&el.html());
+    let line = lines.locate(text, offset).line;
+    if !body.trim().is_empty() {
+        draft.non_claim(kind, &collapse(&body), line);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marker_labels_and_groups() {
+        assert_eq!(split_label("[12]"), ("12".to_string(), None));
+        assert_eq!(
+            split_label("[note 3]"),
+            ("3".to_string(), Some("note".to_string()))
+        );
+    }
+
+    #[test]
+    fn headings_have_levels() {
+        assert_eq!(heading_level("h3"), Some(3));
+        assert_eq!(heading_level("hr"), None);
+    }
+}
