@@ -31,7 +31,11 @@ fn fails(dir: &Path) -> String {
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert_eq!(out.status.code(), Some(2), "stderr: {stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
-    assert_eq!(stderr.trim().lines().count(), 1, "one clear message: {stderr}");
+    assert_eq!(
+        stderr.trim().lines().count(),
+        1,
+        "one clear message: {stderr}"
+    );
     stderr
 }
 
@@ -39,7 +43,10 @@ const GOOD: &str = "[[article]]\nid = \"a\"\nfile = \"a.txt\"\n";
 
 #[test]
 fn manifest_syntax_error_names_line_and_column() {
-    let dir = corpus("[[article]]\nid = \"a\"\nfile = a.txt\n", &[("a.txt", ARTICLE.as_bytes())]);
+    let dir = corpus(
+        "[[article]]\nid = \"a\"\nfile = a.txt\n",
+        &[("a.txt", ARTICLE.as_bytes())],
+    );
     let err = fails(dir.path());
     assert!(err.contains("corpus.toml:3:8"), "{err}");
 }
@@ -67,7 +74,10 @@ fn manifest_duplicate_source_id() {
 #[test]
 fn manifest_duplicate_article_id() {
     let m = format!("{GOOD}\n[[article]]\nid = \"a\"\nfile = \"b.txt\"\n");
-    let dir = corpus(&m, &[("a.txt", ARTICLE.as_bytes()), ("b.txt", ARTICLE.as_bytes())]);
+    let dir = corpus(
+        &m,
+        &[("a.txt", ARTICLE.as_bytes()), ("b.txt", ARTICLE.as_bytes())],
+    );
     let err = fails(dir.path());
     assert!(err.contains("corpus.toml:6:6"), "{err}");
     assert!(err.contains("duplicate article id \"a\""), "{err}");
@@ -135,8 +145,15 @@ fn unknown_footnote_label_is_a_usage_error_for_show() {
 
 #[test]
 fn marker_without_entry_stays_unresolved_in_the_model() {
-    let text = "A claim made in 1941.[999] Another in 1942.[1]\n\nReferences\n\n  1. ^ A book, 2001.\n";
-    let a = citecheck::readers::parse("a", Path::new("a.txt"), Default::default(), text.to_string()).unwrap();
+    let text =
+        "A claim made in 1941.[999] Another in 1942.[1]\n\nReferences\n\n  1. ^ A book, 2001.\n";
+    let a = citecheck::readers::parse(
+        "a",
+        Path::new("a.txt"),
+        Default::default(),
+        text.to_string(),
+    )
+    .unwrap();
     let m999 = a.markers.iter().find(|m| m.label == "999").unwrap();
     assert_eq!(m999.reference, None);
     assert_eq!((m999.line, m999.column), (1, 22));
@@ -161,7 +178,10 @@ fn manifestless_directory_reads_every_text_file() {
 fn glob_manifest_reads_matching_files_in_order() {
     let dir = corpus(
         "[[article]]\nfiles = \"articles/*.txt\"\n",
-        &[("articles/b.txt", ARTICLE.as_bytes()), ("articles/a.txt", ARTICLE.as_bytes())],
+        &[
+            ("articles/b.txt", ARTICLE.as_bytes()),
+            ("articles/a.txt", ARTICLE.as_bytes()),
+        ],
     );
     let corpus = citecheck::Corpus::load(dir.path()).unwrap();
     let ids: Vec<&str> = corpus.articles.iter().map(|a| a.id.as_str()).collect();
@@ -179,5 +199,8 @@ fn explicit_link_overrides_automatic_linking() {
     let corpus = citecheck::Corpus::load(dir.path()).unwrap();
     let a = citecheck::read_corpus(&corpus, |_| {}).unwrap().remove(0);
     let link = a.references[0].link.as_ref().unwrap();
-    assert_eq!((link.source.as_str(), link.score, link.explicit), ("other", 1.0, true));
+    assert_eq!(
+        (link.source.as_str(), link.score, link.explicit),
+        ("other", 1.0, true)
+    );
 }

@@ -28,7 +28,10 @@ fn bundled_article_is_the_shared_sample_unchanged() {
         "{root}/../shared/corpus/neutrality-pact/soviet-japanese-neutrality-pact.txt"
     ))
     .unwrap();
-    assert!(bundled == shared, "corpus/articles must be a byte-for-byte copy");
+    assert!(
+        bundled == shared,
+        "corpus/articles must be a byte-for-byte copy"
+    );
 }
 
 #[test]
@@ -58,10 +61,14 @@ fn eight_references_with_declared_and_found_uses() {
     assert_eq!(found, [1, 1, 1, 1, 1, 1, 1, 0]);
     assert_eq!(a.references[0].line, 50);
     assert_eq!(a.references[7].line, 57);
-    assert!(a.references[3].text.starts_with("Denunciation of the neutrality pact"));
+    assert!(a.references[3]
+        .text
+        .starts_with("Denunciation of the neutrality pact"));
 
     assert_eq!(a.bibliography.len(), 1);
-    assert!(a.bibliography[0].text.starts_with("Slavinsky, Boris (2003)"));
+    assert!(a.bibliography[0]
+        .text
+        .starts_with("Slavinsky, Boris (2003)"));
     assert_eq!(a.bibliography[0].line, 58);
 }
 
@@ -71,14 +78,36 @@ fn table_of_contents_and_sections() {
     let toc: Vec<&str> = a.toc.iter().map(|t| t.title.as_str()).collect();
     assert_eq!(
         toc,
-        ["Background and history", "Treaty", "Declaration", "Denunciation", "Declaration of War", "See also", "References"]
+        [
+            "Background and history",
+            "Treaty",
+            "Declaration",
+            "Denunciation",
+            "Declaration of War",
+            "See also",
+            "References"
+        ]
     );
-    let missing: Vec<&str> = a.toc.iter().filter(|t| t.section.is_none()).map(|t| t.title.as_str()).collect();
+    let missing: Vec<&str> = a
+        .toc
+        .iter()
+        .filter(|t| t.section.is_none())
+        .map(|t| t.title.as_str())
+        .collect();
     assert_eq!(missing, ["Treaty", "Declaration", "Denunciation"]);
-    let headings: Vec<(&str, usize)> = a.sections.iter().map(|s| (s.heading.as_str(), s.line)).collect();
+    let headings: Vec<(&str, usize)> = a
+        .sections
+        .iter()
+        .map(|s| (s.heading.as_str(), s.line))
+        .collect();
     assert_eq!(
         headings,
-        [("Background and history", 24), ("Declaration of War", 45), ("See also", 47), ("References", 50)]
+        [
+            ("Background and history", 24),
+            ("Declaration of War", 45),
+            ("See also", 47),
+            ("References", 50)
+        ]
     );
     assert_eq!(a.title.as_deref(), Some("Soviet–Japanese Neutrality Pact"));
 }
@@ -88,8 +117,19 @@ fn nothing_from_header_captions_toc_or_footer_is_article_text() {
     let a = sample();
     // Lines 1-11 are header, title and captions; 16-22 the TOC; 59 on the footer.
     for s in &a.sentences {
-        assert!(s.line == 13 || (24..=40).contains(&s.line), "sentence from line {}: {}", s.line, s.text);
-        for chrome in ["World Library", "Flag as Inappropriate", "Creative Commons", "Matsuoka signing", "Copyright"] {
+        assert!(
+            s.line == 13 || (24..=40).contains(&s.line),
+            "sentence from line {}: {}",
+            s.line,
+            s.text
+        );
+        for chrome in [
+            "World Library",
+            "Flag as Inappropriate",
+            "Creative Commons",
+            "Matsuoka signing",
+            "Copyright",
+        ] {
             assert!(!s.text.contains(chrome), "{chrome:?} in {:?}", s.text);
         }
     }
@@ -97,34 +137,62 @@ fn nothing_from_header_captions_toc_or_footer_is_article_text() {
         assert!((24..=40).contains(&m.line));
     }
     let kinds = |k: NonClaimKind| a.non_claims.iter().filter(|n| n.kind == k).count();
-    assert_eq!(kinds(NonClaimKind::Caption), 1, "the two caption lines under the title");
+    assert_eq!(
+        kinds(NonClaimKind::Caption),
+        1,
+        "the two caption lines under the title"
+    );
     assert_eq!(kinds(NonClaimKind::TableOfContents), 1);
     assert!(kinds(NonClaimKind::Chrome) >= 2, "header and footer");
-    let caption = a.non_claims.iter().find(|n| n.kind == NonClaimKind::Caption).unwrap();
+    let caption = a
+        .non_claims
+        .iter()
+        .find(|n| n.kind == NonClaimKind::Caption)
+        .unwrap();
     assert!(caption.text.contains("Matsuoka signing"));
 }
 
 #[test]
 fn sentences_and_citation_scope() {
     let a = sample();
-    let find = |start: &str| a.sentences.iter().find(|s| s.text.starts_with(start)).expect(start);
+    let find = |start: &str| {
+        a.sentences
+            .iter()
+            .find(|s| s.text.starts_with(start))
+            .expect(start)
+    };
     // A marker after the final punctuation ends that sentence.
     let power = find("This was symbolic");
     assert!(power.text.ends_with("bargaining power."));
     assert_eq!(power.status, CitationStatus::Cited);
     let pm = find("Since the time zone");
-    assert!(pm.text.ends_with("at 11 p.m."), "p.m. does not end the sentence early: {}", pm.text);
+    assert!(
+        pm.text.ends_with("at 11 p.m."),
+        "p.m. does not end the sentence early: {}",
+        pm.text
+    );
     assert_eq!(pm.status, CitationStatus::Cited);
     // Earlier sentences of a paragraph are implicitly covered by its next marker.
     assert_eq!(find("On August 9, 1945").status, CitationStatus::Implicit);
     assert_eq!(find("Stalin believed").status, CitationStatus::Implicit);
     // A mid-sentence marker cites its sentence.
-    assert_eq!(find("The treaty was signed in Moscow").status, CitationStatus::Cited);
+    assert_eq!(
+        find("The treaty was signed in Moscow").status,
+        CitationStatus::Cited
+    );
     // Sentences after the paragraph's last marker are uncited.
-    assert_eq!(find("The Soviet Union pledged").status, CitationStatus::Uncited);
-    assert_eq!(find("The Soviet Union kept its promise").status, CitationStatus::Uncited);
+    assert_eq!(
+        find("The Soviet Union pledged").status,
+        CitationStatus::Uncited
+    );
+    assert_eq!(
+        find("The Soviet Union kept its promise").status,
+        CitationStatus::Uncited
+    );
     let denunciation = find("On April 5, 1945");
-    assert!(denunciation.text.contains("\"in accordance with Article Three"));
+    assert!(denunciation
+        .text
+        .contains("\"in accordance with Article Three"));
     assert!(denunciation.text.ends_with("April 13, 1941.\""));
     assert_eq!(denunciation.markers.len(), 1);
     assert_eq!(a.markers[denunciation.markers[0]].label, "4");
@@ -134,7 +202,11 @@ fn sentences_and_citation_scope() {
 #[test]
 fn every_reference_links_to_its_work() {
     let a = sample();
-    let linked: Vec<&str> = a.references.iter().map(|r| r.link.as_ref().unwrap().source.as_str()).collect();
+    let linked: Vec<&str> = a
+        .references
+        .iter()
+        .map(|r| r.link.as_ref().unwrap().source.as_str())
+        .collect();
     assert_eq!(
         linked,
         [
@@ -150,9 +222,16 @@ fn every_reference_links_to_its_work() {
     );
     for r in &a.references {
         let score = r.link.as_ref().unwrap().score;
-        assert!((0.5..=1.0).contains(&score), "reference {} links with score {score}", r.label);
+        assert!(
+            (0.5..=1.0).contains(&score),
+            "reference {} links with score {score}",
+            r.label
+        );
     }
-    assert_eq!(a.bibliography[0].link.as_ref().unwrap().source, "slavinsky-neutrality-pact-2003");
+    assert_eq!(
+        a.bibliography[0].link.as_ref().unwrap().source,
+        "slavinsky-neutrality-pact-2003"
+    );
 }
 
 #[test]
@@ -167,7 +246,10 @@ fn show_4_prints_the_denunciation() {
         .stdout
         .clone();
     let out = String::from_utf8(out).unwrap();
-    assert!(out.contains("On April 5, 1945 the Soviet Union denounced the pact"), "{out}");
+    assert!(
+        out.contains("On April 5, 1945 the Soviet Union denounced the pact"),
+        "{out}"
+    );
     assert!(out.contains("\"in accordance with Article Three"), "{out}");
     assert!(out.contains("declared 2 uses, found 1"), "{out}");
     assert!(out.contains("denunciation-1945"), "{out}");

@@ -9,9 +9,15 @@ use citecheck::Corpus;
 
 #[test]
 fn every_wikipedia_2019_article_parses() {
-    let root = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/wikipedia-2019"));
+    let root = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/corpus/wikipedia-2019"
+    ));
     if !root.is_dir() {
-        panic!("test data missing: {} (CI places shared/ beside the repo)", root.display());
+        panic!(
+            "test data missing: {} (CI places shared/ beside the repo)",
+            root.display()
+        );
     }
     let corpus = Corpus::load(root).expect("a directory without corpus.toml is a corpus");
     assert_eq!(corpus.articles.len(), 9069);
@@ -19,7 +25,12 @@ fn every_wikipedia_2019_article_parses() {
 
     let (mut markers, mut resolved, mut entries, mut empty, mut sentences) = (0, 0, 0, 0, 0);
     for a in &articles {
-        assert_eq!(a.format, Format::Text, "{} should use the plain reader", a.path.display());
+        assert_eq!(
+            a.format,
+            Format::Text,
+            "{} should use the plain reader",
+            a.path.display()
+        );
         markers += a.markers.len();
         resolved += a.markers.iter().filter(|m| m.reference.is_some()).count();
         entries += a.references.len();
@@ -42,6 +53,12 @@ fn every_wikipedia_2019_article_parses() {
         articles.len(),
         share * 100.0
     );
-    assert!(markers > 10_000, "the sample has tens of thousands of markers, found {markers}");
-    assert!(share > 0.9, "most markers have an entry in the trailing list, got {share:.3}");
+    assert!(
+        markers > 10_000,
+        "the sample has tens of thousands of markers, found {markers}"
+    );
+    assert!(
+        share > 0.9,
+        "most markers have an entry in the trailing list, got {share:.3}"
+    );
 }
