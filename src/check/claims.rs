@@ -21,6 +21,17 @@ pub enum FactKind {
 }
 
 impl FactKind {
+    pub fn noun(self) -> &'static str {
+        match self {
+            FactKind::Quotation => "quotation",
+            FactKind::Date => "date",
+            FactKind::Year => "year",
+            FactKind::Number => "number",
+            FactKind::Name => "name",
+            FactKind::Attribution => "attribution",
+        }
+    }
+
     pub fn describe(self) -> &'static str {
         match self {
             FactKind::Quotation => "a quotation",

@@ -373,7 +373,7 @@ impl<'a> Checker<'a> {
                 CitationStatus::Uncited => summary.uncited += 1,
             }
             let facts = claims::facts(&s.text);
-            let exempt = s.is_lead() && self.config.lead == LeadPolicy::Exempt;
+            let exempt = is_lead(a, s) && self.config.lead == LeadPolicy::Exempt;
             let claim = claims::is_claim(&facts) || s.citation_needed;
             if claim && (!exempt || s.citation_needed) {
                 summary.claims += 1;
@@ -518,7 +518,7 @@ impl<'a> Checker<'a> {
                 let mut f = site.at_offset(FACT_NOT_IN_SOURCE, start, end);
                 f.message = format!(
                     "{} “{}” does not occur in the cited source ({cited_list})",
-                    capitalise(u.fact.kind.describe()),
+                    u.fact.kind.noun(),
                     u.fact.text
                 );
                 f.help = Some("correct it, or cite the source that states it".into());
@@ -635,19 +635,32 @@ fn marker_span(a: &Article, i: usize) -> (usize, usize) {
     }
 }
 
+/// The lead is the text before the first section proper: no section at all, or a first
+/// heading that is really the title (readers of files without a site header read the
+/// title line as a heading): level 1, the article's title, or above every other heading.
+fn is_lead(a: &Article, s: &crate::model::Sentence) -> bool {
+    match s.section {
+        None => true,
+        Some(0) => {
+            let first = &a.sections[0];
+            first.level <= 1
+                || a.title
+                    .as_deref()
+                    .is_some_and(|t| crate::model::headings_match(t, &first.heading))
+                || {
+                    let mut others = a.sections[1..].iter().filter(|x| !x.synthetic).peekable();
+                    others.peek().is_some() && others.all(|x| x.level > first.level)
+                }
+        }
+        Some(_) => false,
+    }
+}
+
 fn distinct_terms(text: &str) -> usize {
     let mut t = ranker::terms(text);
     t.sort();
     t.dedup();
     t.len()
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
-    }
 }
 
 /// The first `max` characters of a passage, cut at a word boundary.

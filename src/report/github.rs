@@ -36,19 +36,19 @@ pub fn render(report: &CheckReport) -> String {
         );
     }
     let m = &report.summary;
+    let n = |k: usize, one: &str, many: &str| format!("{k} {}", if k == 1 { one } else { many });
     let _ = writeln!(
         s,
-        "citecheck: {} errors, {} warnings, {} notes in {} article{} ({} claims: {} verified, {} unsupported, {} unverifiable; {} uncited sentences)",
-        m.errors,
-        m.warnings,
-        m.notes,
-        m.articles,
-        if m.articles == 1 { "" } else { "s" },
-        m.claims,
+        "citecheck: {}, {}, {} in {} ({}: {} verified, {} unsupported, {} unverifiable; {})",
+        n(m.errors, "error", "errors"),
+        n(m.warnings, "warning", "warnings"),
+        n(m.notes, "note", "notes"),
+        n(m.articles, "article", "articles"),
+        n(m.claims, "claim", "claims"),
         m.verified,
         m.unsupported,
         m.unverifiable,
-        m.uncited
+        n(m.uncited, "uncited sentence", "uncited sentences"),
     );
     s
 }
