@@ -411,7 +411,14 @@ fn find_line(text: &str, needle: &str, nth: usize) -> (usize, usize) {
 }
 
 fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> Error {
-    let message = e.message().trim().to_string();
+    // toml puts the expectation on a second line; keep errors to one line for scripts.
+    let message = e
+        .message()
+        .trim()
+        .lines()
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join("; ");
     match e.span() {
         Some(span) => {
             let loc = crate::model::LineIndex::new(text).locate(text, span.start);

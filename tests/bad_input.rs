@@ -67,7 +67,7 @@ fn manifest_duplicate_source_id() {
     );
     let dir = corpus(&m, &[("a.txt", ARTICLE.as_bytes())]);
     let err = fails(dir.path());
-    assert!(err.contains("corpus.toml:9:"), "{err}");
+    assert!(err.contains("corpus.toml:10:6"), "{err}");
     assert!(err.contains("duplicate source id \"s\""), "{err}");
 }
 

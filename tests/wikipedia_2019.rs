@@ -24,6 +24,8 @@ fn every_wikipedia_2019_article_parses() {
     let articles = citecheck::read_corpus(&corpus, |_| {}).expect("every article parses");
 
     let (mut markers, mut resolved, mut entries, mut empty, mut sentences) = (0, 0, 0, 0, 0);
+    // A category link line ("Category:Artillery Category:…"), not prose that mentions one.
+    let category = regex::Regex::new(r"(?:^|\s)Category:\S[^.]*(?:\sCategory:\S|$)").unwrap();
     for a in &articles {
         assert_eq!(
             a.format,
@@ -39,7 +41,7 @@ fn every_wikipedia_2019_article_parses() {
         for s in &a.sentences {
             assert!(!s.text.is_empty());
             assert!(
-                !s.text.contains("Category:"),
+                !category.is_match(&s.text),
                 "{}:{}: category line read as a claim",
                 a.path.display(),
                 s.line

@@ -72,13 +72,21 @@ pub fn detect(path: &Path, text: &str) -> Format {
     {
         return Format::Html;
     }
-    if matches!(ext.as_str(), "wiki" | "wikitext" | "mediawiki") || looks_like_wikitext(text) {
+    let markdown_ext = matches!(ext.as_str(), "md" | "markdown");
+    // `.md` pages converted from wikitext keep template and link debris, so content
+    // signals decide wikitext only for files whose extension does not say Markdown.
+    if matches!(ext.as_str(), "wiki" | "wikitext" | "mediawiki")
+        || (!markdown_ext && looks_like_wikitext(text))
+    {
         return Format::Wikitext;
     }
     if FOOTNOTE_DEFINITION.is_match(text) {
         return Format::Markdown;
     }
-    if matches!(ext.as_str(), "md" | "markdown") && !BRACKET_MARKER.is_match(text) {
+    // A `.md` page without Markdown footnotes is Markdown only if it has Markdown
+    // structure and no `[n]` markers: converted encyclopedia pages are `.md` files in
+    // the plain `[n]` shape, with headings as bare lines.
+    if markdown_ext && ATX_HEADING.is_match(text) && !BRACKET_MARKER.is_match(text) {
         return Format::Markdown;
     }
     Format::Text
@@ -86,6 +94,7 @@ pub fn detect(path: &Path, text: &str) -> Format {
 
 static FOOTNOTE_DEFINITION: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?m)^ {0,3}\[\^[^\]\s]+\]:").unwrap());
+static ATX_HEADING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?m)^#{1,6}\s+\S").unwrap());
 static BRACKET_MARKER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\[\d{1,4}\]").unwrap());
 static WIKI_HEADING: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?m)^==+[^=\n]+==+\s*$").unwrap());
@@ -97,6 +106,9 @@ fn looks_like_wikitext(text: &str) -> bool {
         text.contains("[["),
         text.contains("'''"),
         WIKI_HEADING.is_match(text),
+        text.trim_start()
+            .to_ascii_uppercase()
+            .starts_with("#REDIRECT"),
     ];
     signals.iter().filter(|&&s| s).count() >= 2
 }

@@ -39,6 +39,8 @@ static DEBRIS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*(?:\+[-=+]|\|\s|\|$|\{\{|\}\}|\]\]|\[\[|!|-{3,}|={3,}|\{\|)").unwrap()
 });
 
+static CATEGORY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?:^|\s)Category:\S").unwrap());
+
 const FOOTER_START: &str = "This article was sourced from";
 const HEADER_FIRST: &str = "World Library";
 
@@ -192,7 +194,9 @@ pub fn read(text: &str) -> ArticleDraft {
                 draft.section(line, level, at(start), false);
                 continue;
             }
-            if line.starts_with("Category:") {
+            // Category lines, sometimes behind navigation-box debris ("Vietnam Open
+            // (tennis) Category:…"), are navigation, not prose.
+            if CATEGORY.is_match(line) {
                 draft.non_claim(NonClaimKind::BackMatter, line, first.1);
                 continue;
             }
