@@ -526,3 +526,51 @@ fn baseline_round_trip() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("baseline.json"), "{}", run.stderr);
 }
+
+// ------------------------------------------------------- integrity beyond the sample
+
+#[test]
+fn integrity_rules_on_a_small_article() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("corpus.toml"),
+        "[[article]]\nid = \"a\"\nfile = \"a.txt\"\n\n[[source]]\nid = \"atlas\"\ntitle = \"Atlas of Northern Harbours\"\ndate = \"1901\"\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("a.txt"),
+        "Harbours\n\nHistory\n\nThe quay was rebuilt in stone.[1] The lighthouse was moved inland.[9] The bridge was painted blue.[citation needed]\n\nReferences\n\n  1. ^ Atlas of Northern Harbours, 1901.\n  1. ^ Atlas of Northern Harbours, 1901, second printing.\n  2. ^ Letters of a harbour master.\n  3. ^ Atlas of Northern Harbours, 1901.\n",
+    )
+    .unwrap();
+    let v = check(dir.path(), &["--format", "json"]).json();
+    let got: Vec<(String, String)> = findings(&v)
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["footnote"].as_str().unwrap_or("-").to_string(),
+            )
+        })
+        .collect();
+    let want = [
+        ("unknown-footnote", "9"),
+        ("uncited-claim", "-"),
+        ("duplicate-reference", "1"),
+        ("unlinked-reference", "2"),
+        ("unused-reference", "2"),
+        ("duplicate-reference", "3"),
+        ("unused-reference", "3"),
+    ]
+    .map(|(a, b)| (a.to_string(), b.to_string()));
+    assert_eq!(got, want, "{:#}", v["findings"]);
+    let flagged = &of_rule(&v, "uncited-claim")[0];
+    assert!(flagged["message"]
+        .as_str()
+        .unwrap()
+        .contains("citation needed"));
+    assert!(flagged["sentence"]
+        .as_str()
+        .unwrap()
+        .contains("painted blue"));
+    assert_eq!(v["summary"]["errors"], 1);
+}

@@ -38,7 +38,23 @@ pub fn footnotes(site: &Site, out: &mut Vec<Finding>) {
             f.source = source.clone();
             f
         };
-        if r.found_uses == 0 {
+        let key = (r.label.as_str(), r.group.as_deref());
+        let repeated_label = first_label.contains_key(&key);
+        if let Some(&j) = first_label.get(&key) {
+            let mut f = at(DUPLICATE_REFERENCE);
+            f.message = format!("reference [{}] is listed twice", r.label);
+            f.notes
+                .push(format!("first listed on line {}", a.references[j].line));
+            f.help = Some("merge the two entries: markers resolve to the first".into());
+            out.push(f);
+        } else {
+            first_label.insert(key, i);
+        }
+        // Markers resolve to the first entry with a label: a repeated label's own use
+        // count says nothing, and duplicate-reference already reports it.
+        if repeated_label {
+            // nothing to count
+        } else if r.found_uses == 0 {
             let mut f = at(UNUSED_REFERENCE);
             f.message = format!("reference [{}] is never cited in the text", r.label);
             f.help = Some(
@@ -69,17 +85,6 @@ pub fn footnotes(site: &Site, out: &mut Vec<Finding>) {
                     .to_string()
             });
             out.push(f);
-        }
-        let key = (r.label.as_str(), r.group.as_deref());
-        if let Some(&j) = first_label.get(&key) {
-            let mut f = at(DUPLICATE_REFERENCE);
-            f.message = format!("reference [{}] is listed twice", r.label);
-            f.notes
-                .push(format!("first listed on line {}", a.references[j].line));
-            f.help = Some("merge the two entries: markers resolve to the first".into());
-            out.push(f);
-        } else {
-            first_label.insert(key, i);
         }
         let text = normalise(&r.text);
         if !text.is_empty() {

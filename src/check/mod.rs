@@ -411,6 +411,10 @@ impl<'a> Checker<'a> {
                 f
             }
         };
+        if s.citation_needed && !facts.is_empty() {
+            f.notes
+                .push("the article itself flags it [citation needed]".into());
+        }
         f.sentence = Some(s.text.clone());
         f.help = Some("add a footnote citing a source that states this".into());
         if let Some(hit) = self.possible_source(&s.text)? {

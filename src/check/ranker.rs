@@ -28,6 +28,18 @@ pub trait SourceRanker {
     fn rank(&self, text: &str, limit: usize) -> Result<Vec<RankedPassage>>;
 }
 
+/// Any function from a text and a limit to ranked passages is a ranker: the seam where
+/// the tantivy index plugs in (`|t, n| index.rank_sources(t, n)` mapped to
+/// [`RankedPassage`]) without this module depending on it.
+impl<F> SourceRanker for F
+where
+    F: Fn(&str, usize) -> Result<Vec<RankedPassage>>,
+{
+    fn rank(&self, text: &str, limit: usize) -> Result<Vec<RankedPassage>> {
+        self(text, limit)
+    }
+}
+
 /// Words too common to say what a sentence is about.
 const STOPWORDS: &[&str] = &[
     "a", "an", "the", "and", "or", "but", "of", "to", "in", "on", "at", "by", "for", "from",
@@ -68,34 +80,33 @@ pub fn word_overlap(sentence: &str, passage: &str) -> f64 {
     s.iter().filter(|w| p.contains(*w)).count() as f64 / s.len() as f64
 }
 
-/// BM25 over the paragraphs of the corpus's source texts, held in memory.
+/// BM25 over the paragraphs of the corpus's source texts, held in memory as postings so
+/// a query touches only the passages sharing one of its words.
 pub struct PassageRanker {
     passages: Vec<RankedPassage>,
-    /// Term frequencies per passage.
-    tf: Vec<HashMap<String, u32>>,
+    /// term → (passage, frequency in it), passages ascending.
+    postings: HashMap<String, Vec<(usize, u32)>>,
     lengths: Vec<usize>,
-    df: HashMap<String, u32>,
     avg_len: f64,
 }
 
 impl PassageRanker {
     pub fn new(sources: &BTreeMap<String, SourceDoc>) -> Self {
         let mut passages = Vec::new();
-        let mut tf = Vec::new();
+        let mut postings: HashMap<String, Vec<(usize, u32)>> = HashMap::new();
         let mut lengths = Vec::new();
-        let mut df: HashMap<String, u32> = HashMap::new();
         for doc in sources.values() {
             for p in doc.passages() {
                 let ts = terms(&p.text);
-                let mut counts: HashMap<String, u32> = HashMap::new();
+                let mut counts: BTreeMap<String, u32> = BTreeMap::new();
                 for t in &ts {
                     *counts.entry(t.clone()).or_default() += 1;
                 }
-                for t in counts.keys() {
-                    *df.entry(t.clone()).or_default() += 1;
+                let i = passages.len();
+                for (t, n) in counts {
+                    postings.entry(t).or_default().push((i, n));
                 }
                 lengths.push(ts.len());
-                tf.push(counts);
                 passages.push(RankedPassage {
                     source: doc.id.clone(),
                     line: p.line,
@@ -111,9 +122,8 @@ impl PassageRanker {
         };
         PassageRanker {
             passages,
-            tf,
+            postings,
             lengths,
-            df,
             avg_len,
         }
     }
@@ -127,22 +137,21 @@ impl SourceRanker for PassageRanker {
         query.sort();
         query.dedup();
         let n = self.passages.len() as f64;
-        let mut scored: Vec<(f64, usize)> = Vec::new();
-        for (i, counts) in self.tf.iter().enumerate() {
-            let mut score = 0.0;
-            for t in &query {
-                let Some(&f) = counts.get(t) else { continue };
-                let df = self.df.get(t).copied().unwrap_or(0) as f64;
-                let idf = ((n - df + 0.5) / (df + 0.5) + 1.0).ln();
+        let mut scores: HashMap<usize, f64> = HashMap::new();
+        for t in &query {
+            let Some(list) = self.postings.get(t) else {
+                continue;
+            };
+            let df = list.len() as f64;
+            let idf = ((n - df + 0.5) / (df + 0.5) + 1.0).ln();
+            for &(i, f) in list {
                 let f = f as f64;
                 let norm = 1.0 - B + B * self.lengths[i] as f64 / self.avg_len.max(1.0);
-                score += idf * f * (K1 + 1.0) / (f + K1 * norm);
-            }
-            if score > 0.0 {
-                scored.push((score, i));
+                *scores.entry(i).or_default() += idf * f * (K1 + 1.0) / (f + K1 * norm);
             }
         }
-        // Best first; equal scores keep manifest (here: id) and line order.
+        let mut scored: Vec<(f64, usize)> = scores.into_iter().map(|(i, s)| (s, i)).collect();
+        // Best first; equal scores keep source-id and line order, so results are stable.
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         Ok(scored
             .into_iter()
