@@ -574,3 +574,62 @@ fn integrity_rules_on_a_small_article() {
         .contains("painted blue"));
     assert_eq!(v["summary"]["errors"], 1);
 }
+
+// --------------------------------------------------- weak support through the seam
+
+/// Any ranker plugs in (the tantivy index does through a closure): weak-support follows
+/// the ranking it is given, with the margin and overlap rules on top.
+#[test]
+fn weak_support_follows_any_ranker() {
+    use citecheck::check::ranker::RankedPassage;
+    use citecheck::check::rules::Config;
+    use citecheck::check::{verify, Checker};
+
+    let corpus = citecheck::Corpus::load(&Path::new(ROOT).join(VERIFY)).unwrap();
+    let articles = citecheck::read_corpus(&corpus, |_| {}).unwrap();
+    let sources = verify::load_sources(&corpus).unwrap();
+    let herring = "After the drift nets were banned in the estuary, the herring catch fell by half, and many boats were laid up for good.";
+    let minutes = "The Commission resolved that harbour dues be fixed at twelve shillings for every vessel entering the port.";
+    let passage = |source: &str, text: &str, score: f32| RankedPassage {
+        source: source.into(),
+        line: 5,
+        text: text.into(),
+        score,
+    };
+    let weak = |ranker: &dyn citecheck::check::ranker::SourceRanker| {
+        let config = Config::from_corpus(&corpus).unwrap();
+        let report = Checker::new(&corpus, config, &sources, Some(ranker))
+            .check(&articles)
+            .unwrap();
+        report
+            .findings
+            .into_iter()
+            .filter(|f| f.rule == "weak-support")
+            .map(|f| f.source.unwrap())
+            .collect::<Vec<_>>()
+    };
+    // The herring report far ahead of the cited minutes: named, for the one sentence
+    // whose words it shares.
+    let ahead = |_: &str, _: usize| {
+        Ok(vec![
+            passage("herring-report-1890", herring, 9.0),
+            passage("commission-minutes-1887", minutes, 2.0),
+        ])
+    };
+    assert_eq!(weak(&ahead), ["herring-report-1890"]);
+    // Ahead, but not by a clear margin: nothing.
+    let close = |_: &str, _: usize| {
+        Ok(vec![
+            passage("herring-report-1890", herring, 9.0),
+            passage("commission-minutes-1887", minutes, 7.0),
+        ])
+    };
+    assert!(weak(&close).is_empty());
+    // No ranker at all: no weak-support, the other rules unchanged.
+    let config = Config::from_corpus(&corpus).unwrap();
+    let report = Checker::new(&corpus, config, &sources, None)
+        .check(&articles)
+        .unwrap();
+    assert!(report.findings.iter().all(|f| f.rule != "weak-support"));
+    assert_eq!(report.findings.len(), 4);
+}

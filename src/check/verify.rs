@@ -274,7 +274,15 @@ pub fn is_verifiable(fact: &Fact) -> bool {
 pub fn verify_facts(facts: &[Fact], docs: &[&SourceDoc]) -> Vec<Unsupported> {
     let mut out = Vec::new();
     for fact in facts.iter().filter(|f| is_verifiable(f)) {
-        if docs.iter().any(|d| occurs(fact, d)) {
+        // A date's pattern is compiled once for all the sources.
+        let found = match fact.date {
+            Some(date) => {
+                let re = date_regex(date);
+                docs.iter().any(|d| d.matches(&re))
+            }
+            None => docs.iter().any(|d| occurs(fact, d)),
+        };
+        if found {
             continue;
         }
         let closest = (fact.kind == FactKind::Quotation)
