@@ -84,7 +84,7 @@ static DATE_MY: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(&format!(r"\b({MONTH_PATTERN}),?\s+(\d{{4}})\b")).unwrap());
 /// Years a history text talks about; four digits outside this range are numbers.
 static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(1[0-9]\d\d|20\d\d)s?\b").unwrap());
-static NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b\d+(?:[.,]\d+)*%?").unwrap());
+static NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b\d+(?:[.,]\d+)*\b%?").unwrap());
 static NUMBER_WORD: LazyLock<Regex> = LazyLock::new(|| {
     // "one" is left out: "one of the reasons" states no number.
     let words: Vec<&str> = NUMBER_WORDS[1..].iter().map(|(w, _)| *w).collect();

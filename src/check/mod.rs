@@ -130,7 +130,7 @@ impl<'a> Site<'a> {
     fn blank(&self, rule: &'static str, line: usize, column: usize, width: usize) -> Finding {
         Finding {
             rule,
-            severity: rule::default_severity(rule),
+            severity: rules::default_severity(rule),
             article: self.article.id.clone(),
             file: self.file.clone(),
             line,
@@ -167,14 +167,6 @@ impl<'a> Site<'a> {
     }
 }
 
-mod rule {
-    use super::rules::{self, Severity};
-
-    pub fn default_severity(name: &str) -> Severity {
-        rules::rule(name).map_or(Severity::Warning, |r| r.default)
-    }
-}
-
 /// Runs every rule. Built once per corpus: source texts are loaded once.
 pub struct Checker<'a> {
     corpus: &'a Corpus,
@@ -187,10 +179,19 @@ pub struct Checker<'a> {
 /// unverifiable.
 #[derive(Default)]
 struct Unavailable {
-    first: Option<(usize, String, String, usize, usize, usize)>,
+    first: Option<FirstCitation>,
     references: usize,
     articles: Vec<String>,
     sentences: usize,
+}
+
+/// Where a work is first cited: the place its one finding points at.
+#[derive(Clone)]
+struct FirstCitation {
+    article: usize,
+    label: Option<String>,
+    line: usize,
+    column: usize,
 }
 
 /// A passage beats the cited sources by this factor in ranker score to be "clearly"
@@ -285,15 +286,12 @@ impl<'a> Checker<'a> {
                 u.articles.push(a.id.clone());
             }
             if u.first.is_none() {
-                let width = label.map_or(1, |l| l.chars().count());
-                u.first = Some((
-                    n,
-                    a.id.clone(),
-                    label.cloned().unwrap_or_default(),
+                u.first = Some(FirstCitation {
+                    article: n,
+                    label: label.cloned(),
                     line,
                     column,
-                    width,
-                ));
+                });
             }
         }
     }
@@ -315,11 +313,12 @@ impl<'a> Checker<'a> {
             if src.url.is_none() && src.file.is_none() {
                 continue;
             }
-            let Some((n, _, label, line, column, width)) = u.first.clone() else {
+            let Some(first) = u.first.clone() else {
                 continue;
             };
-            let site = Site::new(&articles[n]);
-            let mut f = site.at_line_col(MISSING_SOURCE_TEXT, line, column, width);
+            let site = Site::new(&articles[first.article]);
+            let width = first.label.as_ref().map_or(1, |l| l.chars().count());
+            let mut f = site.at_line_col(MISSING_SOURCE_TEXT, first.line, first.column, width);
             // Counts go to a note: the message is part of the baseline key and must not
             // change when a sentence is added.
             f.message = format!(
@@ -333,7 +332,7 @@ impl<'a> Checker<'a> {
                 if u.sentences == 1 { "s" } else { "" }
             ));
             f.source = Some(id.clone());
-            f.footnote = (!label.is_empty()).then_some(label);
+            f.footnote = first.label;
             if u.references > 1 || u.articles.len() > 1 {
                 f.notes.push(format!(
                     "cited by {} reference entr{} in {} article{}",
@@ -683,15 +682,4 @@ pub fn sort_findings(findings: &mut [Finding]) {
         (&a.file, a.line, a.column, a.rule, &a.message)
             .cmp(&(&b.file, b.line, b.column, b.rule, &b.message))
     });
-}
-
-/// Read, link and check the whole corpus with the in-memory ranker over its sources.
-pub fn check_corpus(
-    corpus: &Corpus,
-    articles: &[Article],
-    ranker: Option<&dyn SourceRanker>,
-    sources: &BTreeMap<String, SourceDoc>,
-) -> crate::Result<CheckReport> {
-    let config = Config::from_corpus(corpus)?;
-    Checker::new(corpus, config, sources, ranker).check(articles)
 }

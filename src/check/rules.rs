@@ -211,6 +211,12 @@ pub fn rule(name: &str) -> Option<&'static Rule> {
     RULES.iter().find(|r| r.name == name)
 }
 
+/// A rule's default severity; names not in the table (a reader newer than this
+/// checker) are warnings.
+pub fn default_severity(name: &str) -> Severity {
+    rule(name).map_or(Severity::Warning, |r| r.default)
+}
+
 /// `--explain RULE`.
 pub fn explain(name: &str) -> Result<String> {
     let r = rule(name).ok_or_else(|| {

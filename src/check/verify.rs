@@ -275,11 +275,8 @@ pub fn verify_facts(facts: &[Fact], docs: &[&SourceDoc]) -> Vec<Unsupported> {
     let mut out = Vec::new();
     for fact in facts.iter().filter(|f| is_verifiable(f)) {
         // A date's pattern is compiled once for all the sources.
-        let found = match fact.date {
-            Some(date) => {
-                let re = date_regex(date);
-                docs.iter().any(|d| d.matches(&re))
-            }
+        let found = match date_pattern(fact) {
+            Some(re) => docs.iter().any(|d| d.matches(&re)),
             None => docs.iter().any(|d| occurs(fact, d)),
         };
         if found {
@@ -313,8 +310,8 @@ fn quote_inner(q: &str) -> &str {
 pub fn occurs(fact: &Fact, doc: &SourceDoc) -> bool {
     match fact.kind {
         FactKind::Quotation => doc.contains(&normalise(quote_inner(&fact.text))),
-        FactKind::Date | FactKind::Year => match fact.date {
-            Some(date) => doc.matches(&date_regex(date)),
+        FactKind::Date | FactKind::Year => match date_pattern(fact) {
+            Some(re) => doc.matches(&re),
             None => doc.contains(&normalise(&fact.text)),
         },
         FactKind::Number => number_forms(&fact.text).iter().any(|f| doc.contains(f)),
@@ -338,6 +335,16 @@ fn surname(name: &str) -> Option<String> {
     (w.chars().count() >= 3).then_some(w)
 }
 
+/// The pattern for a date or year fact; "the 1940s" matches the decade or any year in it.
+fn date_pattern(fact: &Fact) -> Option<Regex> {
+    match fact.date? {
+        (year, None, None) if fact.text.ends_with('s') => {
+            Some(Regex::new(&format!(r" (?:{year}s|{}\d) ", year / 10)).expect("digits only"))
+        }
+        date => Some(date_regex(date)),
+    }
+}
+
 /// Matches a date in the joined normalised text: `april 5 1945`, `5 april 1945`,
 /// `5th april 1945`, `5th day of april 1945`, `1945 04 05`; a month-year date also
 /// matches a full date in that month; a year matches as a word.
@@ -345,13 +352,13 @@ fn date_regex((year, month, day): (u32, Option<u32>, Option<u32>)) -> Regex {
     const ORD: &str = "(?:st|nd|rd|th)?";
     let pattern = match (month, day) {
         (Some(m), Some(d)) => {
-            let name = MONTHS[(m as usize - 1).min(11)];
+            let name = MONTHS[(m as usize).clamp(1, 12) - 1];
             format!(
                 r" (?:{name} 0?{d}{ORD} (?:of )?{year}|0?{d}{ORD} (?:day )?(?:of )?{name} (?:of )?{year}|{year} 0?{m} 0?{d}) "
             )
         }
         (Some(m), None) => {
-            let name = MONTHS[(m as usize - 1).min(11)];
+            let name = MONTHS[(m as usize).clamp(1, 12) - 1];
             format!(
                 r" (?:{name} (?:\d{{1,2}}{ORD} )?(?:of )?{year}|(?:\d{{1,2}}{ORD} (?:day )?(?:of )?)?{name} (?:of )?{year}|{year} 0?{m} \d{{1,2}}) "
             )
@@ -407,6 +414,8 @@ mod tests {
             ("It ran until April 1946.", true),
             ("It was signed on April 14, 1941.", false),
             ("It was signed in 1942.", false),
+            ("It was signed in the 1940s.", true),
+            ("It was signed in the 1930s.", false),
         ] {
             let f = facts(claim);
             assert_eq!(verify_facts(&f, &[&d]).is_empty(), ok, "{claim}");
