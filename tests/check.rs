@@ -27,14 +27,18 @@ impl Run {
 }
 
 /// `citecheck --corpus CORPUS check ARGS…`, run from the crate root so paths in the
-/// output are relative and stable.
+/// output are relative and stable, with an index directory of its own so parallel tests
+/// over different corpora never share one.
 fn check(corpus: &Path, args: &[&str]) -> Run {
+    let index = tempfile::tempdir().unwrap();
     let out = Command::cargo_bin("citecheck")
         .unwrap()
         .current_dir(ROOT)
         .env_remove("NO_COLOR")
         .arg("--corpus")
         .arg(corpus)
+        .arg("--index")
+        .arg(index.path())
         .args(["--color", "never", "check"])
         .args(args)
         .output()
