@@ -50,6 +50,15 @@ pub fn render(report: &CheckReport) -> String {
         m.unverifiable,
         n(m.uncited, "uncited sentence", "uncited sentences"),
     );
+    if m.baselined > 0 || m.baseline_stale > 0 {
+        let _ = writeln!(
+            s,
+            "citecheck: baseline accepted {}; {} no longer occur{}",
+            n(m.baselined, "finding", "findings"),
+            n(m.baseline_stale, "entry", "entries"),
+            if m.baseline_stale == 1 { "s" } else { "" }
+        );
+    }
     s
 }
 
