@@ -118,6 +118,14 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
         format: TextOrJson,
     },
+    /// Write a self-contained HTML page of the corpus's articles: sentences coloured by
+    /// citation status (cited, implicitly covered, uncited), with the covering footnotes,
+    /// their reference text and linked source on hover.
+    Report {
+        /// Output file, e.g. report.html.
+        #[arg(long, value_name = "OUT")]
+        html: PathBuf,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -292,3 +292,37 @@ fn parse_json_has_the_documented_shape() {
     assert_eq!(v["sections"][0]["heading"], "Background and history");
     assert_eq!(v["sections"][0]["level"], 2);
 }
+
+#[test]
+fn html_report_colours_every_sentence_by_status() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.html");
+    Command::cargo_bin("citecheck")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["--quiet", "report", "--html"])
+        .arg(&out)
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(!html.contains("<script"), "self-contained, no scripts");
+    let a = sample();
+    for (class, status) in [
+        ("cited", CitationStatus::Cited),
+        ("implicit", CitationStatus::Implicit),
+        ("uncited", CitationStatus::Uncited),
+    ] {
+        let expected = a.sentences.iter().filter(|s| s.status == status).count();
+        assert_eq!(
+            html.matches(&format!("<span class=\"s {class}\"")).count(),
+            expected,
+            "{class}"
+        );
+    }
+    assert!(
+        html.contains("[4] Denunciation of the neutrality pact April 5, 1945."),
+        "hover text"
+    );
+    assert_eq!(html.matches("<sup>").count(), 7);
+}

@@ -2,6 +2,7 @@
 
 mod check;
 mod parse;
+mod report;
 mod show;
 
 use citecheck::{Corpus, Result};
@@ -27,6 +28,7 @@ pub fn run(cli: &Cli) -> Result<u8> {
             article,
             format,
         } => show::run(cli, reference, article.as_deref(), *format),
+        Command::Report { html } => report::run(cli, html),
     }
 }
 

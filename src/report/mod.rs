@@ -1,6 +1,7 @@
 //! Reporters: render results computed by earlier stages. They never recompute findings
 //! or re-parse anything.
 
+pub mod html;
 pub mod model_json;
 pub mod style;
 
