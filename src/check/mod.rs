@@ -16,7 +16,7 @@ pub mod ranker;
 pub mod rules;
 pub mod verify;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
@@ -181,7 +181,7 @@ pub struct Checker<'a> {
 struct Unavailable {
     first: Option<FirstCitation>,
     references: usize,
-    articles: Vec<String>,
+    articles: BTreeSet<String>,
     sentences: usize,
 }
 
@@ -283,7 +283,7 @@ impl<'a> Checker<'a> {
             let u = unavailable.entry(link.source.clone()).or_default();
             u.references += 1;
             if !u.articles.contains(&a.id) {
-                u.articles.push(a.id.clone());
+                u.articles.insert(a.id.clone());
             }
             if u.first.is_none() {
                 u.first = Some(FirstCitation {
