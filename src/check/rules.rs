@@ -144,7 +144,7 @@ gets this one finding, not one per sentence.\n\nWorks with neither `url` nor `fi
 (printed books, magazines) cannot be added and get no finding: their citations are still \
 counted as unverifiable.\n\nFix: save the text under sources/ and add `file = \
 \"sources/….txt\"` to the [[source]] entry.",
-        found_by: "check::verify::missing_source_text",
+        found_by: "check::Checker::missing_source_text",
     },
     Rule {
         name: UNCITED_CLAIM,
@@ -157,7 +157,7 @@ later in the same paragraph. Sentences flagged {{citation needed}} always count.
 is exempt unless [check] lead = \"check\"; captions, tables of contents and headings are \
 never claims.\n\nFix: add a footnote to a source that states it. When the corpus has a \
 source that matches, the finding names it (\"possible source\").",
-        found_by: "check::claims::facts",
+        found_by: "check::claims::facts, check::Checker::uncited_claim",
     },
     Rule {
         name: QUOTE_NOT_IN_SOURCE,
@@ -168,7 +168,7 @@ in any cited source that has text, even after ignoring case, curly vs straight q
 dashes, hyphen vs space, whitespace and punctuation. The finding shows the closest passage \
 and how similar it is.\n\nFix: correct the quotation to the source's wording, or cite the \
 source it comes from.",
-        found_by: "check::verify::verify_sentence",
+        found_by: "check::verify::verify_facts",
     },
     Rule {
         name: FACT_NOT_IN_SOURCE,
@@ -178,7 +178,7 @@ source it comes from.",
 number or multiword name in a cited sentence occurs in none of its cited sources in any \
 common written form (a surname alone matches a full name; 7 matches seven).\n\nFix: \
 correct the fact, or cite the source that states it.",
-        found_by: "check::verify::verify_sentence",
+        found_by: "check::verify::verify_facts",
     },
     Rule {
         name: WEAK_SUPPORT,
@@ -187,7 +187,7 @@ correct the fact, or cite the source that states it.",
         explanation: "Searching the corpus's sources with the sentence, another source \
 outranks every cited one by a clear margin. The citation may point at the wrong work.\n\n\
 Fix: check the named source and cite it if it is the one that states the claim.",
-        found_by: "check::verify::weak_support",
+        found_by: "check::Checker::weak_support",
     },
     Rule {
         name: UNCLOSED_REF,
@@ -225,9 +225,13 @@ pub fn explain(name: &str) -> Result<String> {
             RULES.iter().map(|r| r.name).collect::<Vec<_>>().join(", ")
         ))
     })?;
+    let mut summary = r.summary.to_string();
+    if let Some(first) = summary.get(..1) {
+        summary.replace_range(..1, &first.to_uppercase());
+    }
     Ok(format!(
-        "{} ({} by default)\n\n{}.\n\n{}\n\nConfigure in corpus.toml:\n\n  [check]\n  {} = \"error\" | \"warning\" | \"note\" | \"off\"\n",
-        r.name, r.default, r.summary, r.explanation, r.name
+        "{} ({} by default)\n\n{summary}.\n\n{}\n\nConfigure in corpus.toml:\n\n  [check]\n  {} = \"error\" | \"warning\" | \"note\" | \"off\"\n\nFound by: {} (citecheck source)\n",
+        r.name, r.default, r.explanation, r.name, r.found_by
     ))
 }
 
@@ -326,7 +330,7 @@ mod tests {
         names.dedup();
         assert_eq!(names.len(), RULES.len());
         for r in RULES {
-            assert!(explain(r.name).unwrap().contains(r.summary));
+            assert!(explain(r.name).unwrap().contains(&r.summary[1..]));
         }
     }
 
