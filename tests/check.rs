@@ -637,3 +637,19 @@ fn weak_support_follows_any_ranker() {
     assert!(report.findings.iter().all(|f| f.rule != "weak-support"));
     assert_eq!(report.findings.len(), 4);
 }
+
+/// Zero configuration (no corpus.toml), and an article without sections: it is all lead,
+/// with no body to carry its citations, so the lead exemption does not apply.
+#[test]
+fn an_article_without_sections_is_not_an_exempt_lead() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("mill.txt"),
+        "The mill on the Aller burned down in 1921. It was never rebuilt.\n",
+    )
+    .unwrap();
+    let v = check(dir.path(), &["--format", "json"]).json();
+    let uncited = of_rule(&v, "uncited-claim");
+    assert_eq!(uncited.len(), 1, "{uncited:#?}");
+    assert!(uncited[0]["message"].as_str().unwrap().contains("1921"));
+}

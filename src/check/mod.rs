@@ -372,7 +372,7 @@ impl<'a> Checker<'a> {
                 CitationStatus::Uncited => summary.uncited += 1,
             }
             let facts = claims::facts(&s.text);
-            let exempt = is_lead(a, s) && self.config.lead == LeadPolicy::Exempt;
+            let exempt = in_exempt_lead(a, s) && self.config.lead == LeadPolicy::Exempt;
             let claim = claims::is_claim(&facts) || s.citation_needed;
             if claim && (!exempt || s.citation_needed) {
                 summary.claims += 1;
@@ -638,25 +638,34 @@ fn marker_span(a: &Article, i: usize) -> (usize, usize) {
     }
 }
 
-/// The lead is the text before the first section proper: no section at all, or a first
-/// heading that is really the title (readers of files without a site header read the
-/// title line as a heading): level 1, the article's title, or above every other heading.
-fn is_lead(a: &Article, s: &crate::model::Sentence) -> bool {
-    match s.section {
-        None => true,
-        Some(0) => {
-            let first = &a.sections[0];
-            first.level <= 1
-                || a.title
-                    .as_deref()
-                    .is_some_and(|t| crate::model::headings_match(t, &first.heading))
-                || {
-                    let mut others = a.sections[1..].iter().filter(|x| !x.synthetic).peekable();
-                    others.peek().is_some() && others.all(|x| x.level > first.level)
-                }
-        }
-        Some(_) => false,
-    }
+/// Whether a sentence is in a lead the lead policy can exempt. The lead is the text
+/// before the first section proper: no section at all, or a first heading that is really
+/// the title (readers of files without a site header read the title line as a heading).
+/// A lead summarises a body cited below it; an article with no body section is all lead
+/// and nothing cites it elsewhere, so it is not exempt.
+fn in_exempt_lead(a: &Article, s: &crate::model::Sentence) -> bool {
+    let title = title_section(a);
+    let in_lead = s.section.is_none() || s.section == title;
+    let has_body = a
+        .sections
+        .iter()
+        .enumerate()
+        .any(|(i, x)| Some(i) != title && !x.synthetic && !x.back_matter && x.blocks > 0);
+    in_lead && has_body
+}
+
+/// The first section, when its heading is the article's title rather than a section:
+/// level 1, equal to the title, or above every other heading.
+fn title_section(a: &Article) -> Option<usize> {
+    let first = a.sections.first()?;
+    let mut others = a.sections[1..].iter().filter(|x| !x.synthetic).peekable();
+    let above_all = others.peek().is_some() && others.all(|x| x.level > first.level);
+    let is_title = first.level <= 1
+        || above_all
+        || a.title
+            .as_deref()
+            .is_some_and(|t| crate::model::headings_match(t, &first.heading));
+    is_title.then_some(0)
 }
 
 fn distinct_terms(text: &str) -> usize {

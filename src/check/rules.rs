@@ -154,7 +154,8 @@ counted as unverifiable.\n\nFix: save the text under sources/ and add `file = \
 quotation, a named person, place or organisation, or reported speech (\"believed\", \
 \"reported\", \"confirmed\", \"stated\"), and no marker covers it: neither its own nor one \
 later in the same paragraph. Sentences flagged {{citation needed}} always count. The lead \
-is exempt unless [check] lead = \"check\"; captions, tables of contents and headings are \
+is exempt unless [check] lead = \"check\" (an article without body sections is all lead \
+and is not exempt); captions, tables of contents and headings are \
 never claims.\n\nFix: add a footnote to a source that states it. When the corpus has a \
 source that matches, the finding names it (\"possible source\").",
         found_by: "check::claims::facts, check::Checker::uncited_claim",
