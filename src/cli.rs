@@ -81,6 +81,29 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
         input: InputFormat,
     },
+    /// Check every article: footnote integrity, uncited claims, and quotations, dates,
+    /// numbers and names against the text of the cited sources.
+    ///
+    /// Exit status: 0 when no finding is at deny level (errors; with `--deny warnings`
+    /// also warnings), 1 otherwise, 2 for usage, configuration or input errors.
+    /// Severities are set per rule in corpus.toml under `[check]`.
+    Check {
+        /// Output format: `text` for people, `json` (stable, documented shape; also a
+        /// baseline file), `sarif` (SARIF 2.1.0 for code scanning), `github` (workflow
+        /// commands: annotations on a pull request).
+        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+        format: CheckFormat,
+        /// Also fail (exit 1) on findings of this severity and above.
+        #[arg(long, value_enum, value_name = "LEVEL")]
+        deny: Option<DenyLevel>,
+        /// Findings listed in this file (written by `check --format json`) no longer
+        /// count; matched by rule, article and sentence text, not by line.
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
+        /// Print what a rule means and how to fix its findings, then exit.
+        #[arg(long, value_name = "RULE")]
+        explain: Option<String>,
+    },
     /// Show one footnote: where it is cited, the reference text, declared vs found uses,
     /// the linked source and whether its text is available, and the sentences it covers.
     ///
@@ -103,6 +126,22 @@ pub enum Command {
         #[arg(long, value_name = "OUT")]
         html: PathBuf,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    Text,
+    Json,
+    Sarif,
+    Github,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DenyLevel {
+    /// Warnings and errors fail.
+    Warnings,
+    /// Every finding fails.
+    Notes,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

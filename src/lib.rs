@@ -12,8 +12,10 @@
 //!   and the format-independent citation rules (sentence scope, marker resolution);
 //! - [`segment`]: sentence boundaries;
 //! - [`link`]: references → manifest sources, with a score;
+//! - [`check`]: every rule of `citecheck check` over the linked articles;
 //! - [`report`]: renderers over results computed elsewhere.
 
+pub mod check;
 pub mod error;
 pub mod link;
 pub mod manifest;

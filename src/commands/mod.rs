@@ -1,5 +1,6 @@
 //! One file per subcommand, each a short function over the library.
 
+mod check;
 mod parse;
 mod report;
 mod show;
@@ -16,6 +17,12 @@ pub fn run(cli: &Cli) -> Result<u8> {
             format,
             input,
         } => parse::run(cli, file, *format, (*input).into()),
+        Command::Check {
+            format,
+            deny,
+            baseline,
+            explain,
+        } => check::run(cli, *format, *deny, baseline.as_deref(), explain.as_deref()),
         Command::Show {
             reference,
             article,

@@ -8,3 +8,8 @@ pub mod style;
 /// Version of every JSON shape citecheck prints. Bumped only when a documented key
 /// changes meaning or disappears; new keys do not bump it.
 pub const JSON_VERSION: u32 = 1;
+
+pub mod github;
+pub mod json;
+pub mod sarif;
+pub mod text;

@@ -1,0 +1,465 @@
+//! What makes a sentence a checkable claim: the facts it states that a source could
+//! confirm or contradict — dates and years, numbers, quotations, named people, places and
+//! organisations, and reported speech. A sentence with none of these ("This was symbolic
+//! of the importance Stalin attached to the treaty") is commentary, not a claim.
+//!
+//! The same facts drive verification: quotations, dates, numbers and multiword names are
+//! looked up in the cited sources (see `verify`).
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum FactKind {
+    Quotation,
+    Date,
+    Year,
+    Number,
+    Name,
+    Attribution,
+}
+
+impl FactKind {
+    pub fn noun(self) -> &'static str {
+        match self {
+            FactKind::Quotation => "quotation",
+            FactKind::Date => "date",
+            FactKind::Year => "year",
+            FactKind::Number => "number",
+            FactKind::Name => "name",
+            FactKind::Attribution => "attribution",
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            FactKind::Quotation => "a quotation",
+            FactKind::Date => "a date",
+            FactKind::Year => "a year",
+            FactKind::Number => "a number",
+            FactKind::Name => "a name",
+            FactKind::Attribution => "reported speech",
+        }
+    }
+}
+
+/// A checkable fact: its kind and byte span in the sentence's clean text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fact {
+    pub kind: FactKind,
+    pub text: String,
+    pub start: usize,
+    pub end: usize,
+    /// For dates: (year, month 1-12, day).
+    pub date: Option<(u32, Option<u32>, Option<u32>)>,
+}
+
+impl Fact {
+    /// Names of two words or more: a single capitalised word is too often a nationality
+    /// or a sentence's emphasis to verify, but it still makes the sentence a claim.
+    pub fn is_multiword_name(&self) -> bool {
+        self.kind == FactKind::Name && self.text.split_whitespace().count() >= 2
+    }
+}
+
+const MONTH_PATTERN: &str =
+    "January|February|March|April|May|June|July|August|September|October|November|December";
+
+static DATE_MDY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"\b({MONTH_PATTERN})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b"
+    ))
+    .unwrap()
+});
+static DATE_DMY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({MONTH_PATTERN}),?\s+(\d{{4}})\b"
+    ))
+    .unwrap()
+});
+static DATE_ISO: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(\d{4})-(\d{2})-(\d{2})\b").unwrap());
+static DATE_MY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!(r"\b({MONTH_PATTERN}),?\s+(\d{{4}})\b")).unwrap());
+/// Years a history text talks about; four digits outside this range are numbers.
+static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(1[0-9]\d\d|20\d\d)s?\b").unwrap());
+static NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b\d+(?:[.,]\d+)*\b%?").unwrap());
+static NUMBER_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    // "one" is left out: "one of the reasons" states no number.
+    let words: Vec<&str> = NUMBER_WORDS[1..].iter().map(|(w, _)| *w).collect();
+    Regex::new(&format!(r"(?i)\b(?:{})\b", words.join("|"))).unwrap()
+});
+static QUOTE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#""([^"]+)"|“([^”]+)”|„([^“”]+)[“”]"#).unwrap());
+/// Reported speech and attribution. Lowercase only: "States" in "United States" is a name.
+static ATTRIBUTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\b(?:believed|believes|reported|confirmed|confirms|stated|said|says|announced|claimed|declared|wrote|argued|asserted|insisted|denied|admitted|according to|recalled|testified)\b",
+    )
+    .unwrap()
+});
+static WORD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[\p{L}\p{N}][\p{L}\p{N}'’]*").unwrap());
+
+/// Number words and their values, for claims and for matching `7` against "seven".
+pub const NUMBER_WORDS: [(&str, u32); 28] = [
+    ("one", 1),
+    ("two", 2),
+    ("three", 3),
+    ("four", 4),
+    ("five", 5),
+    ("six", 6),
+    ("seven", 7),
+    ("eight", 8),
+    ("nine", 9),
+    ("ten", 10),
+    ("eleven", 11),
+    ("twelve", 12),
+    ("thirteen", 13),
+    ("fourteen", 14),
+    ("fifteen", 15),
+    ("sixteen", 16),
+    ("seventeen", 17),
+    ("eighteen", 18),
+    ("nineteen", 19),
+    ("twenty", 20),
+    ("thirty", 30),
+    ("forty", 40),
+    ("fifty", 50),
+    ("sixty", 60),
+    ("seventy", 70),
+    ("eighty", 80),
+    ("ninety", 90),
+    ("hundred", 100),
+];
+
+/// Lowercase words that may sit inside a name ("Empire of Japan", "Ludwig van Beethoven").
+const NAME_CONNECTORS: &[&str] = &[
+    "of", "the", "de", "du", "van", "von", "der", "la", "le", "al", "bin",
+];
+
+/// Capitalised only because they start a sentence or a clause.
+const FUNCTION_WORDS: &[&str] = &[
+    "The",
+    "A",
+    "An",
+    "On",
+    "In",
+    "At",
+    "By",
+    "For",
+    "From",
+    "To",
+    "Of",
+    "With",
+    "As",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "It",
+    "Its",
+    "He",
+    "She",
+    "They",
+    "We",
+    "His",
+    "Her",
+    "Their",
+    "When",
+    "While",
+    "After",
+    "Before",
+    "Since",
+    "Later",
+    "However",
+    "Although",
+    "Though",
+    "But",
+    "And",
+    "Or",
+    "If",
+    "Then",
+    "Thus",
+    "There",
+    "Here",
+    "During",
+    "Under",
+    "Upon",
+    "Following",
+    "According",
+    "Despite",
+    "Both",
+    "Each",
+    "Some",
+    "Many",
+    "Most",
+    "All",
+    "Such",
+    "Also",
+    "I",
+];
+
+const MONTHS_AND_DAYS: &[&str] = &[
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+
+fn month_number(name: &str) -> Option<u32> {
+    crate::link::MONTHS
+        .iter()
+        .position(|m| m.eq_ignore_ascii_case(name))
+        .map(|i| i as u32 + 1)
+}
+
+/// Every checkable fact in a sentence, in text order; spans do not overlap (a year inside
+/// a date is part of the date, a number inside a quotation is part of the quotation).
+pub fn facts(text: &str) -> Vec<Fact> {
+    let mut out: Vec<Fact> = Vec::new();
+    let taken = |out: &Vec<Fact>, s: usize, e: usize| out.iter().any(|f| s < f.end && e > f.start);
+    let push = |out: &mut Vec<Fact>, kind, s: usize, e: usize, date| {
+        if !taken(out, s, e) {
+            out.push(Fact {
+                kind,
+                text: text[s..e].to_string(),
+                start: s,
+                end: e,
+                date,
+            });
+        }
+    };
+
+    for c in QUOTE.captures_iter(text) {
+        let inner = c.get(1).or(c.get(2)).or(c.get(3)).unwrap();
+        if WORD.find_iter(inner.as_str()).count() >= 4 {
+            let m = c.get(0).unwrap();
+            push(&mut out, FactKind::Quotation, m.start(), m.end(), None);
+        }
+    }
+    // Words inside any quotation (even a short one, a title) are the quoted text's, not
+    // the sentence's own names and numbers.
+    let quoted: Vec<(usize, usize)> = QUOTE
+        .find_iter(text)
+        .map(|m| (m.start(), m.end()))
+        .collect();
+    let in_quote = |s: usize| quoted.iter().any(|&(a, b)| s >= a && s < b);
+
+    for c in DATE_MDY.captures_iter(text) {
+        let m = c.get(0).unwrap();
+        if in_quote(m.start()) {
+            continue;
+        }
+        let date = (
+            c[3].parse().unwrap_or(0),
+            month_number(&c[1]),
+            c[2].parse().ok(),
+        );
+        push(&mut out, FactKind::Date, m.start(), m.end(), Some(date));
+    }
+    for c in DATE_DMY.captures_iter(text) {
+        let m = c.get(0).unwrap();
+        if in_quote(m.start()) {
+            continue;
+        }
+        let date = (
+            c[3].parse().unwrap_or(0),
+            month_number(&c[2]),
+            c[1].parse().ok(),
+        );
+        push(&mut out, FactKind::Date, m.start(), m.end(), Some(date));
+    }
+    for c in DATE_ISO.captures_iter(text) {
+        let m = c.get(0).unwrap();
+        let month: u32 = c[2].parse().unwrap_or(0);
+        if in_quote(m.start()) || !(1..=12).contains(&month) {
+            continue;
+        }
+        let date = (c[1].parse().unwrap_or(0), Some(month), c[3].parse().ok());
+        push(&mut out, FactKind::Date, m.start(), m.end(), Some(date));
+    }
+    for c in DATE_MY.captures_iter(text) {
+        let m = c.get(0).unwrap();
+        if in_quote(m.start()) {
+            continue;
+        }
+        let date = (c[2].parse().unwrap_or(0), month_number(&c[1]), None);
+        push(&mut out, FactKind::Date, m.start(), m.end(), Some(date));
+    }
+    for c in YEAR.captures_iter(text) {
+        let m = c.get(0).unwrap();
+        if in_quote(m.start()) {
+            continue;
+        }
+        let date = (c[1].parse().unwrap_or(0), None, None);
+        push(&mut out, FactKind::Year, m.start(), m.end(), Some(date));
+    }
+    for m in NUMBER.find_iter(text) {
+        if in_quote(m.start()) {
+            continue;
+        }
+        push(&mut out, FactKind::Number, m.start(), m.end(), None);
+    }
+    for m in NUMBER_WORD.find_iter(text) {
+        if in_quote(m.start()) {
+            continue;
+        }
+        push(&mut out, FactKind::Number, m.start(), m.end(), None);
+    }
+    for (s, e) in names(text) {
+        if in_quote(s) {
+            continue;
+        }
+        push(&mut out, FactKind::Name, s, e, None);
+    }
+    for m in ATTRIBUTION.find_iter(text) {
+        if in_quote(m.start()) {
+            continue;
+        }
+        push(&mut out, FactKind::Attribution, m.start(), m.end(), None);
+    }
+    out.sort_by_key(|f| (f.start, f.end));
+    out
+}
+
+/// Runs of capitalised words ("Foreign Minister Yosuke Matsuoka", "Empire of Japan").
+/// A sentence's first word is capitalised anyway: alone it is no evidence of a name, and
+/// a function word ("The", "When") in front of a run is dropped.
+fn names(text: &str) -> Vec<(usize, usize)> {
+    let words: Vec<(usize, usize, &str)> = WORD
+        .find_iter(text)
+        .map(|m| (m.start(), m.end(), m.as_str()))
+        .collect();
+    let capitalised = |w: &str| {
+        w.chars().next().is_some_and(|c| c.is_uppercase()) && !MONTHS_AND_DAYS.contains(&w)
+    };
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        if !capitalised(words[i].2) {
+            i += 1;
+            continue;
+        }
+        let mut run = vec![i];
+        let mut j = i + 1;
+        while j < words.len() {
+            let gap = &text[words[j - 1].1..words[j].0];
+            if !gap.chars().all(|c| c == ' ') {
+                break;
+            }
+            if capitalised(words[j].2) {
+                run.push(j);
+                j += 1;
+            } else if NAME_CONNECTORS.contains(&words[j].2)
+                && words.get(j + 1).is_some_and(|w| capitalised(w.2))
+                && text[words[j].1..words[j + 1].0].chars().all(|c| c == ' ')
+            {
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        let mut first = run[0];
+        let last = *run.last().unwrap();
+        let at_start = text[..words[first].0].chars().all(|c| !c.is_alphanumeric());
+        if FUNCTION_WORDS.contains(&words[first].2) {
+            first = match run.get(1) {
+                Some(&k) => k,
+                None => {
+                    i = j;
+                    continue;
+                }
+            };
+        } else if at_start && run.len() == 1 {
+            i = j;
+            continue;
+        }
+        out.push((words[first].0, words[last].1));
+        i = j;
+    }
+    out
+}
+
+/// Whether a sentence's facts make it a checkable claim.
+pub fn is_claim(facts: &[Fact]) -> bool {
+    !facts.is_empty()
+}
+
+/// The fact to point at when reporting an uncited claim: the most specific one.
+pub fn headline(facts: &[Fact]) -> Option<&Fact> {
+    facts.iter().min_by_key(|f| (f.kind, f.start))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(text: &str) -> Vec<(FactKind, String)> {
+        facts(text).into_iter().map(|f| (f.kind, f.text)).collect()
+    }
+
+    #[test]
+    fn dates_years_and_numbers() {
+        let k = kinds("On April 5, 1945 it ended; by 5 April 1945, 1945-04-05 or April 1946, in 1941, 7 hours.");
+        assert!(k.contains(&(FactKind::Date, "April 5, 1945".into())));
+        assert!(k.contains(&(FactKind::Date, "5 April 1945".into())));
+        assert!(k.contains(&(FactKind::Date, "1945-04-05".into())));
+        assert!(k.contains(&(FactKind::Date, "April 1946".into())));
+        assert!(k.contains(&(FactKind::Year, "1941".into())));
+        assert!(k.contains(&(FactKind::Number, "7".into())));
+        assert_eq!(
+            facts("On April 5, 1945 it ended.")[0].date,
+            Some((1945, Some(4), Some(5)))
+        );
+    }
+
+    #[test]
+    fn names_skip_sentence_starts_and_function_words() {
+        let k = kinds("The Soviet Union pledged to respect Manchukuo, while Japan did the same.");
+        assert!(k.contains(&(FactKind::Name, "Soviet Union".into())));
+        assert!(k.contains(&(FactKind::Name, "Manchukuo".into())));
+        assert!(k.contains(&(FactKind::Name, "Japan".into())));
+        assert!(kinds("Later, it was symbolic of the importance.").is_empty());
+        assert!(kinds("This was symbolic of the importance.").is_empty());
+        let k = kinds("It was a pact between the Soviet Union and the Empire of Japan.");
+        assert!(k.contains(&(FactKind::Name, "Empire of Japan".into())));
+    }
+
+    #[test]
+    fn quotations_need_four_words_and_hide_their_contents() {
+        let k = kinds(r#"He said "the pact of April 13, 1941 is void" and left."#);
+        assert_eq!(
+            k[1],
+            (
+                FactKind::Quotation,
+                r#""the pact of April 13, 1941 is void""#.into()
+            )
+        );
+        assert!(!k.iter().any(|(kind, _)| *kind == FactKind::Date));
+        let k = kinds("It appeared in “So Sorry” yesterday.");
+        assert!(k.is_empty(), "{k:?}");
+    }
+
+    #[test]
+    fn attribution_is_reported_speech() {
+        let k = kinds("the minister believed it would hold.");
+        assert_eq!(k, vec![(FactKind::Attribution, "believed".into())]);
+    }
+}

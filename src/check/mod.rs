@@ -1,0 +1,694 @@
+//! `citecheck check`: every rule over every article, producing [`Finding`]s that the
+//! reporters in `crate::report` render without recomputing anything.
+//!
+//! - [`rules`]: the rule table (names, default severities, explanations) and `[check]`;
+//! - [`integrity`]: footnotes, references and sections;
+//! - [`claims`]: which sentences state checkable facts;
+//! - [`verify`]: quotations, dates, numbers and names against the cited source texts;
+//! - [`ranker`]: which source passage best matches a sentence (weak support, possible
+//!   sources);
+//! - [`baseline`]: accepted findings that no longer count.
+
+pub mod baseline;
+pub mod claims;
+pub mod integrity;
+pub mod ranker;
+pub mod rules;
+pub mod verify;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::manifest::Corpus;
+use crate::model::{Article, CitationStatus, LineIndex};
+use claims::Fact;
+use ranker::{word_overlap, RankedPassage, SourceRanker};
+use rules::*;
+use verify::SourceDoc;
+
+/// One finding. `line`/`column` are 1-based (column in characters); `width` is how many
+/// characters from `column` the finding covers on that line.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub article: String,
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub width: usize,
+    pub message: String,
+    pub footnote: Option<String>,
+    pub source: Option<String>,
+    pub sentence: Option<String>,
+    pub help: Option<String>,
+    /// Supporting detail: the closest passage, where an entry was first listed.
+    pub notes: Vec<String>,
+    /// The text of line `line`, to show the finding in context.
+    #[serde(skip)]
+    pub snippet: Option<String>,
+}
+
+/// Counts for the summary line. Sentence counts cover every article; `claims` counts
+/// the sentences that state a checkable fact (outside an exempt lead).
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Summary {
+    pub articles: usize,
+    pub sentences: usize,
+    pub claims: usize,
+    pub cited: usize,
+    pub implicit: usize,
+    pub uncited: usize,
+    /// Cited sentences whose facts all occur in their cited sources' text.
+    pub verified: usize,
+    /// Cited sentences with a quotation or fact no cited source contains.
+    pub unsupported: usize,
+    /// Cited sentences whose sources (some or all) have no text in the corpus.
+    pub unverifiable: usize,
+    /// Linked works without text in the corpus (with or without a finding).
+    pub unavailable_sources: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub notes: usize,
+    /// Findings matched by the baseline (not shown, not counted above).
+    pub baselined: usize,
+    /// Baseline entries that no longer occur.
+    pub baseline_stale: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckReport {
+    pub findings: Vec<Finding>,
+    pub summary: Summary,
+}
+
+impl CheckReport {
+    /// Whether any finding is at or above `deny`.
+    pub fn fails(&self, deny: Severity) -> bool {
+        self.findings.iter().any(|f| f.severity >= deny)
+    }
+
+    fn count_severities(&mut self) {
+        let s = &mut self.summary;
+        s.errors = 0;
+        s.warnings = 0;
+        s.notes = 0;
+        for f in &self.findings {
+            match f.severity {
+                Severity::Error => s.errors += 1,
+                Severity::Warning => s.warnings += 1,
+                Severity::Note => s.notes += 1,
+            }
+        }
+    }
+}
+
+/// Locations in one article, for building findings.
+pub struct Site<'a> {
+    pub article: &'a Article,
+    file: String,
+    lines: LineIndex,
+}
+
+impl<'a> Site<'a> {
+    pub fn new(article: &'a Article) -> Self {
+        Site {
+            article,
+            file: article.path.to_string_lossy().replace('\\', "/"),
+            lines: article.line_index(),
+        }
+    }
+
+    pub fn line_text(&self, line: usize) -> Option<&'a str> {
+        let text = &self.article.text;
+        let start = self.lines.line_start(line)?;
+        let end = text[start..].find('\n').map_or(text.len(), |e| start + e);
+        Some(text[start..end].trim_end_matches('\r'))
+    }
+
+    fn blank(&self, rule: &'static str, line: usize, column: usize, width: usize) -> Finding {
+        Finding {
+            rule,
+            severity: rules::default_severity(rule),
+            article: self.article.id.clone(),
+            file: self.file.clone(),
+            line,
+            column,
+            width: width.max(1),
+            message: String::new(),
+            footnote: None,
+            source: None,
+            sentence: None,
+            help: None,
+            notes: Vec::new(),
+            snippet: self.line_text(line).map(str::to_string),
+        }
+    }
+
+    pub fn at_line_col(
+        &self,
+        rule: &'static str,
+        line: usize,
+        column: usize,
+        width: usize,
+    ) -> Finding {
+        self.blank(rule, line, column, width)
+    }
+
+    /// A finding covering file bytes `start..end` (clipped to the first line).
+    pub fn at_offset(&self, rule: &'static str, start: usize, end: usize) -> Finding {
+        let text = &self.article.text;
+        let loc = self.lines.locate(text, start);
+        let end = end.clamp(start, text.len());
+        let span = text.get(start..end).unwrap_or("");
+        let width = span.split('\n').next().unwrap_or("").chars().count();
+        self.blank(rule, loc.line, loc.column, width)
+    }
+}
+
+/// Runs every rule. Built once per corpus: source texts are loaded once.
+pub struct Checker<'a> {
+    corpus: &'a Corpus,
+    config: Config,
+    sources: &'a BTreeMap<String, SourceDoc>,
+    ranker: Option<&'a dyn SourceRanker>,
+}
+
+/// Per linked work without text: where it is first cited and how much it leaves
+/// unverifiable.
+#[derive(Default)]
+struct Unavailable {
+    first: Option<FirstCitation>,
+    references: usize,
+    articles: BTreeSet<String>,
+    sentences: usize,
+}
+
+/// Where a work is first cited: the place its one finding points at.
+#[derive(Clone)]
+struct FirstCitation {
+    article: usize,
+    label: Option<String>,
+    line: usize,
+    column: usize,
+}
+
+/// A passage beats the cited sources by this factor in ranker score to be "clearly"
+/// better.
+const WEAK_SUPPORT_MARGIN: f32 = 1.5;
+/// Share of a sentence's content words a passage must contain to be a match at all.
+const MIN_OVERLAP: f64 = 0.5;
+/// Sentences with fewer content words say too little to rank sources by.
+const MIN_TERMS: usize = 3;
+
+impl<'a> Checker<'a> {
+    pub fn new(
+        corpus: &'a Corpus,
+        config: Config,
+        sources: &'a BTreeMap<String, SourceDoc>,
+        ranker: Option<&'a dyn SourceRanker>,
+    ) -> Self {
+        Checker {
+            corpus,
+            config,
+            sources,
+            ranker,
+        }
+    }
+
+    /// Check every article; findings sorted by file, line, column, rule.
+    pub fn check(&self, articles: &[Article]) -> crate::Result<CheckReport> {
+        let mut findings = Vec::new();
+        let mut summary = Summary {
+            articles: articles.len(),
+            ..Summary::default()
+        };
+        let mut unavailable: BTreeMap<String, Unavailable> = BTreeMap::new();
+        for (n, a) in articles.iter().enumerate() {
+            let site = Site::new(a);
+            integrity::footnotes(&site, &mut findings);
+            integrity::sections(&site, &mut findings);
+            self.note_unavailable(n, &site, &mut unavailable);
+            self.sentences(&site, &mut findings, &mut summary, &mut unavailable)?;
+        }
+        summary.unavailable_sources = unavailable.len();
+        findings.extend(self.missing_source_text(articles, &unavailable));
+
+        let mut kept = Vec::with_capacity(findings.len());
+        for mut f in findings {
+            if let Some(sev) = self.config.severity(f.rule) {
+                f.severity = sev;
+                kept.push(f);
+            }
+        }
+        sort_findings(&mut kept);
+        kept.dedup_by(|b, a| {
+            a.file == b.file
+                && a.line == b.line
+                && a.column == b.column
+                && a.rule == b.rule
+                && a.footnote == b.footnote
+        });
+        let mut report = CheckReport {
+            findings: kept,
+            summary,
+        };
+        report.count_severities();
+        Ok(report)
+    }
+
+    /// Record which linked works of an article have no text.
+    fn note_unavailable(
+        &self,
+        n: usize,
+        site: &Site,
+        unavailable: &mut BTreeMap<String, Unavailable>,
+    ) {
+        let a = site.article;
+        let links = a
+            .references
+            .iter()
+            .map(|r| (r.link.as_ref(), r.line, r.column, Some(&r.label)))
+            .chain(
+                a.bibliography
+                    .iter()
+                    .map(|b| (b.link.as_ref(), b.line, 1, None)),
+            );
+        for (link, line, column, label) in links {
+            let Some(link) = link else { continue };
+            if self.sources.contains_key(&link.source) {
+                continue;
+            }
+            let u = unavailable.entry(link.source.clone()).or_default();
+            u.references += 1;
+            if !u.articles.contains(&a.id) {
+                u.articles.insert(a.id.clone());
+            }
+            if u.first.is_none() {
+                u.first = Some(FirstCitation {
+                    article: n,
+                    label: label.cloned(),
+                    line,
+                    column,
+                });
+            }
+        }
+    }
+
+    /// One missing-source-text per work whose text could be added (the manifest gives a
+    /// `url` to fetch it from, or a `file` that is not there). Printed books without
+    /// either cannot be added: a finding nobody can fix would only teach people to
+    /// ignore the rule, so they are counted in the summary instead.
+    fn missing_source_text(
+        &self,
+        articles: &[Article],
+        unavailable: &BTreeMap<String, Unavailable>,
+    ) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for (id, u) in unavailable {
+            let Some(src) = self.corpus.source(id) else {
+                continue;
+            };
+            if src.url.is_none() && src.file.is_none() {
+                continue;
+            }
+            let Some(first) = u.first.clone() else {
+                continue;
+            };
+            let site = Site::new(&articles[first.article]);
+            let width = first.label.as_ref().map_or(1, |l| l.chars().count());
+            let mut f = site.at_line_col(MISSING_SOURCE_TEXT, first.line, first.column, width);
+            // Counts go to a note: the message is part of the baseline key and must not
+            // change when a sentence is added.
+            f.message = format!(
+                "source `{id}` ({}) has no text in the corpus: claims citing it cannot be verified",
+                src.title
+            );
+            f.notes.push(format!(
+                "{} sentence{} cite{} it",
+                u.sentences,
+                if u.sentences == 1 { "" } else { "s" },
+                if u.sentences == 1 { "s" } else { "" }
+            ));
+            f.source = Some(id.clone());
+            f.footnote = first.label;
+            if u.references > 1 || u.articles.len() > 1 {
+                f.notes.push(format!(
+                    "cited by {} reference entr{} in {} article{}",
+                    u.references,
+                    if u.references == 1 { "y" } else { "ies" },
+                    u.articles.len(),
+                    if u.articles.len() == 1 { "" } else { "s" }
+                ));
+            }
+            f.help = Some(match (&src.file, &src.url) {
+                (Some(file), _) => format!(
+                    "corpus.toml names {file} for it, but there is no such file: save the text there"
+                ),
+                (None, Some(url)) => format!(
+                    "save the text from {url} under sources/ and add `file = \"sources/{id}.txt\"` to its [[source]]"
+                ),
+                (None, None) => unreachable!("skipped above"),
+            });
+            out.push(f);
+        }
+        out
+    }
+
+    fn sentences(
+        &self,
+        site: &Site,
+        out: &mut Vec<Finding>,
+        summary: &mut Summary,
+        unavailable: &mut BTreeMap<String, Unavailable>,
+    ) -> crate::Result<()> {
+        let a = site.article;
+        for (i, s) in a.sentences.iter().enumerate() {
+            summary.sentences += 1;
+            match s.status {
+                CitationStatus::Cited => summary.cited += 1,
+                CitationStatus::Implicit => summary.implicit += 1,
+                CitationStatus::Uncited => summary.uncited += 1,
+            }
+            let facts = claims::facts(&s.text);
+            let exempt = in_exempt_lead(a, s) && self.config.lead == LeadPolicy::Exempt;
+            let claim = claims::is_claim(&facts) || s.citation_needed;
+            if claim && (!exempt || s.citation_needed) {
+                summary.claims += 1;
+            }
+            if s.status == CitationStatus::Uncited {
+                if claim && (!exempt || s.citation_needed) {
+                    out.push(self.uncited_claim(site, i, &facts)?);
+                }
+                continue;
+            }
+            self.verify_sentence(site, i, &facts, out, summary, unavailable)?;
+        }
+        Ok(())
+    }
+
+    fn uncited_claim(&self, site: &Site, i: usize, facts: &[Fact]) -> crate::Result<Finding> {
+        let s = &site.article.sentences[i];
+        let mut f = match claims::headline(facts) {
+            Some(fact) => {
+                let mut f = site.at_offset(
+                    UNCITED_CLAIM,
+                    s.file_offset(fact.start),
+                    s.file_offset(fact.end),
+                );
+                f.message = format!(
+                    "uncited claim: states {} (“{}”) but no footnote covers it",
+                    fact.kind.describe(),
+                    fact.text
+                );
+                f
+            }
+            None => {
+                let mut f = site.at_offset(UNCITED_CLAIM, s.start, s.end);
+                f.message = "uncited claim: the article flags it [citation needed]".into();
+                f
+            }
+        };
+        if s.citation_needed && !facts.is_empty() {
+            f.notes
+                .push("the article itself flags it [citation needed]".into());
+        }
+        f.sentence = Some(s.text.clone());
+        f.help = Some("add a footnote citing a source that states this".into());
+        if let Some(hit) = self.possible_source(&s.text)? {
+            f.source = Some(hit.source.clone());
+            f.help = Some(format!(
+                "possible source: {} — add a footnote citing it",
+                self.describe_passage(&hit)
+            ));
+        }
+        Ok(f)
+    }
+
+    fn verify_sentence(
+        &self,
+        site: &Site,
+        i: usize,
+        facts: &[Fact],
+        out: &mut Vec<Finding>,
+        summary: &mut Summary,
+        unavailable: &mut BTreeMap<String, Unavailable>,
+    ) -> crate::Result<()> {
+        let a = site.article;
+        let s = &a.sentences[i];
+        let refs = a.sentence_references(i);
+        let mut cited: Vec<String> = Vec::new();
+        let mut docs: Vec<&SourceDoc> = Vec::new();
+        let mut missing = refs.is_empty();
+        for &r in &refs {
+            match &a.references[r].link {
+                Some(l) => match self.sources.get(&l.source) {
+                    Some(d) => {
+                        if !cited.contains(&l.source) {
+                            cited.push(l.source.clone());
+                            docs.push(d);
+                        }
+                    }
+                    None => {
+                        missing = true;
+                        if let Some(u) = unavailable.get_mut(&l.source) {
+                            u.sentences += 1;
+                        }
+                    }
+                },
+                None => missing = true,
+            }
+        }
+        if docs.is_empty() {
+            summary.unverifiable += 1;
+            return Ok(());
+        }
+        let unsupported = verify::verify_facts(facts, &docs);
+        if missing {
+            // Part of the support is a work without text: what is not found in the
+            // others may well be in it.
+            if unsupported.is_empty() {
+                summary.verified += 1;
+            } else {
+                summary.unverifiable += 1;
+            }
+            return Ok(());
+        }
+        if unsupported.is_empty() {
+            summary.verified += 1;
+        } else {
+            summary.unsupported += 1;
+        }
+        let label = |src: &str| {
+            refs.iter()
+                .map(|&r| &a.references[r])
+                .find(|r| r.link.as_ref().is_some_and(|l| l.source == src))
+                .map(|r| r.label.clone())
+        };
+        let cited_list = cited
+            .iter()
+            .map(|c| format!("`{c}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        for u in &unsupported {
+            let start = s.file_offset(u.fact.start);
+            let end = s.file_offset(u.fact.end);
+            let mut f = if u.fact.kind == claims::FactKind::Quotation {
+                let mut f = site.at_offset(QUOTE_NOT_IN_SOURCE, start, end);
+                f.message = format!("quotation not found in the cited source ({cited_list})");
+                if let Some(c) = &u.closest {
+                    let path = self
+                        .sources
+                        .get(&c.source)
+                        .map(|d| d.path.to_string_lossy().replace('\\', "/"))
+                        .unwrap_or_default();
+                    f.notes.push(format!(
+                        "closest passage ({:.0}% similar), {path}:{}: “{}”",
+                        c.similarity * 100.0,
+                        c.line,
+                        c.text
+                    ));
+                    f.source = Some(c.source.clone());
+                    f.footnote = label(&c.source);
+                }
+                f.help = Some(
+                    "quote the source's exact words, or cite the source the quotation comes from"
+                        .into(),
+                );
+                f
+            } else {
+                let mut f = site.at_offset(FACT_NOT_IN_SOURCE, start, end);
+                f.message = format!(
+                    "{} “{}” does not occur in the cited source ({cited_list})",
+                    u.fact.kind.noun(),
+                    u.fact.text
+                );
+                f.help = Some("correct it, or cite the source that states it".into());
+                f
+            };
+            if f.source.is_none() && cited.len() == 1 {
+                f.source = Some(cited[0].clone());
+                f.footnote = label(&cited[0]);
+            }
+            f.sentence = Some(s.text.clone());
+            out.push(f);
+        }
+        if let Some((better, cited_best)) = self.weak_support(&s.text, &cited)? {
+            let (start, end) = marker_span(a, i);
+            let mut f = site.at_offset(WEAK_SUPPORT, start, end);
+            f.message = format!(
+                "`{}` supports this better than the cited source ({cited_list})",
+                better.source
+            );
+            f.notes
+                .push(format!("better match: {}", self.describe_passage(&better)));
+            if let Some(c) = cited_best {
+                f.notes
+                    .push(format!("best cited match: {}", self.describe_passage(&c)));
+            }
+            f.help = Some(format!(
+                "check `{}` and cite it if it states the claim",
+                better.source
+            ));
+            f.source = Some(better.source.clone());
+            f.footnote = cited.first().and_then(|c| label(c));
+            f.sentence = Some(s.text.clone());
+            out.push(f);
+        }
+        Ok(())
+    }
+
+    /// The best passage of a source other than the cited ones, when it outranks every
+    /// cited passage by [`WEAK_SUPPORT_MARGIN`] and matches the sentence well itself.
+    fn weak_support(
+        &self,
+        text: &str,
+        cited: &[String],
+    ) -> crate::Result<Option<(RankedPassage, Option<RankedPassage>)>> {
+        let Some(ranker) = self.ranker else {
+            return Ok(None);
+        };
+        if distinct_terms(text) < MIN_TERMS {
+            return Ok(None);
+        }
+        let hits = ranker.rank(text, 20)?;
+        let Some(top) = hits.first() else {
+            return Ok(None);
+        };
+        if cited.contains(&top.source) {
+            return Ok(None);
+        }
+        let cited_best = hits.iter().find(|h| cited.contains(&h.source)).cloned();
+        let cited_score = cited_best.as_ref().map_or(0.0, |h| h.score);
+        let top_overlap = word_overlap(text, &top.text);
+        let cited_overlap = cited_best
+            .as_ref()
+            .map_or(0.0, |h| word_overlap(text, &h.text));
+        if top.score >= WEAK_SUPPORT_MARGIN * cited_score
+            && top_overlap >= MIN_OVERLAP
+            && top_overlap > cited_overlap
+        {
+            return Ok(Some((top.clone(), cited_best)));
+        }
+        Ok(None)
+    }
+
+    /// The source passage that clearly matches an uncited sentence, if any.
+    fn possible_source(&self, text: &str) -> crate::Result<Option<RankedPassage>> {
+        let Some(ranker) = self.ranker else {
+            return Ok(None);
+        };
+        if distinct_terms(text) < MIN_TERMS {
+            return Ok(None);
+        }
+        let hits = ranker.rank(text, 1)?;
+        Ok(hits
+            .into_iter()
+            .next()
+            .filter(|h| word_overlap(text, &h.text) >= MIN_OVERLAP))
+    }
+
+    fn describe_passage(&self, p: &RankedPassage) -> String {
+        let (title, path) = match self.sources.get(&p.source) {
+            Some(d) => (d.title.clone(), d.path.to_string_lossy().replace('\\', "/")),
+            None => (
+                self.corpus
+                    .source(&p.source)
+                    .map_or(String::new(), |s| s.title.clone()),
+                p.source.clone(),
+            ),
+        };
+        format!(
+            "`{}` ({title}), {path}:{}: “{}”",
+            p.source,
+            p.line,
+            excerpt(&p.text, 120)
+        )
+    }
+}
+
+/// Where to point for a cited sentence as a whole: its first own marker, else the
+/// sentence's first character.
+fn marker_span(a: &Article, i: usize) -> (usize, usize) {
+    let s = &a.sentences[i];
+    match s.markers.first() {
+        Some(&m) => (a.markers[m].offset, a.markers[m].offset + a.markers[m].len),
+        None => (s.start, s.start + 1),
+    }
+}
+
+/// Whether a sentence is in a lead the lead policy can exempt. The lead is the text
+/// before the first section proper: no section at all, or a first heading that is really
+/// the title (readers of files without a site header read the title line as a heading).
+/// A lead summarises a body cited below it; an article with no body section is all lead
+/// and nothing cites it elsewhere, so it is not exempt.
+fn in_exempt_lead(a: &Article, s: &crate::model::Sentence) -> bool {
+    let title = title_section(a);
+    let in_lead = s.section.is_none() || s.section == title;
+    let has_body = a
+        .sections
+        .iter()
+        .enumerate()
+        .any(|(i, x)| Some(i) != title && !x.synthetic && !x.back_matter && x.blocks > 0);
+    in_lead && has_body
+}
+
+/// The first section, when its heading is the article's title rather than a section:
+/// level 1, equal to the title, or above every other heading.
+fn title_section(a: &Article) -> Option<usize> {
+    let first = a.sections.first()?;
+    let mut others = a.sections[1..].iter().filter(|x| !x.synthetic).peekable();
+    let above_all = others.peek().is_some() && others.all(|x| x.level > first.level);
+    let is_title = first.level <= 1
+        || above_all
+        || a.title
+            .as_deref()
+            .is_some_and(|t| crate::model::headings_match(t, &first.heading));
+    is_title.then_some(0)
+}
+
+fn distinct_terms(text: &str) -> usize {
+    let mut t = ranker::terms(text);
+    t.sort();
+    t.dedup();
+    t.len()
+}
+
+/// The first `max` characters of a passage, cut at a word boundary.
+fn excerpt(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(a, _)| a);
+    format!("{cut} …")
+}
+
+/// File, line, column, rule: the order every output uses.
+pub fn sort_findings(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        (&a.file, a.line, a.column, a.rule, &a.message)
+            .cmp(&(&b.file, b.line, b.column, b.rule, &b.message))
+    });
+}

@@ -1,0 +1,655 @@
+//! `citecheck check`: acceptance on the bundled sample, a verification corpus with one
+//! planted failure per source-reading rule, the four output formats, exit statuses and
+//! baselines.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+const SAMPLE: &str = "corpus/articles/soviet-japanese-neutrality-pact.txt";
+const VERIFY: &str = "tests/fixtures/verify";
+const VERIFY_ARTICLE: &str = "tests/fixtures/verify/articles/vellmar-harbour-treaty.txt";
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("{e}: {}", self.stdout))
+    }
+}
+
+/// `citecheck --corpus CORPUS check ARGS…`, run from the crate root so paths in the
+/// output are relative and stable, with an index directory of its own so parallel tests
+/// over different corpora never share one.
+fn check(corpus: &Path, args: &[&str]) -> Run {
+    let index = tempfile::tempdir().unwrap();
+    let out = Command::cargo_bin("citecheck")
+        .unwrap()
+        .current_dir(ROOT)
+        .env_remove("NO_COLOR")
+        .arg("--corpus")
+        .arg(corpus)
+        .arg("--index")
+        .arg(index.path())
+        .args(["--color", "never", "check"])
+        .args(args)
+        .output()
+        .unwrap();
+    let run = Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    };
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    run
+}
+
+fn findings(v: &Value) -> Vec<Value> {
+    v["findings"].as_array().unwrap().clone()
+}
+
+fn of_rule(v: &Value, rule: &str) -> Vec<Value> {
+    findings(v)
+        .into_iter()
+        .filter(|f| f["rule"] == rule)
+        .collect()
+}
+
+fn line_of(path: &str, needle: &str) -> u64 {
+    let text = fs::read_to_string(Path::new(ROOT).join(path)).unwrap();
+    text.lines().position(|l| l.contains(needle)).expect(needle) as u64 + 1
+}
+
+fn strs(fs: &[Value], key: &str) -> Vec<String> {
+    fs.iter()
+        .map(|f| f[key].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+// ---------------------------------------------------------------- bundled sample
+
+#[test]
+fn sample_acceptance() {
+    let run = check(Path::new("corpus"), &["--format", "json"]);
+    assert_eq!(run.code, 0, "warnings only: {}", run.stderr);
+    let v = run.json();
+    assert_eq!(v["version"], 1);
+
+    assert_eq!(strs(&of_rule(&v, "unused-reference"), "footnote"), ["8"]);
+    assert_eq!(
+        strs(&of_rule(&v, "backref-mismatch"), "footnote"),
+        ["2", "3", "4"]
+    );
+    for f in of_rule(&v, "backref-mismatch") {
+        assert!(
+            f["message"].as_str().unwrap().contains("declares 2 uses"),
+            "{f}"
+        );
+    }
+
+    let sections: Vec<u64> = of_rule(&v, "missing-section")
+        .iter()
+        .map(|f| f["line"].as_u64().unwrap())
+        .collect();
+    let expected: Vec<u64> = ["  • Treaty 2", "  • Declaration 3", "  • Denunciation 4"]
+        .iter()
+        .map(|n| line_of(SAMPLE, n))
+        .collect();
+    assert_eq!(sections.len(), 5, "{sections:?}");
+    assert_eq!(&sections[..3], &expected[..]);
+    let text = fs::read_to_string(Path::new(ROOT).join(SAMPLE)).unwrap();
+    let heading_lines: Vec<u64> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| *l == "Declaration of War" || *l == "See also")
+        .map(|(i, _)| i as u64 + 1)
+        .collect();
+    assert_eq!(&sections[3..], &heading_lines[..], "the two empty headings");
+
+    let missing: BTreeSet<String> = strs(&of_rule(&v, "missing-source-text"), "source")
+        .into_iter()
+        .collect();
+    let avalon: BTreeSet<String> = [
+        "neutrality-pact-1941",
+        "mongolia-declaration-1941",
+        "denunciation-1945",
+        "soviet-declaration-of-war-1945",
+    ]
+    .map(String::from)
+    .into();
+    assert_eq!(missing, avalon, "once per Avalon work, not for books");
+    assert_eq!(of_rule(&v, "missing-source-text").len(), 4);
+
+    assert!(of_rule(&v, "unknown-footnote").is_empty());
+
+    let uncited = of_rule(&v, "uncited-claim");
+    assert!(uncited.iter().any(|f| f["sentence"]
+        .as_str()
+        .unwrap()
+        .starts_with("The Soviet Union kept its promise")));
+    let lead = line_of(SAMPLE, "The Soviet–Japanese Neutrality Pact (");
+    let toc_first = line_of(SAMPLE, "  • Background and history 1");
+    let toc_last = line_of(SAMPLE, "  • References 7");
+    let captions = [
+        line_of(SAMPLE, "Soviet-Japanese Neutrality Pact, 13 April 1941."),
+        line_of(SAMPLE, "Japanese Foreign Minister Matsuoka signing"),
+    ];
+    for f in &uncited {
+        let line = f["line"].as_u64().unwrap();
+        assert_ne!(line, lead, "the lead is exempt: {f}");
+        assert!(!(toc_first..=toc_last).contains(&line), "TOC: {f}");
+        assert!(!captions.contains(&line), "caption: {f}");
+    }
+    // Every uncited sentence outside the lead states a checkable fact, so each is one.
+    assert_eq!(uncited.len(), 5, "{uncited:#?}");
+
+    // No source text in the bundled corpus: nothing to verify against.
+    for rule in ["quote-not-in-source", "fact-not-in-source", "weak-support"] {
+        assert!(of_rule(&v, rule).is_empty(), "{rule}");
+    }
+    let s = &v["summary"];
+    assert_eq!(s["verified"], 0);
+    assert_eq!(s["unverifiable"], 14);
+    assert_eq!(s["unavailable_sources"], 9);
+    assert_eq!(s["errors"], 0);
+    assert_eq!(s["warnings"].as_u64().unwrap() as usize, findings(&v).len());
+}
+
+#[test]
+fn sample_text_report_snapshot() {
+    let run = check(Path::new("corpus"), &[]);
+    assert_eq!(run.code, 0);
+    insta::assert_snapshot!("sample_text_report", run.stdout);
+}
+
+#[test]
+fn findings_are_sorted_by_file_line_column_rule() {
+    for corpus in ["corpus", VERIFY] {
+        let v = check(Path::new(corpus), &["--format", "json"]).json();
+        let keys: Vec<(String, u64, u64, String)> = findings(&v)
+            .iter()
+            .map(|f| {
+                (
+                    f["file"].as_str().unwrap().to_string(),
+                    f["line"].as_u64().unwrap(),
+                    f["column"].as_u64().unwrap(),
+                    f["rule"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        let mut sorted = keys.clone();
+        sorted.sort();
+        assert_eq!(keys, sorted);
+    }
+}
+
+// ------------------------------------------------------------ verification corpus
+
+#[test]
+fn verification_corpus_gives_exactly_the_planted_findings() {
+    let run = check(Path::new(VERIFY), &["--format", "json"]);
+    assert_eq!(run.code, 1, "a misquotation is an error");
+    let v = run.json();
+    let got: Vec<(String, String, u64)> = findings(&v)
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["severity"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let line = |needle: &str| line_of(VERIFY_ARTICLE, needle);
+    let commission = line("The harbour commission first met");
+    let treaty = line("The treaty was signed at Vellmar");
+    let expected = [
+        ("fact-not-in-source", "warning", commission), // wrong name
+        ("weak-support", "note", commission),          // right claim, wrong source
+        ("uncited-claim", "warning", commission),      // source in corpus
+        ("fact-not-in-source", "warning", treaty),     // wrong year
+        ("quote-not-in-source", "error", treaty),      // one word changed
+    ]
+    .map(|(r, s, l)| (r.to_string(), s.to_string(), l));
+    assert_eq!(got, expected, "{:#}", v["findings"]);
+
+    let f = findings(&v);
+    // A wrong name: surname and full name both absent from the minutes.
+    assert!(f[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("Mayor Anton Keller"));
+    assert_eq!(f[0]["source"], "commission-minutes-1887");
+    assert_eq!(f[0]["footnote"], "1");
+    // Weak support names the herring report, which says it.
+    assert_eq!(f[1]["source"], "herring-report-1890");
+    assert!(f[1]["sentence"]
+        .as_str()
+        .unwrap()
+        .starts_with("The herring catch"));
+    // The uncited claim's possible source is the minutes' passage on harbour dues.
+    assert_eq!(f[2]["source"], "commission-minutes-1887");
+    assert!(f[2]["help"].as_str().unwrap().contains("possible source"));
+    assert!(f[2]["sentence"].as_str().unwrap().contains("12 shillings"));
+    // The wrong year.
+    assert!(f[3]["message"].as_str().unwrap().contains("3 May 1889"));
+    // The misquotation shows the closest passage and how similar it is.
+    let notes = f[4]["notes"].to_string();
+    assert!(notes.contains("92% similar"), "{notes}");
+    assert!(
+        notes.contains("open to the vessels of either party"),
+        "{notes}"
+    );
+    assert!(notes.contains("harbour-treaty-1888.txt:10"), "{notes}");
+
+    // Curly quotes, "twenty-five year" vs "twenty five-year" and a line break inside the
+    // source's phrase: no finding on that sentence. Nor on the right date in another
+    // form (12 March 1887 = March 12, 1887), the surname-only clerk, or the lead.
+    assert!(!f.iter().any(|x| x["sentence"]
+        .as_str()
+        .is_some_and(|s| s.contains("twenty-five"))));
+    let s = &v["summary"];
+    assert_eq!(s["verified"], 5);
+    assert_eq!(s["unsupported"], 3);
+    assert_eq!(s["unverifiable"], 0);
+}
+
+// ------------------------------------------------------------------ output formats
+
+#[test]
+fn sarif_is_structurally_valid() {
+    let run = check(Path::new(VERIFY), &["--format", "sarif"]);
+    assert_eq!(run.code, 1);
+    let v = run.json();
+    assert_eq!(v["version"], "2.1.0");
+    assert!(v["$schema"].as_str().unwrap().contains("sarif-2.1.0"));
+    let runs = v["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 1);
+    let driver = &runs[0]["tool"]["driver"];
+    assert_eq!(driver["name"], "citecheck");
+    let rules = driver["rules"].as_array().unwrap();
+    let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    let unique: BTreeSet<&str> = ids.iter().copied().collect();
+    assert_eq!(unique.len(), ids.len(), "rule ids are unique");
+    for spec_rule in [
+        "unknown-footnote",
+        "unused-reference",
+        "backref-mismatch",
+        "duplicate-reference",
+        "missing-section",
+        "unlinked-reference",
+        "missing-source-text",
+        "uncited-claim",
+        "quote-not-in-source",
+        "fact-not-in-source",
+        "weak-support",
+    ] {
+        assert!(ids.contains(&spec_rule), "{spec_rule}");
+    }
+    for r in rules {
+        assert!(r["shortDescription"]["text"].is_string());
+        assert!(["error", "warning", "note"]
+            .contains(&r["defaultConfiguration"]["level"].as_str().unwrap()));
+    }
+    let results = runs[0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 5);
+    for r in results {
+        let id = r["ruleId"].as_str().unwrap();
+        let index = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(ids[index], id);
+        assert!(["error", "warning", "note"].contains(&r["level"].as_str().unwrap()));
+        assert!(!r["message"]["text"].as_str().unwrap().is_empty());
+        let loc = &r["locations"][0]["physicalLocation"];
+        let uri = loc["artifactLocation"]["uri"].as_str().unwrap();
+        assert_eq!(uri, VERIFY_ARTICLE, "relative to the checkout");
+        assert!(Path::new(ROOT).join(uri).is_file());
+        assert!(loc["region"]["startLine"].as_u64().unwrap() >= 1);
+        assert!(loc["region"]["startColumn"].as_u64().unwrap() >= 1);
+        assert!(
+            loc["region"]["endColumn"].as_u64().unwrap()
+                > loc["region"]["startColumn"].as_u64().unwrap()
+        );
+        assert!(r["partialFingerprints"]["citecheck/v1"].is_string());
+    }
+    assert_eq!(results[4]["level"], "error");
+    assert_eq!(results[4]["ruleId"], "quote-not-in-source");
+}
+
+#[test]
+fn github_format_is_workflow_commands() {
+    let run = check(Path::new(VERIFY), &["--format", "github"]);
+    assert_eq!(run.code, 1);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), 6, "{}", run.stdout);
+    let re = regex::Regex::new(
+        r"^::(error|warning|notice) file=([^,]+),line=(\d+),col=(\d+),endColumn=(\d+),title=citecheck ([a-z-]+)::(.+)$",
+    )
+    .unwrap();
+    let mut levels = Vec::new();
+    for l in &lines[..5] {
+        let c = re
+            .captures(l)
+            .unwrap_or_else(|| panic!("not a workflow command: {l}"));
+        assert_eq!(&c[2], VERIFY_ARTICLE);
+        levels.push((c[1].to_string(), c[6].to_string()));
+    }
+    assert_eq!(
+        levels[1],
+        ("notice".to_string(), "weak-support".to_string())
+    );
+    assert_eq!(
+        levels[4],
+        ("error".to_string(), "quote-not-in-source".to_string())
+    );
+    // Notes and help ride in the message, escaped: one finding, one line.
+    assert!(lines[4].contains("%0Anote: closest passage (92%25 similar)"));
+    assert!(lines[5].starts_with("citecheck: 1 error, 3 warnings, 1 note"));
+}
+
+#[test]
+fn json_has_the_spec_keys() {
+    let v = check(Path::new(VERIFY), &["--format", "json"]).json();
+    for f in findings(&v) {
+        for key in [
+            "rule", "severity", "file", "line", "column", "message", "footnote", "source",
+            "sentence",
+        ] {
+            assert!(f.get(key).is_some(), "{key} in {f}");
+        }
+    }
+    for key in [
+        "articles",
+        "sentences",
+        "claims",
+        "cited",
+        "implicit",
+        "uncited",
+        "verified",
+        "unsupported",
+        "unverifiable",
+        "errors",
+        "warnings",
+        "notes",
+    ] {
+        assert!(v["summary"].get(key).is_some(), "summary.{key}");
+    }
+}
+
+// ------------------------------------------------------------------- exit statuses
+
+#[test]
+fn exit_status_zero_one_two() {
+    // 0: the sample has warnings only.
+    assert_eq!(check(Path::new("corpus"), &[]).code, 0);
+    // 1: warnings denied.
+    assert_eq!(check(Path::new("corpus"), &["--deny", "warnings"]).code, 1);
+    // 1: an error (the misquotation).
+    assert_eq!(check(Path::new(VERIFY), &[]).code, 1);
+    // 2: an unknown rule in [check], named with corpus.toml.
+    let dir = copy_corpus(VERIFY);
+    let manifest = dir.path().join("corpus.toml");
+    let mut m = fs::read_to_string(&manifest).unwrap();
+    m.push_str("\n[check]\nuncited-claims = \"error\"\n");
+    fs::write(&manifest, m).unwrap();
+    let run = check(dir.path(), &[]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("corpus.toml"), "{}", run.stderr);
+    assert!(run.stderr.contains("uncited-claims"), "{}", run.stderr);
+    // 2: an unknown rule to explain, a missing baseline file.
+    assert_eq!(
+        check(Path::new("corpus"), &["--explain", "no-such-rule"]).code,
+        2
+    );
+    assert_eq!(
+        check(
+            Path::new("corpus"),
+            &["--baseline", "no/such/baseline.json"]
+        )
+        .code,
+        2
+    );
+}
+
+#[test]
+fn explain_prints_meaning_and_fix() {
+    let run = check(Path::new("corpus"), &["--explain", "backref-mismatch"]);
+    assert_eq!(run.code, 0);
+    assert!(run
+        .stdout
+        .starts_with("backref-mismatch (warning by default)"));
+    assert!(run.stdout.contains("Fix:"));
+}
+
+#[test]
+fn severities_and_lead_policy_come_from_corpus_toml() {
+    let dir = copy_corpus(VERIFY);
+    let manifest = dir.path().join("corpus.toml");
+    let base = fs::read_to_string(&manifest).unwrap();
+    fs::write(
+        &manifest,
+        format!("{base}\n[check]\nquote-not-in-source = \"warning\"\nuncited-claim = \"off\"\nlead = \"check\"\n"),
+    )
+    .unwrap();
+    let run = check(dir.path(), &["--format", "json"]);
+    assert_eq!(run.code, 0, "the misquotation is only a warning now");
+    let v = run.json();
+    assert!(of_rule(&v, "uncited-claim").is_empty());
+    assert_eq!(of_rule(&v, "quote-not-in-source")[0]["severity"], "warning");
+
+    fs::write(&manifest, format!("{base}\n[check]\nlead = \"check\"\n")).unwrap();
+    let v = check(dir.path(), &["--format", "json"]).json();
+    let uncited = of_rule(&v, "uncited-claim");
+    assert_eq!(uncited.len(), 2, "the lead's year counts now");
+    assert_eq!(uncited[0]["line"], 3);
+}
+
+// ---------------------------------------------------------------------- baselines
+
+fn copy_corpus(from: &str) -> tempfile::TempDir {
+    fn copy(from: &Path, to: &Path) {
+        fs::create_dir_all(to).unwrap();
+        for e in fs::read_dir(from).unwrap() {
+            let e = e.unwrap();
+            let target = to.join(e.file_name());
+            if e.file_type().unwrap().is_dir() {
+                copy(&e.path(), &target);
+            } else {
+                fs::copy(e.path(), target).unwrap();
+            }
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    copy(&Path::new(ROOT).join(from), dir.path());
+    dir
+}
+
+#[test]
+fn baseline_round_trip() {
+    let dir = copy_corpus(VERIFY);
+    let baseline: PathBuf = dir.path().join("baseline.json");
+    let first = check(dir.path(), &["--format", "json"]);
+    assert_eq!(first.code, 1);
+    fs::write(&baseline, &first.stdout).unwrap();
+    let b = baseline.to_str().unwrap();
+
+    // Everything accepted: nothing fails, even with warnings denied.
+    let run = check(
+        dir.path(),
+        &["--baseline", b, "--deny", "warnings", "--format", "json"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let v = run.json();
+    assert!(findings(&v).is_empty());
+    assert_eq!(v["summary"]["baselined"], 5);
+    assert_eq!(v["summary"]["baseline_stale"], 0);
+
+    // Move every line down and add a new uncited claim: only the new one counts.
+    let article = dir.path().join("articles/vellmar-harbour-treaty.txt");
+    let text = fs::read_to_string(&article).unwrap();
+    let text = text.replacen("\n\n", "\n\n\n\n", 1).replace(
+        "\nTreaty\n",
+        "\nThe harbour master Lena Ostrow resigned in 1891.\n\nTreaty\n",
+    );
+    fs::write(&article, text).unwrap();
+    let run = check(
+        dir.path(),
+        &["--baseline", b, "--deny", "warnings", "--format", "json"],
+    );
+    assert_eq!(run.code, 1);
+    let v = run.json();
+    let f = findings(&v);
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0]["rule"], "uncited-claim");
+    assert!(f[0]["sentence"].as_str().unwrap().contains("Lena Ostrow"));
+    assert_eq!(v["summary"]["baselined"], 5);
+
+    // Fix the wrong year: its baseline entry no longer occurs.
+    let text = fs::read_to_string(&article)
+        .unwrap()
+        .replace("3 May 1889", "3 May 1888");
+    fs::write(&article, text).unwrap();
+    let run = check(dir.path(), &["--baseline", b]);
+    assert!(
+        run.stdout
+            .contains("baseline: 4 findings accepted, 1 entry no longer occurs"),
+        "{}",
+        run.stdout
+    );
+
+    // A file that is not a baseline is an input error.
+    fs::write(&baseline, "{\"nope\": 1}").unwrap();
+    let run = check(dir.path(), &["--baseline", b]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("baseline.json"), "{}", run.stderr);
+}
+
+// ------------------------------------------------------- integrity beyond the sample
+
+#[test]
+fn integrity_rules_on_a_small_article() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("corpus.toml"),
+        "[[article]]\nid = \"a\"\nfile = \"a.txt\"\n\n[[source]]\nid = \"atlas\"\ntitle = \"Atlas of Northern Harbours\"\ndate = \"1901\"\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("a.txt"),
+        "Harbours\n\nHistory\n\nThe quay was rebuilt in stone.[1] The lighthouse was moved inland.[9] The bridge was painted blue.[citation needed]\n\nReferences\n\n  1. ^ Atlas of Northern Harbours, 1901.\n  1. ^ Atlas of Northern Harbours, 1901, second printing.\n  2. ^ Letters of a harbour master.\n  3. ^ Atlas of Northern Harbours, 1901.\n",
+    )
+    .unwrap();
+    let v = check(dir.path(), &["--format", "json"]).json();
+    let got: Vec<(String, String)> = findings(&v)
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["footnote"].as_str().unwrap_or("-").to_string(),
+            )
+        })
+        .collect();
+    let want = [
+        ("unknown-footnote", "9"),
+        ("uncited-claim", "-"),
+        ("duplicate-reference", "1"),
+        ("unlinked-reference", "2"),
+        ("unused-reference", "2"),
+        ("duplicate-reference", "3"),
+        ("unused-reference", "3"),
+    ]
+    .map(|(a, b)| (a.to_string(), b.to_string()));
+    assert_eq!(got, want, "{:#}", v["findings"]);
+    let flagged = &of_rule(&v, "uncited-claim")[0];
+    assert!(flagged["message"]
+        .as_str()
+        .unwrap()
+        .contains("citation needed"));
+    assert!(flagged["sentence"]
+        .as_str()
+        .unwrap()
+        .contains("painted blue"));
+    assert_eq!(v["summary"]["errors"], 1);
+}
+
+// --------------------------------------------------- weak support through the seam
+
+/// Any ranker plugs in (the tantivy index does through a closure): weak-support follows
+/// the ranking it is given, with the margin and overlap rules on top.
+#[test]
+fn weak_support_follows_any_ranker() {
+    use citecheck::check::ranker::RankedPassage;
+    use citecheck::check::rules::Config;
+    use citecheck::check::{verify, Checker};
+
+    let corpus = citecheck::Corpus::load(&Path::new(ROOT).join(VERIFY)).unwrap();
+    let articles = citecheck::read_corpus(&corpus, |_| {}).unwrap();
+    let sources = verify::load_sources(&corpus).unwrap();
+    let herring = "After the drift nets were banned in the estuary, the herring catch fell by half, and many boats were laid up for good.";
+    let minutes = "The Commission resolved that harbour dues be fixed at twelve shillings for every vessel entering the port.";
+    let passage = |source: &str, text: &str, score: f32| RankedPassage {
+        source: source.into(),
+        line: 5,
+        text: text.into(),
+        score,
+    };
+    let weak = |ranker: &dyn citecheck::check::ranker::SourceRanker| {
+        let config = Config::from_corpus(&corpus).unwrap();
+        let report = Checker::new(&corpus, config, &sources, Some(ranker))
+            .check(&articles)
+            .unwrap();
+        report
+            .findings
+            .into_iter()
+            .filter(|f| f.rule == "weak-support")
+            .map(|f| f.source.unwrap())
+            .collect::<Vec<_>>()
+    };
+    // The herring report far ahead of the cited minutes: named, for the one sentence
+    // whose words it shares.
+    let ahead = |_: &str, _: usize| {
+        Ok(vec![
+            passage("herring-report-1890", herring, 9.0),
+            passage("commission-minutes-1887", minutes, 2.0),
+        ])
+    };
+    assert_eq!(weak(&ahead), ["herring-report-1890"]);
+    // Ahead, but not by a clear margin: nothing.
+    let close = |_: &str, _: usize| {
+        Ok(vec![
+            passage("herring-report-1890", herring, 9.0),
+            passage("commission-minutes-1887", minutes, 7.0),
+        ])
+    };
+    assert!(weak(&close).is_empty());
+    // No ranker at all: no weak-support, the other rules unchanged.
+    let config = Config::from_corpus(&corpus).unwrap();
+    let report = Checker::new(&corpus, config, &sources, None)
+        .check(&articles)
+        .unwrap();
+    assert!(report.findings.iter().all(|f| f.rule != "weak-support"));
+    assert_eq!(report.findings.len(), 4);
+}
+
+/// Zero configuration (no corpus.toml), and an article without sections: it is all lead,
+/// with no body to carry its citations, so the lead exemption does not apply.
+#[test]
+fn an_article_without_sections_is_not_an_exempt_lead() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("mill.txt"),
+        "The mill on the Aller burned down in 1921. It was never rebuilt.\n",
+    )
+    .unwrap();
+    let v = check(dir.path(), &["--format", "json"]).json();
+    let uncited = of_rule(&v, "uncited-claim");
+    assert_eq!(uncited.len(), 1, "{uncited:#?}");
+    assert!(uncited[0]["message"].as_str().unwrap().contains("1921"));
+}
