@@ -108,7 +108,7 @@ static FOOTNOTE_DEFINITION: LazyLock<Regex> =
 static FOOTNOTE_REFERENCE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\[\^[A-Za-z0-9_.-]+\]").unwrap());
 static SUB_HEADING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?m)^#{2,6} \S").unwrap());
-static BRACKET_MARKER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\[\d{1,4}\]").unwrap());
+static BRACKET_MARKER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\[\d{1,3}\]").unwrap());
 static WIKI_HEADING: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?m)^==+[^=\n]+==+\s*$").unwrap());
 

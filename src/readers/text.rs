@@ -27,12 +27,14 @@ static WL_REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// `[9] Havron, Michael. …` (Markdown-converted pages); the text may be empty.
 static BRACKET_REFERENCE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\[(\d{1,4})\](?:\s+(.*?))?\s*$").unwrap());
+    LazyLock::new(|| Regex::new(r"^\[(\d{1,3})\](?:\s+(.*?))?\s*$").unwrap());
 static BULLET: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*(?:[•*+-]|\d+\.)\s+(.*)$").unwrap());
-/// Inline markers: `[7]`, and the article's own "[citation needed]" flags.
+/// Inline markers: `[7]`, and the article's own "[citation needed]" flags. Four digits
+/// in brackets are years (`[1874]`, an editor's insertion), not footnotes: a marker
+/// above 999 is not supported.
 static INLINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\[(\d{1,4})\]|\[(?i:(citation needed|cn|better source needed|verification needed|dubious|unreliable source\??))\]").unwrap()
+    Regex::new(r"\[(\d{1,3})\]|\[(?i:(citation needed|cn|better source needed|verification needed|dubious|unreliable source\??))\]").unwrap()
 });
 /// Lines that cannot be prose: table rules and rows, template and link debris.
 static DEBRIS: LazyLock<Regex> = LazyLock::new(|| {
