@@ -239,6 +239,24 @@ pub struct Reference {
 }
 
 impl Reference {
+    /// An entry at `at` with fields read from its free text; readers of structured
+    /// citations override `fields`, `group` and `declared_uses` with struct update.
+    pub fn new(label: impl Into<String>, text: impl Into<String>, at: Location) -> Reference {
+        let text = text.into();
+        Reference {
+            label: label.into(),
+            group: None,
+            fields: crate::readers::fields_from_text(&text),
+            text,
+            line: at.line,
+            column: at.column,
+            offset: at.offset,
+            declared_uses: None,
+            found_uses: 0,
+            link: None,
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.text.trim().is_empty()
     }

@@ -557,16 +557,10 @@ fn reference_list(
                 .filter(|t| !t.is_empty());
         }
         draft.references.push(Reference {
-            label,
             group,
-            text: body,
-            line: at.line,
-            column: at.column,
-            offset: at.offset,
             declared_uses: (backlinks > 0).then_some(backlinks),
-            found_uses: 0,
             fields,
-            link: None,
+            ..Reference::new(label, body, at)
         });
     }
 }

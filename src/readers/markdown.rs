@@ -365,18 +365,7 @@ impl Reader<'_> {
         };
         for (label, at, text) in new_notes {
             let loc = self.lines.locate(self.src, file_at(at));
-            self.draft.references.push(Reference {
-                fields: crate::readers::fields_from_text(&text),
-                label,
-                group: None,
-                text,
-                line: loc.line,
-                column: loc.column,
-                offset: loc.offset,
-                declared_uses: None,
-                found_uses: 0,
-                link: None,
-            });
+            self.draft.references.push(Reference::new(label, text, loc));
         }
         let mut cut_i = 0;
         for (p, &s) in pieces.iter().zip(&starts) {
@@ -486,18 +475,9 @@ impl Reader<'_> {
             return;
         }
         def.reference = Some(self.draft.references.len());
-        self.draft.references.push(Reference {
-            fields: crate::readers::fields_from_text(&def.text),
-            label: first,
-            group: None,
-            text: def.text,
-            line: at.line,
-            column: at.column,
-            offset: at.offset,
-            declared_uses: None,
-            found_uses: 0,
-            link: None,
-        });
+        self.draft
+            .references
+            .push(Reference::new(first, def.text, at));
     }
 }
 

@@ -312,16 +312,8 @@ fn reference(line: &str, offset: usize, at: &dyn Fn(usize) -> Location) -> Optio
     };
     let loc = at(offset + start);
     Some(Reference {
-        fields: crate::readers::fields_from_text(&text),
-        label,
-        group: None,
-        text,
-        line: loc.line,
-        column: loc.column,
-        offset: loc.offset,
         declared_uses: letters,
-        found_uses: 0,
-        link: None,
+        ..Reference::new(label, text, loc)
     })
 }
 

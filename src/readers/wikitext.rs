@@ -923,16 +923,9 @@ impl<'a> Wiki<'a> {
         }
         let loc = self.at(at);
         self.draft.references.push(Reference {
-            label: label.to_string(),
             group: group.clone(),
-            text,
-            line: loc.line,
-            column: loc.column,
-            offset: loc.offset,
-            declared_uses: None,
-            found_uses: 0,
             fields,
-            link: None,
+            ..Reference::new(label, text, loc)
         });
         let index = self.draft.references.len() - 1;
         self.defined.insert(key, index);
@@ -1190,21 +1183,13 @@ impl<'a> Wiki<'a> {
         if !self.defined.contains_key(&key) {
             let loc = self.at(start);
             self.draft.references.push(Reference {
-                label: label.clone(),
-                group: None,
-                text: text.to_string(),
-                line: loc.line,
-                column: loc.column,
-                offset: loc.offset,
-                declared_uses: None,
-                found_uses: 0,
                 fields: CitationFields {
                     author: Some(author.to_string()).filter(|a| !a.is_empty()),
                     date: Some(year.to_string()).filter(|y| !y.is_empty()),
                     pages: Some(pages.to_string()).filter(|p| !p.is_empty()),
                     ..CitationFields::default()
                 },
-                link: None,
+                ..Reference::new(label.clone(), text, loc)
             });
             let index = self.draft.references.len() - 1;
             self.defined.insert(key, index);
