@@ -520,22 +520,7 @@ impl<'a> Wiki<'a> {
     fn params(&self, start: usize, end: usize) -> Vec<(Option<String>, usize, usize)> {
         let inner_start = start + 2;
         let inner_end = end.saturating_sub(2).max(inner_start);
-        let mut parts = Vec::new();
-        let mut j = inner_start;
-        let mut part_start = inner_start;
-        let b = self.src.as_bytes();
-        while j < inner_end {
-            if let Some(next) = self.construct_end(j) {
-                j = next.min(inner_end).max(j + 1);
-                continue;
-            }
-            if b[j] == b'|' {
-                parts.push((part_start, j));
-                part_start = j + 1;
-            }
-            j += 1;
-        }
-        parts.push((part_start, inner_end));
+        let parts = self.split_pipes(inner_start, inner_end);
         let mut out = Vec::new();
         for &(s, e) in parts.iter().skip(1) {
             let raw = self.slice(s, e);
@@ -1300,7 +1285,7 @@ impl<'a> Wiki<'a> {
         );
         if has_ns && (file_ns || image_options) {
             // An image: the caption (last parameter) is non-claim text; refs in it cite.
-            let params = self.link_params(inner_s, inner_e);
+            let params = self.split_pipes(inner_s, inner_e);
             if let Some(&(s, e)) = params.last() {
                 let mut scratch = CleanText::new();
                 let m = if mode == Mode::ListDefined {
@@ -1342,7 +1327,9 @@ impl<'a> Wiki<'a> {
         }
     }
 
-    fn link_params(&self, s: usize, e: usize) -> Vec<(usize, usize)> {
+    /// Split `s..e` at the `|` that belong to this construct (not to nested templates,
+    /// links or tags).
+    fn split_pipes(&self, s: usize, e: usize) -> Vec<(usize, usize)> {
         let mut out = Vec::new();
         let mut j = s;
         let mut part = s;
