@@ -12,15 +12,19 @@
 //!   and the format-independent citation rules (sentence scope, marker resolution);
 //! - [`segment`]: sentence boundaries;
 //! - [`link`]: references → manifest sources, with a score;
+//! - [`sources`]: source texts split into passages with their line (and treaty article);
+//! - [`index`]: the tantivy index of sentences and passages, `search`, source ranking;
 //! - [`report`]: renderers over results computed elsewhere.
 
 pub mod error;
+pub mod index;
 pub mod link;
 pub mod manifest;
 pub mod model;
 pub mod readers;
 pub mod report;
 pub mod segment;
+pub mod sources;
 
 pub use error::{Error, Result};
 pub use manifest::Corpus;

@@ -1,6 +1,8 @@
 //! One file per subcommand, each a short function over the library.
 
+mod index;
 mod parse;
+mod search;
 mod show;
 
 use citecheck::{Corpus, Result};
@@ -20,6 +22,23 @@ pub fn run(cli: &Cli) -> Result<u8> {
             article,
             format,
         } => show::run(cli, reference, article.as_deref(), *format),
+        Command::Index { check } => index::run(cli, *check),
+        Command::Search {
+            query,
+            limit,
+            scope,
+            source,
+            format,
+        } => search::run(
+            cli,
+            search::Args {
+                query,
+                limit: *limit,
+                scope: *scope,
+                source: source.as_deref(),
+                format: *format,
+            },
+        ),
     }
 }
 

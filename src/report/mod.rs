@@ -2,6 +2,7 @@
 //! or re-parse anything.
 
 pub mod model_json;
+pub mod search;
 pub mod style;
 
 /// Version of every JSON shape citecheck prints. Bumped only when a documented key
