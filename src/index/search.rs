@@ -131,6 +131,7 @@ impl Index {
         // Every word must match, as in web search and grep: narrower, more useful hits.
         parser.set_conjunction_by_default();
         let mut results = SearchResults::default();
+        let mut syntax_error = None;
         let user: Box<dyn Query> = match parser.parse_query(q) {
             Ok(query) => query,
             Err(QueryParserError::FieldDoesNotExist(field)) => {
@@ -144,6 +145,7 @@ impl Index {
                 results
                     .warnings
                     .push(format!("query {q:?}: {e}; reading it leniently"));
+                syntax_error = Some(e);
                 query
             }
         };
@@ -153,9 +155,10 @@ impl Index {
                 .downcast_ref::<BooleanQuery>()
                 .is_some_and(|b| b.clauses().is_empty())
         {
-            return Err(Error::Usage(format!(
-                "query {q:?} has nothing to search for (only operators or stop characters)"
-            )));
+            return Err(Error::Usage(match syntax_error {
+                Some(e) => format!("malformed query {q:?}: {e}"),
+                None => format!("query {q:?} has nothing to search for"),
+            }));
         }
 
         let (mut hits, total) =
