@@ -34,6 +34,7 @@ use crate::model::Article;
 
 pub(crate) const CURRENT: &str = "CURRENT";
 pub(crate) const META: &str = "citecheck-index.json";
+const FILES: &str = "citecheck-files.tsv";
 const LOCK: &str = ".lock";
 const TMP_PREFIX: &str = ".tmp-";
 const GEN_PREFIX: &str = "gen-";
@@ -61,6 +62,9 @@ pub struct BuildMeta {
     pub fingerprint: String,
     /// When the file stamps were taken (ns since the Unix epoch).
     pub stamped_at_ns: u64,
+    /// Kept in `citecheck-files.tsv`: a corpus of thousands of files would make the JSON
+    /// slow to read on every search.
+    #[serde(skip)]
     pub files: Vec<FileStamp>,
     pub stats: BuildStats,
 }
@@ -95,6 +99,20 @@ pub enum Freshness {
 
 /// The generation `CURRENT` names, with its build record; `None` when there is none.
 pub(crate) fn current(dir: &Path) -> Result<Option<(PathBuf, BuildMeta)>> {
+    // A build swapping generations between our reading CURRENT and reading the
+    // generation it named removes that generation: read CURRENT again.
+    for _ in 0..3 {
+        if let Some(found) = read_current(dir)? {
+            return Ok(Some(found));
+        }
+        if !dir.join(CURRENT).exists() {
+            break;
+        }
+    }
+    Ok(None)
+}
+
+fn read_current(dir: &Path) -> Result<Option<(PathBuf, BuildMeta)>> {
     let name = match fs::read_to_string(dir.join(CURRENT)) {
         Ok(n) => n.trim().to_string(),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -113,20 +131,69 @@ pub(crate) fn current(dir: &Path) -> Result<Option<(PathBuf, BuildMeta)>> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(Error::io(&meta_path, e)),
     };
-    let meta: BuildMeta = serde_json::from_str(&text).map_err(|e| {
+    let unreadable = |path: &Path, e: &dyn std::fmt::Display| {
         Error::Index(format!(
             "{}: unreadable build record ({e}); run `citecheck index`",
-            meta_path.display()
+            path.display()
         ))
-    })?;
+    };
+    let mut meta: BuildMeta =
+        serde_json::from_str(&text).map_err(|e| unreadable(&meta_path, &e))?;
+    let files_path = gen.join(FILES);
+    let tsv = fs::read_to_string(&files_path).map_err(|e| unreadable(&files_path, &e))?;
+    meta.files = parse_stamps(&tsv).ok_or_else(|| unreadable(&files_path, &"bad line"))?;
     Ok(Some((gen, meta)))
+}
+
+/// `sha256 TAB size TAB mtime_ns TAB path` per line; the path last so that tabs in it
+/// need no escaping, `%`, CR and LF percent-escaped.
+fn format_stamps(stamps: &[FileStamp]) -> String {
+    let mut out = String::new();
+    for s in stamps {
+        let path = s
+            .path
+            .replace('%', "%25")
+            .replace('\n', "%0A")
+            .replace('\r', "%0D");
+        out.push_str(&format!(
+            "{}\t{}\t{}\t{path}\n",
+            s.sha256, s.size, s.mtime_ns
+        ));
+    }
+    out
+}
+
+fn parse_stamps(tsv: &str) -> Option<Vec<FileStamp>> {
+    tsv.lines()
+        .map(|line| {
+            let mut parts = line.splitn(4, '\t');
+            let sha256 = parts.next()?.to_string();
+            let size = parts.next()?.parse().ok()?;
+            let mtime_ns = parts.next()?.parse().ok()?;
+            let path = parts
+                .next()?
+                .replace("%0A", "\n")
+                .replace("%0D", "\r")
+                .replace("%25", "%");
+            Some(FileStamp {
+                path,
+                size,
+                mtime_ns,
+                sha256,
+            })
+        })
+        .collect()
 }
 
 /// Compare the corpus with the index in `dir`. Reads file metadata, and file contents
 /// only for files whose size or mtime changed; writes nothing.
 pub fn freshness(corpus: &Corpus, dir: &Path) -> Result<Freshness> {
-    let Some((_, meta)) = current(dir)? else {
-        return Ok(Freshness::Missing);
+    let meta = match current(dir) {
+        Ok(Some((_, meta))) => meta,
+        Ok(None) => return Ok(Freshness::Missing),
+        // A damaged or foreign build record: rebuilding is the cure.
+        Err(Error::Index(why)) => return Ok(Freshness::Stale(why)),
+        Err(e) => return Err(e),
     };
     if meta.schema_version != SCHEMA_VERSION || meta.citecheck_version != VERSION {
         return Ok(Freshness::Stale(format!(
@@ -135,7 +202,8 @@ pub fn freshness(corpus: &Corpus, dir: &Path) -> Result<Freshness> {
         )));
     }
     let (stamps, _) = stamp_files(corpus, Some(&meta))?;
-    if fingerprint(&stamps) == meta.fingerprint {
+    // Stamps equal to the recorded ones give the recorded fingerprint: no need to hash.
+    if stamps == meta.files || fingerprint(&stamps) == meta.fingerprint {
         return Ok(Freshness::Fresh);
     }
     Ok(Freshness::Stale(describe_change(&meta.files, &stamps)))
@@ -144,14 +212,19 @@ pub fn freshness(corpus: &Corpus, dir: &Path) -> Result<Freshness> {
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 fn describe_change(old: &[FileStamp], new: &[FileStamp]) -> String {
+    let before: std::collections::HashMap<&str, &str> = old
+        .iter()
+        .map(|o| (o.path.as_str(), o.sha256.as_str()))
+        .collect();
+    let after: std::collections::HashSet<&str> = new.iter().map(|n| n.path.as_str()).collect();
     for n in new {
-        match old.iter().find(|o| o.path == n.path) {
+        match before.get(n.path.as_str()) {
             None => return format!("{} was added", n.path),
-            Some(o) if o.sha256 != n.sha256 => return format!("{} changed", n.path),
+            Some(&sha) if sha != n.sha256 => return format!("{} changed", n.path),
             _ => {}
         }
     }
-    if let Some(o) = old.iter().find(|o| !new.iter().any(|n| n.path == o.path)) {
+    if let Some(o) = old.iter().find(|o| !after.contains(o.path.as_str())) {
         return format!("{} was removed", o.path);
     }
     "the corpus files were reordered".to_string()
@@ -171,6 +244,9 @@ fn stamp_files(corpus: &Corpus, known: Option<&BuildMeta>) -> Result<(Vec<FileSt
         .duration_since(UNIX_EPOCH)
         .unwrap_or_default()
         .as_nanos() as u64;
+    let known_files: std::collections::HashMap<&str, &FileStamp> = known
+        .map(|m| m.files.iter().map(|f| (f.path.as_str(), f)).collect())
+        .unwrap_or_default();
     let mut out = Vec::new();
     for path in corpus.input_files() {
         let md = fs::metadata(&path).map_err(|e| Error::io(&path, e))?;
@@ -182,9 +258,9 @@ fn stamp_files(corpus: &Corpus, known: Option<&BuildMeta>) -> Result<(Vec<FileSt
         let rel = relative(corpus, &path);
         let reusable = known.and_then(|m| {
             let racy = mtime_ns.saturating_add(RACY_WINDOW.as_nanos() as u64) > m.stamped_at_ns;
-            m.files
-                .iter()
-                .find(|f| f.path == rel && f.size == md.len() && f.mtime_ns == mtime_ns && !racy)
+            known_files
+                .get(rel.as_str())
+                .filter(|f| f.size == md.len() && f.mtime_ns == mtime_ns && !racy)
         });
         let sha256 = match reusable {
             Some(f) => f.sha256.clone(),
@@ -301,6 +377,10 @@ pub fn build(corpus: &Corpus, dir: &Path, force: bool, quiet: bool) -> Result<Bu
         files: stamps,
         stats,
     };
+    write_synced(
+        &tmp.path().join(FILES),
+        format_stamps(&meta.files).as_bytes(),
+    )?;
     let meta_path = tmp.path().join(META);
     write_synced(
         &meta_path,
@@ -522,4 +602,45 @@ impl Adder<'_> {
 
 pub(crate) fn tantivy_err(e: tantivy::TantivyError) -> Error {
     Error::Index(e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_stamps_round_trip_whatever_the_path() {
+        let stamps: Vec<FileStamp> = ["articles/a.txt", "odd\tname %41\nwith newline.md", ""]
+            .iter()
+            .enumerate()
+            .map(|(i, p)| FileStamp {
+                path: p.to_string(),
+                size: i as u64 * 1000,
+                mtime_ns: u64::MAX - i as u64,
+                sha256: format!("{i:064x}"),
+            })
+            .collect();
+        assert_eq!(parse_stamps(&format_stamps(&stamps)), Some(stamps));
+        assert_eq!(parse_stamps("not a stamp"), None);
+    }
+
+    #[test]
+    fn the_change_named_is_the_first_difference() {
+        let stamp = |path: &str, sha: &str| FileStamp {
+            path: path.into(),
+            size: 1,
+            mtime_ns: 1,
+            sha256: sha.into(),
+        };
+        let old = [stamp("a", "1"), stamp("b", "2")];
+        assert_eq!(
+            describe_change(&old, &[stamp("a", "1"), stamp("b", "3")]),
+            "b changed"
+        );
+        assert_eq!(describe_change(&old, &[stamp("a", "1")]), "b was removed");
+        assert_eq!(
+            describe_change(&old, &[stamp("a", "1"), stamp("b", "2"), stamp("c", "4")]),
+            "c was added"
+        );
+    }
 }

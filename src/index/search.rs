@@ -224,7 +224,9 @@ impl Index {
         query: &dyn Query,
         limit: usize,
     ) -> Result<(Vec<(Score, DocAddress)>, usize)> {
-        let top = TopDocs::with_limit(limit.max(1)).order_by((
+        // tantivy reserves room for `limit` hits up front: never more than there are.
+        let limit = limit.min(searcher.num_docs() as usize).max(1);
+        let top = TopDocs::with_limit(limit).order_by((
             (SortBySimilarityScore, Order::Desc),
             (SortByStaticFastValue::<u64>::for_field("ord"), Order::Asc),
         ));
