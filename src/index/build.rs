@@ -188,25 +188,36 @@ fn parse_stamps(tsv: &str) -> Option<Vec<FileStamp>> {
 /// Compare the corpus with the index in `dir`. Reads file metadata, and file contents
 /// only for files whose size or mtime changed; writes nothing.
 pub fn freshness(corpus: &Corpus, dir: &Path) -> Result<Freshness> {
-    let meta = match current(dir) {
-        Ok(Some((_, meta))) => meta,
-        Ok(None) => return Ok(Freshness::Missing),
+    Ok(check_current(corpus, dir)?.0)
+}
+
+/// [`freshness`], with the generation it looked at when fresh (to open it without
+/// reading its record again).
+pub(crate) fn check_current(
+    corpus: &Corpus,
+    dir: &Path,
+) -> Result<(Freshness, Option<(PathBuf, BuildMeta)>)> {
+    let (gen, meta) = match current(dir) {
+        Ok(Some(found)) => found,
+        Ok(None) => return Ok((Freshness::Missing, None)),
         // A damaged or foreign build record: rebuilding is the cure.
-        Err(Error::Index(why)) => return Ok(Freshness::Stale(why)),
+        Err(Error::Index(why)) => return Ok((Freshness::Stale(why), None)),
         Err(e) => return Err(e),
     };
     if meta.schema_version != SCHEMA_VERSION || meta.citecheck_version != VERSION {
-        return Ok(Freshness::Stale(format!(
+        let why = format!(
             "built by citecheck {} (index schema {}), this is {VERSION} (schema {SCHEMA_VERSION})",
             meta.citecheck_version, meta.schema_version
-        )));
+        );
+        return Ok((Freshness::Stale(why), None));
     }
     let (stamps, _) = stamp_files(corpus, Some(&meta))?;
     // Stamps equal to the recorded ones give the recorded fingerprint: no need to hash.
     if stamps == meta.files || fingerprint(&stamps) == meta.fingerprint {
-        return Ok(Freshness::Fresh);
+        return Ok((Freshness::Fresh, Some((gen, meta))));
     }
-    Ok(Freshness::Stale(describe_change(&meta.files, &stamps)))
+    let why = describe_change(&meta.files, &stamps);
+    Ok((Freshness::Stale(why), None))
 }
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -247,15 +258,14 @@ fn stamp_files(corpus: &Corpus, known: Option<&BuildMeta>) -> Result<(Vec<FileSt
     let known_files: std::collections::HashMap<&str, &FileStamp> = known
         .map(|m| m.files.iter().map(|f| (f.path.as_str(), f)).collect())
         .unwrap_or_default();
-    let mut out = Vec::new();
-    for path in corpus.input_files() {
-        let md = fs::metadata(&path).map_err(|e| Error::io(&path, e))?;
+    let stamp = |path: &PathBuf| -> Result<FileStamp> {
+        let md = fs::metadata(path).map_err(|e| Error::io(path, e))?;
         let mtime_ns = md
             .modified()
             .ok()
             .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
             .map_or(0, |d| d.as_nanos() as u64);
-        let rel = relative(corpus, &path);
+        let rel = relative(corpus, path);
         let reusable = known.and_then(|m| {
             let racy = mtime_ns.saturating_add(RACY_WINDOW.as_nanos() as u64) > m.stamped_at_ns;
             known_files
@@ -264,14 +274,33 @@ fn stamp_files(corpus: &Corpus, known: Option<&BuildMeta>) -> Result<(Vec<FileSt
         });
         let sha256 = match reusable {
             Some(f) => f.sha256.clone(),
-            None => hash_file(&path)?,
+            None => hash_file(path)?,
         };
-        out.push(FileStamp {
+        Ok(FileStamp {
             path: rel,
             size: md.len(),
             mtime_ns,
             sha256,
-        });
+        })
+    };
+    let files = corpus.input_files();
+    // Thousands of `stat`s (and, for a build, hashes) are most of what a search of a big
+    // corpus waits for: spread them over the cores, keeping the order.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4));
+    let chunk = files.len().div_ceil(threads).max(256);
+    let parts: Vec<Result<Vec<FileStamp>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| scope.spawn(|| part.iter().map(stamp).collect::<Result<Vec<_>>>()))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    let mut out = Vec::with_capacity(files.len());
+    for part in parts {
+        out.extend(part?);
     }
     Ok((out, now))
 }
@@ -452,12 +481,27 @@ fn progress_bar(len: usize, quiet: bool) -> indicatif::ProgressBar {
 /// Write a complete tantivy index of the corpus into `path` (an empty directory).
 fn write_index(corpus: &Corpus, path: &Path, quiet: bool) -> Result<BuildStats> {
     let (schema, fields) = schema::build();
-    let index = tantivy::Index::create_in_dir(path, schema).map_err(tantivy_err)?;
+    // Segments sorted by insertion order: whichever indexing thread takes a document,
+    // the merged index lists documents in corpus order, so the same corpus gives the
+    // same index however the threads were scheduled.
+    let settings = tantivy::IndexSettings {
+        sort_by_field: Some(tantivy::IndexSortByField {
+            field: "ord".into(),
+            order: tantivy::Order::Asc,
+        }),
+        ..Default::default()
+    };
+    let index = tantivy::IndexBuilder::new()
+        .schema(schema)
+        .settings(settings)
+        .create_in_dir(path)
+        .map_err(tantivy_err)?;
     super::tokenizer::register(&index);
-    // One indexing thread: documents get ids in insertion order, so the same corpus gives
-    // the same index; this thread reads and parses meanwhile, which keeps two cores busy.
+    // Analysis (tokenizing, stemming) dominates: as many indexing threads as cores, up
+    // to 4, while this thread reads and parses the articles.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4));
     let mut writer: IndexWriter = index
-        .writer_with_num_threads(1, WRITER_MEMORY)
+        .writer_with_num_threads(threads, WRITER_MEMORY)
         .map_err(tantivy_err)?;
     writer.set_merge_policy(Box::new(NoMergePolicy));
 
@@ -536,7 +580,7 @@ fn write_index(corpus: &Corpus, path: &Path, quiet: bool) -> Result<BuildStats> 
     writer.commit().map_err(tantivy_err)?;
     let segments = index.searchable_segment_ids().map_err(tantivy_err)?;
     if segments.len() > 1 {
-        // One segment answers queries faster and keeps doc ids in insertion order.
+        // One segment answers queries faster.
         writer.merge(&segments).wait().map_err(tantivy_err)?;
     }
     writer.wait_merging_threads().map_err(tantivy_err)?;

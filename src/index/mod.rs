@@ -95,13 +95,20 @@ impl Index {
                 eprintln!("citecheck: {msg}");
             }
         };
-        match build::freshness(corpus, dir) {
-            Ok(Freshness::Fresh) => {}
-            Ok(Freshness::Missing) => {
+        match build::check_current(corpus, dir) {
+            Ok((Freshness::Fresh, Some((gen, meta)))) => {
+                // Opened straight away; should a build have swapped it out meanwhile,
+                // the generic open below finds the new one.
+                if let Ok(index) = Self::open_generation(&gen, meta) {
+                    return Ok(index);
+                }
+            }
+            Ok((Freshness::Fresh, None)) => {}
+            Ok((Freshness::Missing, _)) => {
                 note(format!("no index in {}: building it", dir.display()));
                 report_build(build::build(corpus, dir, false, quiet)?, &note);
             }
-            Ok(Freshness::Stale(why)) => {
+            Ok((Freshness::Stale(why), _)) => {
                 note(format!("index is stale ({why}): rebuilding it"));
                 match build::build(corpus, dir, false, quiet) {
                     Ok(outcome) => report_build(outcome, &note),

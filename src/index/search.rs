@@ -320,11 +320,7 @@ impl Index {
     /// The query's plain words, each replaced by the closest indexed words when it is
     /// not in the index itself (a misspelling: `Matsuoca` → `matsuoka`). `None` when no
     /// word needs replacing or some word has no close match.
-    fn fuzzy_query(
-        &self,
-        searcher: &Searcher,
-        q: &str,
-    ) -> Result<Option<(Box<dyn Query>, Vec<Correction>)>> {
+    fn fuzzy_query(&self, searcher: &Searcher, q: &str) -> Result<Option<FuzzyQuery>> {
         let f = self.fields;
         let mut analyzer = super::tokenizer::analyzer();
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -370,6 +366,9 @@ impl Index {
         Ok(Some((Box::new(BooleanQuery::new(clauses)), corrections)))
     }
 }
+
+/// A query with misspelt words replaced, and the replacements made.
+type FuzzyQuery = (Box<dyn Query>, Vec<Correction>);
 
 /// A clause that restricts without scoring.
 fn filter(term: Term) -> Box<dyn Query> {
