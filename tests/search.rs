@@ -672,3 +672,60 @@ fn rank_sources_puts_the_source_that_says_it_first() {
     assert!(index.rank_sources("", 5).unwrap().is_empty());
     assert!(index.rank_sources("zzzz qqqq", 5).unwrap().is_empty());
 }
+
+#[test]
+fn searches_keep_working_while_the_index_is_rebuilt() {
+    use citecheck::index::{Index, Scope, SearchRequest};
+    // Enough articles that a rebuild takes a while.
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir_all(&corpus).unwrap();
+    for a in 0..300 {
+        let mut body = format!("Harbour record {a}\n\n");
+        for s in 0..20 {
+            body.push_str(&format!(
+                "Record {a}.{s} notes the beacon on the northern cape and the tide at dawn.\n\n"
+            ));
+        }
+        std::fs::write(corpus.join(format!("record-{a:03}.txt")), body).unwrap();
+    }
+    let index_dir = dir.path().join("index");
+    let bin = assert_cmd::cargo::cargo_bin("citecheck");
+    let build = || {
+        StdCommand::new(&bin)
+            .current_dir(dir.path())
+            .args(["--quiet", "index"])
+            .spawn()
+            .unwrap()
+    };
+    assert!(build().wait().unwrap().success());
+    std::fs::write(
+        corpus.join("record-000.txt"),
+        "Harbour record 0\n\nRewritten.\n",
+    )
+    .unwrap();
+
+    let mut child = build();
+    let mut searches = 0;
+    loop {
+        let finished = child.try_wait().unwrap().is_some();
+        let index = Index::open(&index_dir)
+            .unwrap()
+            .expect("an index is always there");
+        let results = index
+            .search(&SearchRequest {
+                query: "beacon",
+                limit: 5,
+                scope: Scope::All,
+                source: None,
+            })
+            .unwrap();
+        assert_eq!(results.hits.len(), 5);
+        searches += 1;
+        if finished {
+            break;
+        }
+    }
+    assert!(child.wait().unwrap().success());
+    assert!(searches > 1, "the searches ran during the build");
+}
