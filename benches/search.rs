@@ -242,17 +242,12 @@ fn main() {
 /// Same ranking as `citecheck search` (score, then insertion order), without fetching
 /// documents or making snippets.
 fn rank_only(index: &Index, q: &str) -> usize {
-    use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
     use tantivy::collector::{Count, TopDocs};
-    use tantivy::Order;
     let mut parser =
         tantivy::query::QueryParser::for_index(index.tantivy(), vec![index.fields().text]);
     parser.set_conjunction_by_default();
     let query = parser.parse_query(q).unwrap();
-    let top = TopDocs::with_limit(10).order_by((
-        (SortBySimilarityScore, Order::Desc),
-        (SortByStaticFastValue::<u64>::for_field("ord"), Order::Asc),
-    ));
+    let top = TopDocs::with_limit(10).order_by_score();
     let (docs, count) = index.searcher().search(&query, &(top, Count)).unwrap();
     docs.len() + count
 }

@@ -4,7 +4,6 @@
 use std::ops::Range;
 
 use serde::Serialize;
-use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
     BooleanQuery, BoostQuery, EmptyQuery, Occur, Query, QueryParser, QueryParserError, TermQuery,
@@ -12,7 +11,7 @@ use tantivy::query::{
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::TokenStream;
-use tantivy::{DocAddress, Order, Score, Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, Score, Searcher, TantivyDocument, Term};
 
 use super::build::tantivy_err;
 use super::schema::{Fields, KIND_ARTICLE, KIND_SOURCE, QUERY_FIELDS};
@@ -226,12 +225,12 @@ impl Index {
     ) -> Result<(Vec<(Score, DocAddress)>, usize)> {
         // tantivy reserves room for `limit` hits up front: never more than there are.
         let limit = limit.min(searcher.num_docs() as usize).max(1);
-        let top = TopDocs::with_limit(limit).order_by((
-            (SortBySimilarityScore, Order::Desc),
-            (SortByStaticFastValue::<u64>::for_field("ord"), Order::Asc),
-        ));
+        // tantivy breaks score ties by ascending doc address, and a built index is one
+        // segment sorted by insertion order (`build`): ties come out in corpus order
+        // without a secondary sort key, which would cost the top-k its pruning.
+        let top = TopDocs::with_limit(limit).order_by_score();
         let (docs, count) = searcher.search(query, &(top, Count)).map_err(tantivy_err)?;
-        Ok((docs.into_iter().map(|((s, _), a)| (s, a)).collect(), count))
+        Ok((docs, count))
     }
 
     fn hit(&self, doc: &TantivyDocument, score: Score, snippets: &SnippetGenerator) -> Hit {

@@ -10,6 +10,7 @@
 //! so that one-character words (`日`) are searchable where they stand alone.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, Stemmer,
@@ -34,6 +35,28 @@ pub fn analyzer() -> TextAnalyzer {
         .build()
 }
 
+/// FxHash (rustc's hasher): the stem cache is looked up once per token, and SipHash's
+/// flooding resistance buys nothing for a bounded cache of corpus words.
+#[derive(Default, Clone, Copy)]
+struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word))
+                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type StemCache = HashMap<String, String, BuildHasherDefault<FxHasher>>;
+
 /// Entries a stem cache holds before it starts afresh: bounds memory on huge corpora.
 const STEM_CACHE_ENTRIES: usize = 200_000;
 
@@ -53,7 +76,7 @@ impl TokenFilter for CachedStemmer {
             stemmer: TextAnalyzer::builder(RawTokenizer::default())
                 .filter(Stemmer::new(Language::English))
                 .build(),
-            cache: HashMap::new(),
+            cache: StemCache::default(),
         }
     }
 }
@@ -63,7 +86,7 @@ pub struct CachedStemmerFilter<T> {
     inner: T,
     /// Stems one word (the whole input is one token).
     stemmer: TextAnalyzer,
-    cache: HashMap<String, String>,
+    cache: StemCache,
 }
 
 impl<T: Tokenizer> Tokenizer for CachedStemmerFilter<T> {
@@ -81,7 +104,7 @@ impl<T: Tokenizer> Tokenizer for CachedStemmerFilter<T> {
 pub struct CachedStemmerStream<'a, S> {
     tail: S,
     stemmer: &'a mut TextAnalyzer,
-    cache: &'a mut HashMap<String, String>,
+    cache: &'a mut StemCache,
 }
 
 impl<S: TokenStream> TokenStream for CachedStemmerStream<'_, S> {
