@@ -126,6 +126,45 @@ pub enum Command {
         #[arg(long, value_name = "OUT")]
         html: PathBuf,
     },
+    /// Build or refresh the full-text index of the corpus's article sentences and source
+    /// passages (in --index DIR). Does nothing when the corpus is unchanged.
+    ///
+    /// The new index is built beside the old one and swapped in atomically: searches keep
+    /// working during a build, and a failed or killed build leaves the old index in place.
+    Index {
+        /// Only check: exit 0 if the index is up to date, 1 if it is missing or stale.
+        /// Writes nothing.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Search article sentences and source passages; ranked hits with a highlighted
+    /// snippet. Exits 1 when nothing matches (like grep).
+    ///
+    /// Query syntax (tantivy): words (all must match; `denounce` also finds
+    /// "denounced"), "exact phrases", OR, AND, -excluded, and field filters:
+    /// kind:source, doc:ID, source:ID, title:…, section:…, footnotes:4, line:36.
+    /// Japanese and Chinese are searchable (`中立条約`). A misspelt word that matches
+    /// nothing is replaced by the closest indexed words, with a note on stderr.
+    /// Builds or refreshes the index first when it is missing or stale.
+    Search {
+        /// The query (several arguments are joined with spaces).
+        #[arg(required = true, num_args = 1.., value_name = "QUERY")]
+        query: Vec<String>,
+        /// Show at most N hits.
+        #[arg(long, short = 'n', default_value_t = 10, value_name = "N",
+              value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
+        limit: usize,
+        /// Search article sentences, source passages, or both.
+        #[arg(long = "in", value_enum, default_value_t = SearchScope::All, value_name = "WHERE")]
+        scope: SearchScope,
+        /// Only hits about this source (manifest id): its passages and the article
+        /// sentences whose footnotes cite it.
+        #[arg(long, value_name = "ID")]
+        source: Option<String>,
+        /// Output format. `json` has a stable shape with a `version` key.
+        #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+        format: TextOrJson,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -142,6 +181,15 @@ pub enum DenyLevel {
     Warnings,
     /// Every finding fails.
     Notes,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SearchScope {
+    All,
+    #[value(alias = "articles")]
+    Article,
+    #[value(alias = "source")]
+    Sources,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

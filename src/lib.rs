@@ -13,16 +13,20 @@
 //! - [`segment`]: sentence boundaries;
 //! - [`link`]: references → manifest sources, with a score;
 //! - [`check`]: every rule of `citecheck check` over the linked articles;
+//! - [`sources`]: source texts split into passages with their line (and treaty article);
+//! - [`index`]: the tantivy index of sentences and passages, `search`, source ranking;
 //! - [`report`]: renderers over results computed elsewhere.
 
 pub mod check;
 pub mod error;
+pub mod index;
 pub mod link;
 pub mod manifest;
 pub mod model;
 pub mod readers;
 pub mod report;
 pub mod segment;
+pub mod sources;
 
 pub use error::{Error, Result};
 pub use manifest::Corpus;

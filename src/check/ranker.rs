@@ -1,17 +1,13 @@
 //! Ranking source passages for a sentence: what `weak-support` and the "possible source"
-//! of an `uncited-claim` ask. `check` depends only on the [`SourceRanker`] trait, so the
-//! tantivy index (`crate::index::Index::rank_sources`) and the in-memory
-//! [`PassageRanker`] are interchangeable; the in-memory one needs no index directory and
-//! is what tests and small corpora use.
+//! of an `uncited-claim` ask. `check` depends only on the [`SourceRanker`] trait; the
+//! tantivy index implements it, and tests can plug in a closure.
 //!
 //! Ranker scores are not comparable across rankers (BM25 depends on the corpus), so the
 //! decisions in `check` use score *ratios* between sources plus the share of the
 //! sentence's content words a passage contains ([`word_overlap`]), which any ranker's
 //! passages can be measured by.
 
-use std::collections::{BTreeMap, HashMap};
-
-use super::verify::{words, SourceDoc};
+use super::verify::words;
 use crate::error::Result;
 
 /// A source passage ranked for a piece of text.
@@ -80,116 +76,19 @@ pub fn word_overlap(sentence: &str, passage: &str) -> f64 {
     s.iter().filter(|w| p.contains(*w)).count() as f64 / s.len() as f64
 }
 
-/// BM25 over the paragraphs of the corpus's source texts, held in memory as postings so
-/// a query touches only the passages sharing one of its words.
-pub struct PassageRanker {
-    passages: Vec<RankedPassage>,
-    /// term → (passage, frequency in it), passages ascending.
-    postings: HashMap<String, Vec<(usize, u32)>>,
-    lengths: Vec<usize>,
-    avg_len: f64,
-}
-
-impl PassageRanker {
-    pub fn new(sources: &BTreeMap<String, SourceDoc>) -> Self {
-        let mut passages = Vec::new();
-        let mut postings: HashMap<String, Vec<(usize, u32)>> = HashMap::new();
-        let mut lengths = Vec::new();
-        for doc in sources.values() {
-            for p in doc.passages() {
-                let ts = terms(&p.text);
-                let mut counts: BTreeMap<String, u32> = BTreeMap::new();
-                for t in &ts {
-                    *counts.entry(t.clone()).or_default() += 1;
-                }
-                let i = passages.len();
-                for (t, n) in counts {
-                    postings.entry(t).or_default().push((i, n));
-                }
-                lengths.push(ts.len());
-                passages.push(RankedPassage {
-                    source: doc.id.clone(),
-                    line: p.line,
-                    text: p.text,
-                    score: 0.0,
-                });
-            }
-        }
-        let avg_len = if lengths.is_empty() {
-            0.0
-        } else {
-            lengths.iter().sum::<usize>() as f64 / lengths.len() as f64
-        };
-        PassageRanker {
-            passages,
-            postings,
-            lengths,
-            avg_len,
-        }
-    }
-}
-
-impl SourceRanker for PassageRanker {
+/// The tantivy index ranks a corpus's source passages for `check` (BM25 with stemming,
+/// the same analysis `search` uses).
+impl SourceRanker for crate::index::Index {
     fn rank(&self, text: &str, limit: usize) -> Result<Vec<RankedPassage>> {
-        const K1: f64 = 1.2;
-        const B: f64 = 0.75;
-        let mut query = terms(text);
-        query.sort();
-        query.dedup();
-        let n = self.passages.len() as f64;
-        let mut scores: HashMap<usize, f64> = HashMap::new();
-        for t in &query {
-            let Some(list) = self.postings.get(t) else {
-                continue;
-            };
-            let df = list.len() as f64;
-            let idf = ((n - df + 0.5) / (df + 0.5) + 1.0).ln();
-            for &(i, f) in list {
-                let f = f as f64;
-                let norm = 1.0 - B + B * self.lengths[i] as f64 / self.avg_len.max(1.0);
-                *scores.entry(i).or_default() += idf * f * (K1 + 1.0) / (f + K1 * norm);
-            }
-        }
-        let mut scored: Vec<(f64, usize)> = scores.into_iter().map(|(i, s)| (s, i)).collect();
-        // Best first; equal scores keep source-id and line order, so results are stable.
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        Ok(scored
+        Ok(self
+            .rank_sources(text, limit)?
             .into_iter()
-            .take(limit)
-            .map(|(s, i)| RankedPassage {
-                score: s as f32,
-                ..self.passages[i].clone()
+            .map(|h| RankedPassage {
+                source: h.source,
+                line: h.line,
+                text: h.text,
+                score: h.score,
             })
             .collect())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::path::PathBuf;
-
-    #[test]
-    fn ranks_the_passage_sharing_rare_words_first() {
-        let mut m = BTreeMap::new();
-        for (id, text) in [
-            (
-                "a",
-                "The harbour fees were doubled.\n\nShips paid in silver.",
-            ),
-            (
-                "b",
-                "The herring quota was halved to protect the spawning grounds.",
-            ),
-        ] {
-            m.insert(
-                id.to_string(),
-                SourceDoc::new(id, id, PathBuf::from(id), text.to_string()),
-            );
-        }
-        let r = PassageRanker::new(&m);
-        let hits = r.rank("Quotas for herring were halved.", 5).unwrap();
-        assert_eq!(hits[0].source, "b");
-        assert!(word_overlap("Quotas for herring were halved.", &hits[0].text) > 0.9);
     }
 }

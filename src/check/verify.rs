@@ -242,14 +242,8 @@ pub fn load_sources(corpus: &Corpus) -> Result<BTreeMap<String, SourceDoc>> {
 /// One source's text, `None` when the corpus does not have it. Plain text is read as
 /// is; this is the one place to swap in a format-aware loader.
 pub fn read_source_text(corpus: &Corpus, source: &SourceEntry) -> Result<Option<SourceDoc>> {
-    let Some(path) = corpus.source_path(source) else {
-        return Ok(None);
-    };
-    if !path.is_file() {
-        return Ok(None);
-    }
-    let text = crate::error::read_text(&path)?;
-    Ok(Some(SourceDoc::new(&source.id, &source.title, path, text)))
+    Ok(crate::sources::read_text(corpus, source)?
+        .map(|(path, text)| SourceDoc::new(&source.id, &source.title, path, text)))
 }
 
 /// A fact of a sentence that none of the given sources contains.

@@ -1,7 +1,6 @@
 use std::path::Path;
 
 use citecheck::check::baseline::Baseline;
-use citecheck::check::ranker::PassageRanker;
 use citecheck::check::rules::{self, Config, Severity};
 use citecheck::check::{verify, Checker};
 use citecheck::report::style::Style;
@@ -31,8 +30,10 @@ pub fn run(
     let articles = citecheck::read_corpus(&corpus, |n| bar.set_position(n as u64))?;
     bar.finish_and_clear();
     let sources = verify::load_sources(&corpus)?;
-    let ranker = PassageRanker::new(&sources);
-    let mut report = Checker::new(&corpus, config, &sources, Some(&ranker)).check(&articles)?;
+    // Ranking for weak-support and "possible source" uses the index, built or refreshed
+    // here when missing or stale (saying so on stderr).
+    let index = citecheck::index::Index::open_or_build(&corpus, &cli.index, cli.quiet)?;
+    let mut report = Checker::new(&corpus, config, &sources, Some(&index)).check(&articles)?;
     if let Some(b) = &baseline {
         b.apply(&mut report);
     }

@@ -1,8 +1,10 @@
 //! One file per subcommand, each a short function over the library.
 
 mod check;
+mod index;
 mod parse;
 mod report;
+mod search;
 mod show;
 
 use citecheck::{Corpus, Result};
@@ -29,6 +31,23 @@ pub fn run(cli: &Cli) -> Result<u8> {
             format,
         } => show::run(cli, reference, article.as_deref(), *format),
         Command::Report { html } => report::run(cli, html),
+        Command::Index { check } => index::run(cli, *check),
+        Command::Search {
+            query,
+            limit,
+            scope,
+            source,
+            format,
+        } => search::run(
+            cli,
+            search::Args {
+                query,
+                limit: *limit,
+                scope: *scope,
+                source: source.as_deref(),
+                format: *format,
+            },
+        ),
     }
 }
 

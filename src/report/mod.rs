@@ -3,6 +3,7 @@
 
 pub mod html;
 pub mod model_json;
+pub mod search;
 pub mod style;
 
 /// Version of every JSON shape citecheck prints. Bumped only when a documented key

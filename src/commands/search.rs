@@ -1,0 +1,78 @@
+use citecheck::index::{Index, Scope, SearchRequest};
+use citecheck::report::style::Style;
+use citecheck::Result;
+
+use crate::cli::{Cli, SearchScope, TextOrJson};
+use crate::output;
+
+pub struct Args<'a> {
+    pub query: &'a [String],
+    pub limit: usize,
+    pub scope: SearchScope,
+    pub source: Option<&'a str>,
+    pub format: TextOrJson,
+}
+
+/// `citecheck search QUERY`: exit 0 with hits, 1 without (like grep), 2 on errors.
+pub fn run(cli: &Cli, args: Args) -> Result<u8> {
+    let corpus = super::load_corpus(cli)?;
+    if let Some(id) = args.source {
+        if corpus.source(id).is_none() {
+            let known: Vec<&str> = corpus.sources.iter().map(|s| s.id.as_str()).collect();
+            return Err(citecheck::Error::Usage(format!(
+                "no source {id:?} in the corpus (sources: {})",
+                if known.is_empty() {
+                    "none".to_string()
+                } else {
+                    known.join(", ")
+                }
+            )));
+        }
+    }
+    let index = Index::open_or_build(&corpus, &cli.index, cli.quiet)?;
+    let query = args.query.join(" ");
+    let results = index.search(&SearchRequest {
+        query: &query,
+        limit: args.limit,
+        scope: match args.scope {
+            SearchScope::All => Scope::All,
+            SearchScope::Article => Scope::Articles,
+            SearchScope::Sources => Scope::Sources,
+        },
+        source: args.source,
+    })?;
+    let err_style = Style::for_stderr(cli.color.into());
+    if !cli.quiet {
+        for w in &results.warnings {
+            eprintln!("citecheck: {}: {w}", err_style.yellow("note"));
+        }
+        for c in &results.corrections {
+            eprintln!(
+                "citecheck: {}: no match for {:?}; showing matches for {}",
+                err_style.yellow("note"),
+                c.word,
+                c.replacements
+                    .iter()
+                    .map(|r| format!("{r:?}"))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            );
+        }
+    }
+    match args.format {
+        TextOrJson::Json => output::print(&citecheck::report::search::to_json(&query, &results))?,
+        TextOrJson::Text => {
+            if results.hits.is_empty() {
+                if !cli.quiet {
+                    eprintln!("citecheck: no match for {query:?}");
+                }
+            } else {
+                output::print(&citecheck::report::search::render_text(
+                    &results,
+                    Style::for_stdout(cli.color.into()),
+                ))?;
+            }
+        }
+    }
+    Ok(if results.hits.is_empty() { 1 } else { 0 })
+}

@@ -1,0 +1,594 @@
+//! Queries over an opened index: user searches and the source-passage ranking `check`
+//! uses for `weak-support`.
+
+use std::ops::Range;
+
+use serde::Serialize;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, EmptyQuery, Occur, Query, QueryParser, QueryParserError, TermQuery,
+};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::tokenizer::TokenStream;
+use tantivy::{DocAddress, Score, Searcher, TantivyDocument, Term};
+
+use super::build::tantivy_err;
+use super::schema::{Fields, KIND_ARTICLE, KIND_SOURCE, QUERY_FIELDS};
+use super::Index;
+use crate::error::{Error, Result};
+
+/// Characters of context a snippet shows around the matches.
+const SNIPPET_CHARS: usize = 220;
+
+/// Which documents a search looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Scope {
+    #[default]
+    All,
+    /// Article sentences only.
+    Articles,
+    /// Source passages only.
+    Sources,
+}
+
+/// A search as the user asked for it.
+#[derive(Debug, Clone)]
+pub struct SearchRequest<'a> {
+    /// tantivy query syntax: terms, `"phrases"`, `AND`/`OR`/`-`, `field:value`.
+    pub query: &'a str,
+    pub limit: usize,
+    pub scope: Scope,
+    /// Only hits about this source: its passages, and article sentences citing it.
+    pub source: Option<&'a str>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Article,
+    Source,
+}
+
+impl Kind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Article => KIND_ARTICLE,
+            Kind::Source => KIND_SOURCE,
+        }
+    }
+}
+
+/// One search hit.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    pub score: Score,
+    pub kind: Kind,
+    /// Article id or source id.
+    pub doc: String,
+    pub title: String,
+    /// Section heading (article) or "Article N" (treaty passage); `None` for the lead.
+    pub section: Option<String>,
+    pub line: usize,
+    /// Relative to the corpus root.
+    pub file: String,
+    /// The whole sentence or passage.
+    pub text: String,
+    /// The part of `text` worth showing, with `highlights` as byte ranges into it.
+    pub snippet: String,
+    pub highlights: Vec<Range<usize>>,
+    /// Footnotes covering the sentence, or citing the passage's source.
+    pub footnotes: Vec<String>,
+}
+
+/// A query word the index does not contain, and the indexed words used instead.
+#[derive(Debug, Clone, Serialize)]
+pub struct Correction {
+    pub word: String,
+    pub replacements: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SearchResults {
+    pub hits: Vec<Hit>,
+    /// Documents matching in all (`hits` holds at most `limit`).
+    pub total: usize,
+    /// Non-empty when nothing matched as written and approximate matching found these.
+    pub corrections: Vec<Correction>,
+    /// Things the user should know about how the query was read (syntax errors read
+    /// leniently).
+    pub warnings: Vec<String>,
+}
+
+/// A source passage ranked for a piece of text.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SourceHit {
+    /// The manifest's source id.
+    pub source: String,
+    /// 1-based line where the passage starts in the source file.
+    pub line: usize,
+    /// "Article N" for treaty passages.
+    pub section: Option<String>,
+    pub text: String,
+    pub score: f32,
+}
+
+impl Index {
+    /// Run a user query. Errors (exit 2) for an empty query or an unknown field; other
+    /// syntax errors are read leniently, with a warning. When nothing matches as written,
+    /// misspelt words are replaced by the closest indexed words (`corrections` says so).
+    pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
+        let q = req.query.trim();
+        if q.is_empty() {
+            return Err(Error::Usage(
+                "empty query: give words, a \"phrase\", or field:value".into(),
+            ));
+        }
+        let f = self.fields;
+        let searcher = self.searcher();
+        let mut parser = QueryParser::for_index(&self.index, vec![f.text]);
+        // Every word must match, as in web search and grep: narrower, more useful hits.
+        parser.set_conjunction_by_default();
+        let mut results = SearchResults::default();
+        let mut syntax_error = None;
+        let user: Box<dyn Query> = match parser.parse_query(q) {
+            Ok(query) => query,
+            Err(QueryParserError::FieldDoesNotExist(field)) => {
+                return Err(Error::Usage(format!(
+                    "unknown field `{field}` in query {q:?} (fields: {})",
+                    QUERY_FIELDS.join(", ")
+                )))
+            }
+            Err(e) => {
+                let (query, _) = parser.parse_query_lenient(q);
+                results
+                    .warnings
+                    .push(format!("query {q:?}: {e}; reading it leniently"));
+                syntax_error = Some(e);
+                query
+            }
+        };
+        if user.as_any().downcast_ref::<EmptyQuery>().is_some()
+            || user
+                .as_any()
+                .downcast_ref::<BooleanQuery>()
+                .is_some_and(|b| b.clauses().is_empty())
+        {
+            return Err(Error::Usage(match syntax_error {
+                Some(e) => format!("malformed query {q:?}: {e}"),
+                None => format!("query {q:?} has nothing to search for"),
+            }));
+        }
+
+        let (mut hits, total) =
+            self.top(&searcher, &*self.filtered(user.box_clone(), req), req.limit)?;
+        let mut shown: Box<dyn Query> = user;
+        if total == 0 {
+            if let Some((fuzzy, corrections)) = self.fuzzy_query(&searcher, q)? {
+                let (h, t) = self.top(
+                    &searcher,
+                    &*self.filtered(fuzzy.box_clone(), req),
+                    req.limit,
+                )?;
+                if t > 0 {
+                    hits = h;
+                    results.total = t;
+                    results.corrections = corrections;
+                    shown = fuzzy;
+                }
+            }
+        } else {
+            results.total = total;
+        }
+
+        let mut snippets =
+            SnippetGenerator::create(&searcher, &*shown, f.text).map_err(tantivy_err)?;
+        snippets.set_max_num_chars(SNIPPET_CHARS);
+        for (score, addr) in hits.drain(..) {
+            let doc: TantivyDocument = searcher.doc(addr).map_err(tantivy_err)?;
+            results.hits.push(self.hit(&doc, score, &snippets));
+        }
+        Ok(results)
+    }
+
+    /// Restrict a query to the request's scope and source, without changing its scores.
+    fn filtered(&self, query: Box<dyn Query>, req: &SearchRequest) -> Box<dyn Query> {
+        let f = self.fields;
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, query)];
+        let kind = match req.scope {
+            Scope::All => None,
+            Scope::Articles => Some(KIND_ARTICLE),
+            Scope::Sources => Some(KIND_SOURCE),
+        };
+        if let Some(kind) = kind {
+            clauses.push((Occur::Must, filter(Term::from_field_text(f.kind, kind))));
+        }
+        if let Some(source) = req.source {
+            clauses.push((Occur::Must, filter(Term::from_field_text(f.source, source))));
+        }
+        if clauses.len() == 1 {
+            return clauses
+                .pop()
+                .map(|c| c.1)
+                .unwrap_or_else(|| Box::new(EmptyQuery));
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// The best `limit` documents, equal scores in insertion order (so the same corpus
+    /// always lists hits in the same order), and the number of matches.
+    fn top(
+        &self,
+        searcher: &Searcher,
+        query: &dyn Query,
+        limit: usize,
+    ) -> Result<(Vec<(Score, DocAddress)>, usize)> {
+        // tantivy reserves room for `limit` hits up front: never more than there are.
+        let limit = limit.min(searcher.num_docs() as usize).max(1);
+        // tantivy breaks score ties by ascending doc address, and a built index is one
+        // segment sorted by insertion order (`build`): ties come out in corpus order
+        // without a secondary sort key, which would cost the top-k its pruning.
+        let top = TopDocs::with_limit(limit).order_by_score();
+        let (docs, count) = searcher.search(query, &(top, Count)).map_err(tantivy_err)?;
+        Ok((docs, count))
+    }
+
+    fn hit(&self, doc: &TantivyDocument, score: Score, snippets: &SnippetGenerator) -> Hit {
+        let f = self.fields;
+        let text = stored(doc, f.text);
+        let (snippet_text, highlights) = snippet_of(&text, snippets);
+        Hit {
+            score,
+            kind: if stored(doc, f.kind) == KIND_SOURCE {
+                Kind::Source
+            } else {
+                Kind::Article
+            },
+            doc: stored(doc, f.doc),
+            title: stored(doc, f.title),
+            section: doc
+                .get_first(f.section)
+                .and_then(|v| v.as_str().map(str::to_string)),
+            line: doc.get_first(f.line).and_then(|v| v.as_u64()).unwrap_or(0) as usize,
+            file: stored(doc, f.file),
+            snippet: snippet_text,
+            highlights,
+            footnotes: doc
+                .get_all(f.footnotes)
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect(),
+            text,
+        }
+    }
+
+    /// Source passages ranked by how well they match `text` (a claim), best first: a
+    /// disjunction of the text's words scored by BM25, so passages sharing its rarer
+    /// words rank highest. Equal scores keep index order (manifest order, then line).
+    /// Empty when the text has no words or the corpus has no source text.
+    pub fn rank_sources(&self, text: &str, limit: usize) -> Result<Vec<SourceHit>> {
+        let f = self.fields;
+        let mut terms: Vec<String> = Vec::new();
+        let mut analyzer = super::tokenizer::analyzer();
+        let mut stream = analyzer.token_stream(text);
+        while let Some(t) = stream.next() {
+            if !terms.contains(&t.text) {
+                terms.push(t.text.clone());
+            }
+        }
+        if terms.is_empty() || limit == 0 {
+            return Ok(Vec::new());
+        }
+        let words: Vec<(Occur, Box<dyn Query>)> = terms
+            .iter()
+            .map(|t| {
+                let q: Box<dyn Query> = Box::new(TermQuery::new(
+                    Term::from_field_text(f.text, t),
+                    IndexRecordOption::WithFreqs,
+                ));
+                (Occur::Should, q)
+            })
+            .collect();
+        let query = BooleanQuery::new(vec![
+            (
+                Occur::Must,
+                Box::new(BooleanQuery::new(words)) as Box<dyn Query>,
+            ),
+            (
+                Occur::Must,
+                filter(Term::from_field_text(f.kind, KIND_SOURCE)),
+            ),
+        ]);
+        let searcher = self.searcher();
+        let (docs, _) = self.top(&searcher, &query, limit)?;
+        let mut out = Vec::with_capacity(docs.len());
+        for (score, addr) in docs {
+            let doc: TantivyDocument = searcher.doc(addr).map_err(tantivy_err)?;
+            out.push(SourceHit {
+                source: stored(&doc, f.doc),
+                line: doc.get_first(f.line).and_then(|v| v.as_u64()).unwrap_or(0) as usize,
+                section: doc
+                    .get_first(f.section)
+                    .and_then(|v| v.as_str().map(str::to_string)),
+                text: stored(&doc, f.text),
+                score,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The query's plain words, each replaced by the closest indexed words when it is
+    /// not in the index itself (a misspelling: `Matsuoca` → `matsuoka`). `None` when no
+    /// word needs replacing or some word has no close match.
+    fn fuzzy_query(&self, searcher: &Searcher, q: &str) -> Result<Option<FuzzyQuery>> {
+        let f = self.fields;
+        let mut analyzer = super::tokenizer::analyzer();
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut corrections = Vec::new();
+        for word in plain_words(q) {
+            let mut tokens = Vec::new();
+            let mut stream = analyzer.token_stream(&word);
+            while let Some(t) = stream.next() {
+                tokens.push(t.text.clone());
+            }
+            for token in tokens {
+                let term = Term::from_field_text(f.text, &token);
+                let exact: Box<dyn Query> =
+                    Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs));
+                if searcher.doc_freq(&term).map_err(tantivy_err)? > 0 {
+                    clauses.push((Occur::Must, exact));
+                    continue;
+                }
+                let similar = similar_terms(searcher, f, &token)?;
+                if similar.is_empty() {
+                    return Ok(None);
+                }
+                let any: Vec<(Occur, Box<dyn Query>)> = similar
+                    .iter()
+                    .map(|s| {
+                        let q: Box<dyn Query> = Box::new(TermQuery::new(
+                            Term::from_field_text(f.text, s),
+                            IndexRecordOption::WithFreqs,
+                        ));
+                        (Occur::Should, q)
+                    })
+                    .collect();
+                clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+                corrections.push(Correction {
+                    word: word.clone(),
+                    replacements: similar,
+                });
+            }
+        }
+        if corrections.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some((Box::new(BooleanQuery::new(clauses)), corrections)))
+    }
+}
+
+/// A query with misspelt words replaced, and the replacements made.
+type FuzzyQuery = (Box<dyn Query>, Vec<Correction>);
+
+/// A clause that restricts without scoring.
+fn filter(term: Term) -> Box<dyn Query> {
+    Box::new(BoostQuery::new(
+        Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+        0.0,
+    ))
+}
+
+fn stored(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {
+    doc.get_first(field)
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// The part of `text` to show and the byte ranges in it to highlight. A sentence short
+/// enough is shown whole; a longer text is cut around the best matches, with `…` where
+/// it was cut.
+fn snippet_of(text: &str, snippets: &SnippetGenerator) -> (String, Vec<Range<usize>>) {
+    let snippet = snippets.snippet(text);
+    let ranges = merge_ranges(snippet.highlighted());
+    if snippet.fragment().is_empty() {
+        return (lead_in(text, SNIPPET_CHARS), Vec::new());
+    }
+    let frag = snippet.fragment_range();
+    if text.chars().count() <= SNIPPET_CHARS + SNIPPET_CHARS / 4 {
+        let shifted = ranges
+            .iter()
+            .map(|r| r.start + frag.start..r.end + frag.start)
+            .collect();
+        return (text.to_string(), shifted);
+    }
+    let mut out = String::new();
+    if frag.start > 0 {
+        out.push('…');
+    }
+    let shift = out.len();
+    out.push_str(snippet.fragment());
+    if frag.end < text.trim_end().len() {
+        out.push('…');
+    }
+    let shifted = ranges
+        .iter()
+        .map(|r| r.start + shift..r.end + shift)
+        .collect();
+    (out, shifted)
+}
+
+/// The first `max` characters of `text`, cut at a word boundary, with `…` if cut.
+fn lead_in(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut = text.char_indices().nth(max).map_or(text.len(), |(i, _)| i);
+    let cut = text[..cut]
+        .rfind(' ')
+        .filter(|&i| i > cut / 2)
+        .unwrap_or(cut);
+    format!("{}…", text[..cut].trim_end())
+}
+
+/// Overlapping or touching highlight ranges as one (CJK bigrams overlap by design).
+fn merge_ranges(ranges: &[Range<usize>]) -> Vec<Range<usize>> {
+    let mut sorted: Vec<Range<usize>> = ranges.to_vec();
+    sorted.sort_by_key(|r| (r.start, r.end));
+    let mut out: Vec<Range<usize>> = Vec::new();
+    for r in sorted {
+        match out.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => out.push(r),
+        }
+    }
+    out
+}
+
+/// The words of a query that are plain text: not operators, not negated, not field
+/// filters.
+fn plain_words(q: &str) -> Vec<String> {
+    q.split(|c: char| c.is_whitespace() || "()\"'+^~[]{}".contains(c))
+        .filter(|w| !w.is_empty())
+        .filter(|w| !matches!(*w, "AND" | "OR" | "NOT" | "IN" | "TO"))
+        .filter(|w| !w.starts_with('-') && !w.contains(':'))
+        .map(str::to_string)
+        .collect()
+}
+
+/// How many edits a word of `len` characters may need to count as a misspelling.
+fn max_edits(len: usize) -> usize {
+    match len {
+        0..=3 => 0,
+        4..=7 => 1,
+        _ => 2,
+    }
+}
+
+/// Indexed words of the text field closest to `token` (at most 5, closest edit
+/// distance only, most frequent first). Words starting with the same letter are looked
+/// at first; the whole dictionary only when none is close.
+fn similar_terms(searcher: &Searcher, f: Fields, token: &str) -> Result<Vec<String>> {
+    let limit = max_edits(token.chars().count());
+    if limit == 0 {
+        return Ok(Vec::new());
+    }
+    let first = token.chars().next().map(String::from).unwrap_or_default();
+    let mut found = scan_terms(searcher, f, token, limit, Some(&first))?;
+    if found.is_empty() {
+        found = scan_terms(searcher, f, token, limit, None)?;
+    }
+    let best = found.iter().map(|c| c.1).min().unwrap_or(0);
+    found.retain(|c| c.1 == best);
+    found.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
+    Ok(found.into_iter().take(5).map(|c| c.0).collect())
+}
+
+/// (term, distance, doc frequency) of terms within `limit` edits of `token`.
+fn scan_terms(
+    searcher: &Searcher,
+    f: Fields,
+    token: &str,
+    limit: usize,
+    prefix: Option<&str>,
+) -> Result<Vec<(String, usize, u64)>> {
+    let wanted: Vec<char> = token.chars().collect();
+    let mut out: Vec<(String, usize, u64)> = Vec::new();
+    for segment in searcher.segment_readers() {
+        let inverted = segment.inverted_index(f.text).map_err(tantivy_err)?;
+        let dict = inverted.terms();
+        let mut stream = match prefix {
+            Some(p) => {
+                let mut upper = p.as_bytes().to_vec();
+                if let Some(last) = upper.last_mut() {
+                    *last = last.saturating_add(1);
+                }
+                dict.range().ge(p.as_bytes()).lt(&upper).into_stream()
+            }
+            None => dict.stream(),
+        }
+        .map_err(|e| Error::Index(e.to_string()))?;
+        while stream.advance() {
+            let Ok(term) = std::str::from_utf8(stream.key()) else {
+                continue;
+            };
+            let n = term.chars().count();
+            if n.abs_diff(wanted.len()) > limit {
+                continue;
+            }
+            let d = edit_distance(&wanted, term, limit);
+            if d <= limit {
+                let df = u64::from(stream.value().doc_freq);
+                match out.iter_mut().find(|c| c.0 == term) {
+                    Some(c) => c.2 += df,
+                    None => out.push((term.to_string(), d, df)),
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Optimal-string-alignment distance (a transposition counts as one edit), giving up
+/// with `limit + 1` once every alignment exceeds `limit`.
+fn edit_distance(a: &[char], b: &str, limit: usize) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let (n, m) = (a.len(), b.len());
+    let mut prev2: Vec<usize> = vec![0; m + 1];
+    let mut prev: Vec<usize> = (0..=m).collect();
+    let mut cur: Vec<usize> = vec![0; m + 1];
+    for i in 1..=n {
+        cur[0] = i;
+        let mut row_min = cur[0];
+        for j in 1..=m {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(prev2[j - 2] + 1);
+            }
+            cur[j] = v;
+            row_min = row_min.min(v);
+        }
+        if row_min > limit {
+            return limit + 1;
+        }
+        std::mem::swap(&mut prev2, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[m]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edit_distance_counts_transpositions_once() {
+        let d = |a: &str, b: &str| edit_distance(&a.chars().collect::<Vec<_>>(), b, 3);
+        assert_eq!(d("matsuoca", "matsuoka"), 1);
+        assert_eq!(d("teh", "the"), 1);
+        assert_eq!(d("pact", "pact"), 0);
+        assert_eq!(d("abc", ""), 3);
+        assert_eq!(
+            edit_distance(&"abcdef".chars().collect::<Vec<_>>(), "uvwxyz", 1),
+            2
+        );
+    }
+
+    #[test]
+    fn overlapping_highlights_merge() {
+        assert_eq!(merge_ranges(&[0..6, 3..9, 6..12, 20..24]), [0..12, 20..24]);
+    }
+
+    #[test]
+    fn plain_words_skip_operators_filters_and_negations() {
+        assert_eq!(
+            plain_words("\"Article Three\" AND kind:source -pact (Matsuoca OR x)"),
+            ["Article", "Three", "Matsuoca", "x"]
+        );
+    }
+
+    #[test]
+    fn lead_in_cuts_at_a_word() {
+        assert_eq!(lead_in("short", 10), "short");
+        assert_eq!(lead_in("one two three four", 10), "one two…");
+    }
+}
