@@ -653,3 +653,35 @@ fn an_article_without_sections_is_not_an_exempt_lead() {
     assert_eq!(uncited.len(), 1, "{uncited:#?}");
     assert!(uncited[0]["message"].as_str().unwrap().contains("1921"));
 }
+
+#[test]
+fn show_lists_evidence_passages_from_the_cited_source() {
+    let index = tempfile::tempdir().unwrap();
+    let out = assert_cmd::Command::cargo_bin("citecheck")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["--quiet", "--corpus", "tests/fixtures/verify", "--index"])
+        .arg(index.path())
+        .args(["show", "2", "--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let evidence = v["evidence"].as_array().unwrap();
+    assert!(!evidence.is_empty());
+    assert!(evidence
+        .iter()
+        .all(|e| e["source"] == "harbour-treaty-1888"));
+    let texts: Vec<&str> = evidence
+        .iter()
+        .map(|e| e["text"].as_str().unwrap())
+        .collect();
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.contains("half the cost of dredging the channel")),
+        "{texts:?}"
+    );
+}

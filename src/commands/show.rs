@@ -38,16 +38,18 @@ pub fn run(cli: &Cli, label: &str, article_id: Option<&str>, format: TextOrJson)
             }
         )));
     }
+    let evidence = evidence(cli, &corpus, &article, label, &refs)?;
     match format {
-        TextOrJson::Json => {
-            output::print_json(&to_json(&article, &corpus, label, &refs, &markers))?
-        }
+        TextOrJson::Json => output::print_json(&to_json(
+            &article, &corpus, label, &refs, &markers, &evidence,
+        ))?,
         TextOrJson::Text => output::print(&render(
             &article,
             &corpus,
             label,
             &refs,
             &markers,
+            &evidence,
             Style::for_stdout(cli.color.into()),
         ))?,
     }
@@ -97,6 +99,7 @@ fn render(
     label: &str,
     refs: &[usize],
     markers: &[usize],
+    evidence: &[Evidence],
     st: Style,
 ) -> String {
     let mut s = String::new();
@@ -218,7 +221,88 @@ fn render(
             sen.text
         );
     }
+    if !evidence.is_empty() {
+        let _ = writeln!(
+            s,
+            "\n{} (best-matching passages of the cited source)",
+            st.bold("evidence")
+        );
+        for e in evidence {
+            let place = e
+                .section
+                .as_deref()
+                .map(|x| format!(", {x}"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                s,
+                "  {} line {}{place}  (for the sentence at {}:{})",
+                e.source, e.line, e.for_line, e.for_column
+            );
+            let _ = writeln!(s, "    {}", e.text);
+        }
+    }
     s
+}
+
+/// A source passage that best matches a sentence the footnote covers.
+struct Evidence {
+    source: String,
+    line: usize,
+    section: Option<String>,
+    text: String,
+    score: f32,
+    /// Where the covered sentence it was found for starts.
+    for_line: usize,
+    for_column: usize,
+}
+
+/// For each covered sentence, the best passage of a linked source that has text. Uses
+/// the index (built or refreshed if needed); nothing when no linked source has text.
+fn evidence(
+    cli: &Cli,
+    corpus: &Corpus,
+    a: &Article,
+    label: &str,
+    refs: &[usize],
+) -> Result<Vec<Evidence>> {
+    let sources: Vec<&str> = refs
+        .iter()
+        .filter_map(|&r| a.references[r].link.as_ref())
+        .map(|l| l.source.as_str())
+        .filter(|id| {
+            corpus
+                .source(id)
+                .is_some_and(|s| corpus.source_available(s))
+        })
+        .collect();
+    if sources.is_empty() {
+        return Ok(Vec::new());
+    }
+    let index = citecheck::index::Index::open_or_build(corpus, &cli.index, cli.quiet)?;
+    let mut out: Vec<Evidence> = Vec::new();
+    for i in covered(a, label) {
+        let sentence = &a.sentences[i];
+        // Rank across the whole corpus, keep the cited sources' passages: their rank
+        // among all sources is what makes them evidence.
+        let best = index
+            .rank_sources(&sentence.text, 50)?
+            .into_iter()
+            .find(|h| sources.contains(&h.source.as_str()));
+        if let Some(h) = best {
+            if !out.iter().any(|e| e.source == h.source && e.line == h.line) {
+                out.push(Evidence {
+                    source: h.source,
+                    line: h.line,
+                    section: h.section,
+                    text: h.text,
+                    score: h.score,
+                    for_line: sentence.line,
+                    for_column: sentence.column,
+                });
+            }
+        }
+    }
+    Ok(out)
 }
 
 fn plural(n: usize) -> &'static str {
@@ -235,6 +319,7 @@ fn to_json(
     label: &str,
     refs: &[usize],
     markers: &[usize],
+    evidence: &[Evidence],
 ) -> serde_json::Value {
     let references: Vec<_> = refs
         .iter()
@@ -276,5 +361,9 @@ fn to_json(
         "references": references,
         "cited_at": cited_at,
         "covers": covers,
+        "evidence": evidence.iter().map(|e| json!({
+            "source": e.source, "line": e.line, "section": e.section, "text": e.text,
+            "score": e.score, "for_line": e.for_line, "for_column": e.for_column,
+        })).collect::<Vec<_>>(),
     })
 }
