@@ -105,14 +105,14 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 fn summary(s: &mut String, m: &Summary, st: Style) {
     let _ = writeln!(
         s,
-        "{} {}, {}, {}: {} cited, {} implicit, {} uncited",
+        "{} {}, {} ({} cited, {} implicit, {} uncited), {}",
         st.bold("summary:"),
         plural(m.articles, "article", "articles"),
         plural(m.sentences, "sentence", "sentences"),
-        plural(m.claims, "claim", "claims"),
         m.cited,
         m.implicit,
-        m.uncited
+        m.uncited,
+        plural(m.claims, "checkable claim", "checkable claims"),
     );
     let _ = writeln!(
         s,
