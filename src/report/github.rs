@@ -36,7 +36,7 @@ pub fn render(report: &CheckReport) -> String {
         );
     }
     let m = &report.summary;
-    let n = |k: usize, one: &str, many: &str| format!("{k} {}", if k == 1 { one } else { many });
+    let n = super::count;
     let _ = writeln!(
         s,
         "citecheck: {}, {}, {} in {} ({}: {} verified, {} unsupported, {} unverifiable; {})",

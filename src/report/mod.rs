@@ -14,3 +14,8 @@ pub mod github;
 pub mod json;
 pub mod sarif;
 pub mod text;
+
+/// "1 warning", "3 warnings": counts in human-readable summaries.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}

@@ -98,21 +98,17 @@ fn window(line: &str, column: usize, width: usize) -> (String, usize, usize) {
     (shown, col, w)
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
 fn summary(s: &mut String, m: &Summary, st: Style) {
     let _ = writeln!(
         s,
         "{} {}, {} ({} cited, {} implicit, {} uncited), {}",
         st.bold("summary:"),
-        plural(m.articles, "article", "articles"),
-        plural(m.sentences, "sentence", "sentences"),
+        super::count(m.articles, "article", "articles"),
+        super::count(m.sentences, "sentence", "sentences"),
         m.cited,
         m.implicit,
         m.uncited,
-        plural(m.claims, "checkable claim", "checkable claims"),
+        super::count(m.claims, "checkable claim", "checkable claims"),
     );
     let _ = writeln!(
         s,
@@ -121,11 +117,11 @@ fn summary(s: &mut String, m: &Summary, st: Style) {
         m.verified,
         m.unsupported,
         m.unverifiable,
-        plural(m.unavailable_sources, "linked work", "linked works"),
+        super::count(m.unavailable_sources, "linked work", "linked works"),
     );
-    let errors = plural(m.errors, "error", "errors");
-    let warnings = plural(m.warnings, "warning", "warnings");
-    let notes = plural(m.notes, "note", "notes");
+    let errors = super::count(m.errors, "error", "errors");
+    let warnings = super::count(m.warnings, "warning", "warnings");
+    let notes = super::count(m.notes, "note", "notes");
     let _ = writeln!(
         s,
         "{} {}, {}, {}",
@@ -147,8 +143,8 @@ fn summary(s: &mut String, m: &Summary, st: Style) {
             s,
             "{} {} accepted, {} no longer occur{} (refresh it with `citecheck check --format json > FILE`)",
             st.bold("baseline:"),
-            plural(m.baselined, "finding", "findings"),
-            plural(m.baseline_stale, "entry", "entries"),
+            super::count(m.baselined, "finding", "findings"),
+            super::count(m.baseline_stale, "entry", "entries"),
             if m.baseline_stale == 1 { "s" } else { "" }
         );
     }
