@@ -188,15 +188,10 @@ impl Corpus {
                     )]
                 }
                 (None, Some(g)) => {
-                    let pattern = root.join(g.get_ref());
                     let (l, c) = at(g.span());
-                    let paths = glob::glob(&pattern.to_string_lossy()).map_err(|e| {
+                    let mut found = expand_glob(root, g.get_ref()).map_err(|e| {
                         Error::input_at(path, l, c, format!("bad glob {:?}: {e}", g.get_ref()))
                     })?;
-                    let mut found: Vec<PathBuf> = paths
-                        .filter_map(|p| p.ok())
-                        .filter(|p| p.is_file())
-                        .collect();
                     found.sort();
                     if found.is_empty() {
                         return Err(Error::input_at(
@@ -363,6 +358,46 @@ impl Corpus {
         );
         files
     }
+}
+
+/// The files a `files = "…"` glob names. Every `search` loads the manifest, so the common
+/// shape — wildcards in the file name only (`articles/*.md`) — is one directory listing
+/// using the entries' file types, without a `stat` per file; other patterns go through
+/// the `glob` crate.
+fn expand_glob(root: &Path, pattern: &str) -> std::result::Result<Vec<PathBuf>, String> {
+    let wild = |s: &str| s.contains(['*', '?', '[']);
+    let rel = Path::new(pattern);
+    if let (Some(dir), Some(name)) = (rel.parent(), rel.file_name().and_then(|n| n.to_str())) {
+        if !wild(&dir.to_string_lossy()) {
+            let matcher = glob::Pattern::new(name).map_err(|e| e.to_string())?;
+            let dir = root.join(dir);
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                return Ok(Vec::new());
+            };
+            let mut out = Vec::new();
+            for entry in entries.flatten() {
+                let file_name = entry.file_name();
+                if !file_name.to_str().is_some_and(|n| matcher.matches(n)) {
+                    continue;
+                }
+                let full = dir.join(&file_name);
+                let is_file = match entry.file_type() {
+                    Ok(t) if t.is_symlink() => full.is_file(),
+                    Ok(t) => t.is_file(),
+                    Err(_) => false,
+                };
+                if is_file {
+                    out.push(full);
+                }
+            }
+            return Ok(out);
+        }
+    }
+    let paths = glob::glob(&root.join(pattern).to_string_lossy()).map_err(|e| e.to_string())?;
+    Ok(paths
+        .filter_map(|p| p.ok())
+        .filter(|p| p.is_file())
+        .collect())
 }
 
 /// Article id from a path: relative to the corpus root, without extension, with `/`.

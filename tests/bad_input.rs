@@ -204,3 +204,18 @@ fn explicit_link_overrides_automatic_linking() {
         ("other", 1.0, true)
     );
 }
+
+#[test]
+fn glob_with_wildcard_directories() {
+    let dir = corpus(
+        "[[article]]\nfiles = \"articles/*/*.txt\"\n",
+        &[
+            ("articles/x/b.txt", ARTICLE.as_bytes()),
+            ("articles/y/a.txt", ARTICLE.as_bytes()),
+            ("articles/y/skip.md", ARTICLE.as_bytes()),
+        ],
+    );
+    let corpus = citecheck::Corpus::load(dir.path()).unwrap();
+    let ids: Vec<&str> = corpus.articles.iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(ids, ["x/b", "y/a"]);
+}
