@@ -13,7 +13,7 @@ pub fn run(cli: &Cli, check: bool) -> Result<u8> {
         let (line, code) = match build::freshness(&corpus, dir)? {
             Freshness::Fresh => (format!("index up to date ({})", dir.display()), 0),
             Freshness::Missing => (
-                format!("no index in {}: run `citecheck index`", dir.display()),
+                format!("no index at {}/: run `citecheck index`", dir.display()),
                 1,
             ),
             Freshness::Stale(why) => (

@@ -105,7 +105,7 @@ impl Index {
             }
             Ok((Freshness::Fresh, None)) => {}
             Ok((Freshness::Missing, _)) => {
-                note(format!("no index in {}: building it", dir.display()));
+                note(format!("no index at {}/ yet: building it", dir.display()));
                 report_build(build::build(corpus, dir, false, quiet)?, &note);
             }
             Ok((Freshness::Stale(why), _)) => {
@@ -128,7 +128,7 @@ impl Index {
         }
         Index::open(dir)?.ok_or_else(|| {
             Error::Index(format!(
-                "no index in {} (run `citecheck index`)",
+                "no index at {}/ (run `citecheck index`)",
                 dir.display()
             ))
         })
