@@ -4,7 +4,7 @@
 use std::ops::Range;
 
 use serde::Serialize;
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::{Count, DocSetCollector, TopDocs};
 use tantivy::query::{
     BooleanQuery, BoostQuery, EmptyQuery, Occur, Query, QueryParser, QueryParserError, TermQuery,
 };
@@ -288,17 +288,11 @@ impl Index {
                 (Occur::Should, q)
             })
             .collect();
-        let query = BooleanQuery::new(vec![
-            (
-                Occur::Must,
-                Box::new(BooleanQuery::new(words)) as Box<dyn Query>,
-            ),
-            (
-                Occur::Must,
-                filter(Term::from_field_text(f.kind, KIND_SOURCE)),
-            ),
-        ]);
-        let searcher = self.searcher();
+        let query = BooleanQuery::new(words);
+        let searcher = self.sources_only()?.reader.searcher();
+        if searcher.num_docs() == 0 {
+            return Ok(Vec::new());
+        }
         let (docs, _) = self.top(&searcher, &query, limit)?;
         let mut out = Vec::with_capacity(docs.len());
         for (score, addr) in docs {
@@ -314,6 +308,45 @@ impl Index {
             });
         }
         Ok(out)
+    }
+
+    /// The source passages of this index in an in-memory index of their own, in index
+    /// order (one segment, one writer thread: ties rank in corpus order as in `search`).
+    /// BM25 statistics are then those of the sources, which is what ranking sources
+    /// against each other needs.
+    fn sources_only(&self) -> Result<&super::SourcesOnly> {
+        if let Some(s) = self.sources_only.get() {
+            return Ok(s);
+        }
+        let f = self.fields;
+        let searcher = self.searcher();
+        let kind = TermQuery::new(
+            Term::from_field_text(f.kind, KIND_SOURCE),
+            IndexRecordOption::Basic,
+        );
+        let mut addresses: Vec<DocAddress> = searcher
+            .search(&kind, &DocSetCollector)
+            .map_err(tantivy_err)?
+            .into_iter()
+            .collect();
+        addresses.sort();
+        let ram = tantivy::Index::create_in_ram(self.index.schema());
+        super::tokenizer::register(&ram);
+        let mut writer: tantivy::IndexWriter<TantivyDocument> = ram
+            .writer_with_num_threads(1, 15_000_000)
+            .map_err(tantivy_err)?;
+        for addr in addresses {
+            let doc: TantivyDocument = searcher.doc(addr).map_err(tantivy_err)?;
+            writer.add_document(doc).map_err(tantivy_err)?;
+        }
+        writer.commit().map_err(tantivy_err)?;
+        let reader = ram
+            .reader_builder()
+            .reload_policy(tantivy::ReloadPolicy::Manual)
+            .try_into()
+            .map_err(tantivy_err)?;
+        let _ = self.sources_only.set(super::SourcesOnly { reader });
+        Ok(self.sources_only.get().expect("set just above"))
     }
 
     /// The query's plain words, each replaced by the closest indexed words when it is
