@@ -10,7 +10,7 @@
 //! - [`readers`]: one reader per input format, each producing a [`model::Article`];
 //! - [`model`]: the article model (sections, paragraphs, sentences, markers, references)
 //!   and the format-independent citation rules (sentence scope, marker resolution);
-//! - [`segment`]: sentence boundaries;
+//! - [`segment`]: sentence boundaries; [`dates`]: month names every stage shares;
 //! - [`link`]: references → manifest sources, with a score;
 //! - [`check`]: every rule of `citecheck check` over the linked articles;
 //! - [`sources`]: source texts split into passages with their line (and treaty article);
@@ -18,6 +18,7 @@
 //! - [`report`]: renderers over results computed elsewhere.
 
 pub mod check;
+pub mod dates;
 pub mod error;
 pub mod index;
 pub mod link;

@@ -210,21 +210,6 @@ fn surname(author: &str) -> Option<String> {
     (!w.is_empty()).then_some(w)
 }
 
-pub const MONTHS: [&str; 12] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
-
 /// The normalised ways a manifest date (`1941-04-13`, `1941-04`, `1941`) is written in
 /// citations: "april 13 1941", "13 april 1941", "1941 04 13", "april 1941".
 pub fn date_forms(date: &str) -> Vec<String> {
@@ -232,8 +217,8 @@ pub fn date_forms(date: &str) -> Vec<String> {
     let month = parts
         .get(1)
         .and_then(|m| m.parse::<usize>().ok())
-        .filter(|m| (1..=12).contains(m))
-        .map(|m| MONTHS[m - 1]);
+        .and_then(crate::dates::month_name)
+        .map(str::to_lowercase);
     let day = parts.get(2).and_then(|d| d.parse::<u32>().ok());
     let year = parts[0];
     match (month, day) {

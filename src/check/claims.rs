@@ -201,19 +201,7 @@ const FUNCTION_WORDS: &[&str] = &[
     "I",
 ];
 
-const MONTHS_AND_DAYS: &[&str] = &[
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
+const DAYS: &[&str] = &[
     "Monday",
     "Tuesday",
     "Wednesday",
@@ -222,13 +210,6 @@ const MONTHS_AND_DAYS: &[&str] = &[
     "Saturday",
     "Sunday",
 ];
-
-fn month_number(name: &str) -> Option<u32> {
-    crate::link::MONTHS
-        .iter()
-        .position(|m| m.eq_ignore_ascii_case(name))
-        .map(|i| i as u32 + 1)
-}
 
 /// Every checkable fact in a sentence, in text order; spans do not overlap (a year inside
 /// a date is part of the date, a number inside a quotation is part of the quotation).
@@ -269,7 +250,7 @@ pub fn facts(text: &str) -> Vec<Fact> {
         }
         let date = (
             c[3].parse().unwrap_or(0),
-            month_number(&c[1]),
+            crate::dates::month_number(&c[1]),
             c[2].parse().ok(),
         );
         push(&mut out, FactKind::Date, m.start(), m.end(), Some(date));
@@ -281,7 +262,7 @@ pub fn facts(text: &str) -> Vec<Fact> {
         }
         let date = (
             c[3].parse().unwrap_or(0),
-            month_number(&c[2]),
+            crate::dates::month_number(&c[2]),
             c[1].parse().ok(),
         );
         push(&mut out, FactKind::Date, m.start(), m.end(), Some(date));
@@ -300,7 +281,11 @@ pub fn facts(text: &str) -> Vec<Fact> {
         if in_quote(m.start()) {
             continue;
         }
-        let date = (c[2].parse().unwrap_or(0), month_number(&c[1]), None);
+        let date = (
+            c[2].parse().unwrap_or(0),
+            crate::dates::month_number(&c[1]),
+            None,
+        );
         push(&mut out, FactKind::Date, m.start(), m.end(), Some(date));
     }
     for c in YEAR.captures_iter(text) {
@@ -348,7 +333,9 @@ fn names(text: &str) -> Vec<(usize, usize)> {
         .map(|m| (m.start(), m.end(), m.as_str()))
         .collect();
     let capitalised = |w: &str| {
-        w.chars().next().is_some_and(|c| c.is_uppercase()) && !MONTHS_AND_DAYS.contains(&w)
+        w.chars().next().is_some_and(|c| c.is_uppercase())
+            && crate::dates::month_number(w).is_none()
+            && !DAYS.contains(&w)
     };
     let mut out = Vec::new();
     let mut i = 0;

@@ -11,7 +11,6 @@ use regex::Regex;
 
 use super::claims::{Fact, FactKind, NUMBER_WORDS};
 use crate::error::Result;
-use crate::link::MONTHS;
 use crate::manifest::{Corpus, SourceEntry};
 use crate::model::LineIndex;
 
@@ -343,16 +342,22 @@ fn date_pattern(fact: &Fact) -> Option<Regex> {
 /// `5th april 1945`, `5th day of april 1945`, `1945 04 05`; a month-year date also
 /// matches a full date in that month; a year matches as a word.
 fn date_regex((year, month, day): (u32, Option<u32>, Option<u32>)) -> Regex {
+    // The joined text is lower-case; facts only carry months 1..=12.
+    let month_word = |m: u32| {
+        crate::dates::month_name(m.clamp(1, 12) as usize)
+            .unwrap_or("")
+            .to_lowercase()
+    };
     const ORD: &str = "(?:st|nd|rd|th)?";
     let pattern = match (month, day) {
         (Some(m), Some(d)) => {
-            let name = MONTHS[(m as usize).clamp(1, 12) - 1];
+            let name = month_word(m);
             format!(
                 r" (?:{name} 0?{d}{ORD} (?:of )?{year}|0?{d}{ORD} (?:day )?(?:of )?{name} (?:of )?{year}|{year} 0?{m} 0?{d}) "
             )
         }
         (Some(m), None) => {
-            let name = MONTHS[(m as usize).clamp(1, 12) - 1];
+            let name = month_word(m);
             format!(
                 r" (?:{name} (?:\d{{1,2}}{ORD} )?(?:of )?{year}|(?:\d{{1,2}}{ORD} (?:day )?(?:of )?)?{name} (?:of )?{year}|{year} 0?{m} \d{{1,2}}) "
             )

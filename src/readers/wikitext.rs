@@ -1573,26 +1573,11 @@ fn render_citation(f: &CitationFields) -> String {
 }
 
 fn date_text(parts: &[String]) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
     let nums: Vec<&str> = parts.iter().map(|p| p.trim()).take(3).collect();
     let month = nums
         .get(1)
         .and_then(|m| m.parse::<usize>().ok())
-        .filter(|m| (1..=12).contains(m))
-        .map(|m| MONTHS[m - 1]);
+        .and_then(crate::dates::month_name);
     match (nums.first(), month, nums.get(2)) {
         (Some(y), Some(m), Some(d)) => format!("{d} {m} {y}"),
         (Some(y), Some(m), None) => format!("{m} {y}"),
