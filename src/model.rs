@@ -149,8 +149,7 @@ pub struct Sentence {
     pub status: CitationStatus,
     /// The article itself flags it (`{{citation needed}}`, `[citation needed]`).
     pub citation_needed: bool,
-    /// Byte ranges in `text` that were markup-derived quotations or similar are not
-    /// tracked; `spans` maps clean-text offsets back to file offsets for carets.
+    /// Maps byte offsets in `text` back to file offsets (carets under quotes, markers).
     #[serde(skip)]
     pub offsets: OffsetMap,
 }
@@ -378,33 +377,55 @@ impl Article {
     }
 }
 
-/// Clean text → file offset map: runs of clean bytes copied from the file at a given
-/// offset. Text a reader synthesised maps to the offset of the run before it.
+/// Clean text → file offset map: runs of clean text, each either copied from the file at
+/// a given offset or made up by the reader (a link's label, a space for a line break),
+/// which maps every byte to the run's anchor in the file.
 #[derive(Debug, Clone, Default)]
 pub struct OffsetMap {
-    /// (clean offset, file offset) at the start of each run, ascending.
-    runs: Vec<(usize, usize)>,
+    /// Ascending by `clean`.
+    runs: Vec<Run>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Run {
+    clean: usize,
+    file: usize,
+    copied: bool,
 }
 
 impl OffsetMap {
     pub fn to_file(&self, clean: usize) -> usize {
-        let i = self.runs.partition_point(|&(c, _)| c <= clean);
-        if i == 0 {
-            return self.runs.first().map(|r| r.1).unwrap_or(0);
+        match self.run_at(clean) {
+            Some(r) if r.copied => r.file + (clean - r.clean),
+            Some(r) => r.file,
+            None => self.runs.first().map_or(0, |r| r.file),
         }
-        let (c, f) = self.runs[i - 1];
-        f + (clean - c)
     }
 
-    /// The map for `clean[start..]`, rebased so that `start` becomes 0.
+    fn run_at(&self, clean: usize) -> Option<&Run> {
+        let i = self.runs.partition_point(|r| r.clean <= clean);
+        i.checked_sub(1).map(|i| &self.runs[i])
+    }
+
+    fn push(&mut self, clean: usize, file: usize, copied: bool) {
+        self.runs.push(Run {
+            clean,
+            file,
+            copied,
+        });
+    }
+
+    /// The map for `clean[start..end]`, rebased so that `start` becomes 0.
     fn slice(&self, start: usize, end: usize) -> OffsetMap {
-        let mut runs = vec![(0, self.to_file(start))];
-        for &(c, f) in &self.runs {
-            if c > start && c < end {
-                runs.push((c - start, f));
+        let copied = self.run_at(start).is_none_or(|r| r.copied);
+        let mut map = OffsetMap::default();
+        map.push(0, self.to_file(start), copied);
+        for r in &self.runs {
+            if r.clean > start && r.clean < end {
+                map.push(r.clean - start, r.file, r.copied);
             }
         }
-        OffsetMap { runs }
+        map
     }
 }
 
@@ -437,7 +458,7 @@ impl CleanText {
         if s.is_empty() {
             return;
         }
-        self.map.runs.push((self.text.len(), file_offset));
+        self.map.push(self.text.len(), file_offset, true);
         self.text.push_str(s);
     }
 
@@ -447,14 +468,8 @@ impl CleanText {
         if s.is_empty() {
             return;
         }
-        self.map.runs.push((self.text.len(), file_offset));
+        self.map.push(self.text.len(), file_offset, false);
         self.text.push_str(s);
-        // Later bytes of a synthetic run must not advance past the anchor.
-        for i in 1..s.len() {
-            self.map
-                .runs
-                .push((self.text.len() - s.len() + i, file_offset));
-        }
     }
 
     pub fn marker(&mut self, label: &str, group: Option<String>, file_offset: usize, len: usize) {
@@ -770,4 +785,28 @@ pub fn is_back_matter(heading: &str) -> bool {
 /// TOC titles and headings compare case-insensitively, ignoring surrounding space.
 pub fn headings_match(a: &str, b: &str) -> bool {
     a.trim().eq_ignore_ascii_case(b.trim())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn synthetic_text_maps_to_its_anchor_and_copied_text_advances() {
+        // File: "[[Moscow|the capital]] fell" — the reader keeps the label and " fell".
+        let mut t = CleanText::new();
+        t.push_synthetic("the capital", 0);
+        t.push_source(" fell", 22);
+        assert_eq!(t.map.to_file(0), 0);
+        assert_eq!(t.map.to_file(10), 0, "inside the made-up label");
+        assert_eq!(t.map.to_file(11), 22);
+        assert_eq!(t.map.to_file(13), 24);
+        let tail = t.map.slice(4, 16);
+        assert_eq!(
+            tail.to_file(0),
+            0,
+            "a slice starting in made-up text keeps the anchor"
+        );
+        assert_eq!(tail.to_file(7), 22);
+    }
 }
