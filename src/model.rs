@@ -155,10 +155,6 @@ pub struct Sentence {
 }
 
 impl Sentence {
-    pub fn is_lead(&self) -> bool {
-        self.section.is_none()
-    }
-
     /// File byte offset of a byte offset within `text`.
     pub fn file_offset(&self, text_offset: usize) -> usize {
         self.offsets.to_file(text_offset)

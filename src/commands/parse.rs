@@ -1,8 +1,8 @@
-use std::fmt::Write;
 use std::path::Path;
 
-use citecheck::model::{Article, Format};
-use citecheck::report::model_json::{article_json, status_name};
+use citecheck::model::Format;
+use citecheck::report::model_json::article_json;
+use citecheck::report::model_text;
 use citecheck::{link, readers, Corpus, Result};
 
 use crate::cli::{Cli, TextOrJson};
@@ -25,7 +25,7 @@ pub fn run(cli: &Cli, file: &Path, format: TextOrJson, input: Format) -> Result<
     }
     match format {
         TextOrJson::Json => output::print_json(&article_json(&article))?,
-        TextOrJson::Text => output::print(&render(&article))?,
+        TextOrJson::Text => output::print(&model_text::render(&article))?,
     }
     Ok(0)
 }
@@ -35,96 +35,4 @@ fn same_file(a: &Path, b: &Path) -> bool {
         (Ok(a), Ok(b)) => a == b,
         _ => false,
     }
-}
-
-fn render(a: &Article) -> String {
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "{} ({}, {})",
-        a.title.as_deref().unwrap_or(&a.id),
-        a.path.display(),
-        a.format.name()
-    );
-    if !a.toc.is_empty() {
-        let _ = writeln!(s, "\ncontents ({} entries):", a.toc.len());
-        for t in &a.toc {
-            let mark = if t.section.is_some() {
-                ""
-            } else {
-                "   (no such section)"
-            };
-            let _ = writeln!(
-                s,
-                "  {} {}{}",
-                t.number.as_deref().unwrap_or("-"),
-                t.title,
-                mark
-            );
-        }
-    }
-    let _ = writeln!(s, "\nsections ({}):", a.sections.len());
-    for sec in &a.sections {
-        let _ = writeln!(
-            s,
-            "  {:>4}  {}{}{}",
-            sec.line,
-            "  ".repeat(sec.level.saturating_sub(2) as usize),
-            sec.heading,
-            if sec.synthetic { "  (implied)" } else { "" }
-        );
-    }
-    let _ = writeln!(s, "\nmarkers ({}):", a.markers.len());
-    for m in &a.markers {
-        let target = if m.reference.is_some() {
-            ""
-        } else {
-            "  (no reference entry)"
-        };
-        let _ = writeln!(s, "  [{}] {}:{}{}", m.label, m.line, m.column, target);
-    }
-    let _ = writeln!(s, "\nreferences ({}):", a.references.len());
-    for r in &a.references {
-        let declared = r.declared_uses.map_or("-".to_string(), |d| d.to_string());
-        let link = r.link.as_ref().map_or("unlinked".to_string(), |l| {
-            format!("→ {} ({:.2})", l.source, l.score)
-        });
-        let _ = writeln!(
-            s,
-            "  {:>3}. line {}, declared {}, found {}, {}\n       {}",
-            r.label, r.line, declared, r.found_uses, link, r.text
-        );
-    }
-    if !a.bibliography.is_empty() {
-        let _ = writeln!(s, "\nbibliography ({}):", a.bibliography.len());
-        for b in &a.bibliography {
-            let link = b
-                .link
-                .as_ref()
-                .map_or("unlinked".to_string(), |l| format!("→ {}", l.source));
-            let _ = writeln!(s, "  line {}: {} ({link})", b.line, b.text);
-        }
-    }
-    let _ = writeln!(s, "\nsentences ({}):", a.sentences.len());
-    for sen in &a.sentences {
-        let labels: Vec<&str> = sen
-            .markers
-            .iter()
-            .map(|&m| a.markers[m].label.as_str())
-            .collect();
-        let _ = writeln!(
-            s,
-            "  {:>4}:{:<4} {:<8} {}{}",
-            sen.line,
-            sen.column,
-            status_name(sen.status),
-            sen.text,
-            if labels.is_empty() {
-                String::new()
-            } else {
-                format!(" [{}]", labels.join("]["))
-            }
-        );
-    }
-    s
 }

@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use crate::manifest::Corpus;
-use crate::model::{Article, CitationStatus};
+use crate::model::Article;
 
 const STYLE: &str = "
 body{font:16px/1.55 Georgia,serif;max-width:52rem;margin:2rem auto;padding:0 1rem;color:#222}
@@ -103,11 +103,8 @@ fn article(out: &mut String, a: &Article, corpus: &Corpus) {
 
 fn sentence(out: &mut String, a: &Article, corpus: &Corpus, i: usize) {
     let s = &a.sentences[i];
-    let class = match s.status {
-        CitationStatus::Cited => "cited",
-        CitationStatus::Implicit => "implicit",
-        CitationStatus::Uncited => "uncited",
-    };
+    // The CSS classes are the status names of the JSON output.
+    let class = super::model_json::status_name(s.status);
     let mut hover = String::new();
     let _ = write!(hover, "line {} · {class}", s.line);
     for r in a.sentence_references(i) {

@@ -1,8 +1,10 @@
 //! Reporters: render results computed by earlier stages. They never recompute findings
 //! or re-parse anything.
 
+pub mod footnote;
 pub mod html;
 pub mod model_json;
+pub mod model_text;
 pub mod search;
 pub mod style;
 

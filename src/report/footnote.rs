@@ -1,0 +1,253 @@
+//! `citecheck show`: one footnote — where it is cited, its reference entry and linked
+//! source, the sentences it covers and evidence passages — as text or JSON. The command
+//! computes the evidence; this module only renders.
+
+use std::fmt::Write;
+
+use serde_json::json;
+
+use super::model_json::status_name;
+use super::style::Style;
+use crate::manifest::Corpus;
+use crate::model::Article;
+
+/// A source passage that best matches a sentence the footnote covers.
+#[derive(Debug, Clone)]
+pub struct Evidence {
+    pub source: String,
+    pub line: usize,
+    pub section: Option<String>,
+    pub text: String,
+    pub score: f32,
+    /// Where the covered sentence it was found for starts.
+    pub for_line: usize,
+    pub for_column: usize,
+}
+
+/// The sentences a footnote covers: those whose covering markers carry this label.
+pub fn covered(article: &Article, label: &str) -> Vec<usize> {
+    (0..article.sentences.len())
+        .filter(|&s| {
+            article.sentences[s]
+                .covered_by
+                .iter()
+                .any(|&m| article.markers[m].label == label)
+        })
+        .collect()
+}
+
+/// `show`'s text view of one footnote.
+pub fn render(
+    a: &Article,
+    corpus: &Corpus,
+    label: &str,
+    refs: &[usize],
+    markers: &[usize],
+    evidence: &[Evidence],
+    st: Style,
+) -> String {
+    let mut s = String::new();
+    let path = a.path.display();
+    let _ = writeln!(
+        s,
+        "{} [{}] in {}",
+        st.bold("footnote"),
+        label,
+        a.title.as_deref().unwrap_or(&a.id)
+    );
+    if refs.is_empty() {
+        let _ = writeln!(
+            s,
+            "  {}",
+            st.red("no reference entry has this label (unknown footnote)")
+        );
+    }
+    for &r in refs {
+        let r = &a.references[r];
+        let _ = writeln!(
+            s,
+            "\n{} {}:{}:{}",
+            st.bold("reference"),
+            path,
+            r.line,
+            r.column
+        );
+        let _ = writeln!(s, "  {}", r.text);
+        let uses = match r.declared_uses {
+            Some(d) if d != r.found_uses => st.yellow(&format!(
+                "declared {d} use{}, found {} in the text",
+                plural_s(d),
+                r.found_uses
+            )),
+            Some(d) => format!("declared {d} use{}, found {}", plural_s(d), r.found_uses),
+            None => format!(
+                "found {} use{} in the text (the format declares none)",
+                r.found_uses,
+                plural_s(r.found_uses)
+            ),
+        };
+        let _ = writeln!(s, "  uses: {uses}");
+        match &r.link {
+            Some(link) => {
+                let src = corpus.source(&link.source);
+                let title = src.map_or("?", |x| x.title.as_str());
+                let how = if link.explicit {
+                    "explicit [[link]]".to_string()
+                } else {
+                    format!("score {:.2}", link.score)
+                };
+                let _ = writeln!(
+                    s,
+                    "\n{} {} — {} ({how})",
+                    st.bold("source"),
+                    link.source,
+                    title
+                );
+                if let Some(src) = src {
+                    if let Some(d) = &src.date {
+                        let _ = writeln!(s, "  date: {d}");
+                    }
+                    if corpus.source_available(src) {
+                        let _ = writeln!(
+                            s,
+                            "  text: {}",
+                            st.green(&corpus.source_path(src).unwrap().display().to_string())
+                        );
+                    } else {
+                        let _ = writeln!(s, "  text: {}", st.yellow("unavailable (no text in the corpus): claims citing it are unverifiable"));
+                    }
+                    if let Some(u) = &src.url {
+                        let _ = writeln!(s, "  url: {u}");
+                    }
+                }
+            }
+            None => {
+                let _ = writeln!(
+                    s,
+                    "\n{} {}",
+                    st.bold("source"),
+                    st.yellow("none: the reference matches no source in the manifest")
+                );
+            }
+        }
+    }
+    let _ = writeln!(
+        s,
+        "\n{} ({} marker{})",
+        st.bold("cited at"),
+        markers.len(),
+        plural_s(markers.len())
+    );
+    for &m in markers {
+        let m = &a.markers[m];
+        let sentence = m
+            .sentence
+            .map(|i| a.sentences[i].text.as_str())
+            .unwrap_or("(outside claim text)");
+        let _ = writeln!(s, "  {}:{}:{}  {}", path, m.line, m.column, sentence);
+    }
+    let cov = covered(a, label);
+    let _ = writeln!(
+        s,
+        "\n{} ({} sentence{})",
+        st.bold("covers"),
+        cov.len(),
+        plural_s(cov.len())
+    );
+    for i in cov {
+        let sen = &a.sentences[i];
+        let _ = writeln!(
+            s,
+            "  {:<8} {}:{}  {}",
+            status_name(sen.status),
+            sen.line,
+            sen.column,
+            sen.text
+        );
+    }
+    if !evidence.is_empty() {
+        let _ = writeln!(
+            s,
+            "\n{} (best-matching passages of the cited source)",
+            st.bold("evidence")
+        );
+        for e in evidence {
+            let place = e
+                .section
+                .as_deref()
+                .map(|x| format!(", {x}"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                s,
+                "  {} line {}{place}  (for the sentence at {}:{})",
+                e.source, e.line, e.for_line, e.for_column
+            );
+            let _ = writeln!(s, "    {}", e.text);
+        }
+    }
+    s
+}
+
+fn plural_s(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// `show --format json`: stable keys, `version` first.
+pub fn to_json(
+    a: &Article,
+    corpus: &Corpus,
+    label: &str,
+    refs: &[usize],
+    markers: &[usize],
+    evidence: &[Evidence],
+) -> serde_json::Value {
+    let references: Vec<_> = refs
+        .iter()
+        .map(|&r| {
+            let r = &a.references[r];
+            let source = r.link.as_ref().map(|l| {
+                let src = corpus.source(&l.source);
+                json!({
+                    "id": l.source,
+                    "title": src.map(|s| &s.title),
+                    "score": l.score,
+                    "explicit": l.explicit,
+                    "available": src.is_some_and(|s| corpus.source_available(s)),
+                    "url": src.and_then(|s| s.url.as_ref()),
+                })
+            });
+            json!({"text": r.text, "line": r.line, "declared_uses": r.declared_uses, "found_uses": r.found_uses, "source": source})
+        })
+        .collect();
+    let cited_at: Vec<_> = markers
+        .iter()
+        .map(|&m| {
+            let m = &a.markers[m];
+            json!({"line": m.line, "column": m.column, "offset": m.offset, "sentence": m.sentence.map(|i| &a.sentences[i].text)})
+        })
+        .collect();
+    let covers: Vec<_> = covered(a, label)
+        .into_iter()
+        .map(|i| {
+            let s = &a.sentences[i];
+            json!({"text": s.text, "line": s.line, "column": s.column, "status": status_name(s.status)})
+        })
+        .collect();
+    json!({
+        "version": super::JSON_VERSION,
+        "article": a.id,
+        "file": a.path.to_string_lossy(),
+        "footnote": label,
+        "references": references,
+        "cited_at": cited_at,
+        "covers": covers,
+        "evidence": evidence.iter().map(|e| json!({
+            "source": e.source, "line": e.line, "section": e.section, "text": e.text,
+            "score": e.score, "for_line": e.for_line, "for_column": e.for_column,
+        })).collect::<Vec<_>>(),
+    })
+}
