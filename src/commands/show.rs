@@ -1,5 +1,4 @@
-use citecheck::model::Article;
-use citecheck::report::footnote::{covered, render, to_json, Evidence};
+use citecheck::report::footnote::{Evidence, FootnoteView};
 use citecheck::report::style::Style;
 use citecheck::{Corpus, Error, Result};
 
@@ -15,11 +14,7 @@ pub fn run(cli: &Cli, label: &str, article_id: Option<&str>, format: TextOrJson)
         .trim_start_matches('[')
         .trim_end_matches(']')
         .trim_start_matches('^');
-    let refs: Vec<usize> = article.references_labelled(label).map(|(i, _)| i).collect();
-    let markers: Vec<usize> = (0..article.markers.len())
-        .filter(|&m| article.markers[m].label == label)
-        .collect();
-    if refs.is_empty() && markers.is_empty() {
+    let Some(mut view) = FootnoteView::new(&article, &corpus, label) else {
         let known: Vec<&str> = article
             .references
             .iter()
@@ -34,21 +29,11 @@ pub fn run(cli: &Cli, label: &str, article_id: Option<&str>, format: TextOrJson)
                 known.join(", ")
             }
         )));
-    }
-    let evidence = evidence(cli, &corpus, &article, label, &refs)?;
+    };
+    view.evidence = evidence(cli, &view)?;
     match format {
-        TextOrJson::Json => output::print_json(&to_json(
-            &article, &corpus, label, &refs, &markers, &evidence,
-        ))?,
-        TextOrJson::Text => output::print(&render(
-            &article,
-            &corpus,
-            label,
-            &refs,
-            &markers,
-            &evidence,
-            Style::for_stdout(cli.color.into()),
-        ))?,
+        TextOrJson::Json => output::print_json(&view.json())?,
+        TextOrJson::Text => output::print(&view.text(Style::for_stdout(cli.color.into())))?,
     }
     Ok(0)
 }
@@ -80,14 +65,10 @@ fn pick_article<'c>(
 
 /// For each covered sentence, the best passage of a linked source that has text. Uses
 /// the index (built or refreshed if needed); nothing when no linked source has text.
-fn evidence(
-    cli: &Cli,
-    corpus: &Corpus,
-    a: &Article,
-    label: &str,
-    refs: &[usize],
-) -> Result<Vec<Evidence>> {
-    let sources: Vec<&str> = refs
+fn evidence(cli: &Cli, view: &FootnoteView) -> Result<Vec<Evidence>> {
+    let (a, corpus) = (view.article, view.corpus);
+    let sources: Vec<&str> = view
+        .references
         .iter()
         .filter_map(|&r| a.references[r].link.as_ref())
         .map(|l| l.source.as_str())
@@ -102,7 +83,7 @@ fn evidence(
     }
     let index = citecheck::index::Index::open_or_build(corpus, &cli.index, cli.quiet)?;
     let mut out: Vec<Evidence> = Vec::new();
-    for i in covered(a, label) {
+    for i in view.covered() {
         let sentence = &a.sentences[i];
         // Rank across the whole corpus, keep the cited sources' passages: their rank
         // among all sources is what makes them evidence.

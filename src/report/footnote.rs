@@ -24,28 +24,63 @@ pub struct Evidence {
     pub for_column: usize,
 }
 
-/// The sentences a footnote covers: those whose covering markers carry this label.
-pub fn covered(article: &Article, label: &str) -> Vec<usize> {
-    (0..article.sentences.len())
-        .filter(|&s| {
-            article.sentences[s]
-                .covered_by
-                .iter()
-                .any(|&m| article.markers[m].label == label)
-        })
-        .collect()
+/// One footnote of an article: the reference entries and markers with its label, and the
+/// evidence the command found for it.
+pub struct FootnoteView<'a> {
+    pub article: &'a Article,
+    pub corpus: &'a Corpus,
+    pub label: &'a str,
+    /// Indices into `article.references`.
+    pub references: Vec<usize>,
+    /// Indices into `article.markers`.
+    pub markers: Vec<usize>,
+    pub evidence: Vec<Evidence>,
 }
 
-/// `show`'s text view of one footnote.
-pub fn render(
-    a: &Article,
-    corpus: &Corpus,
-    label: &str,
-    refs: &[usize],
-    markers: &[usize],
-    evidence: &[Evidence],
-    st: Style,
-) -> String {
+impl<'a> FootnoteView<'a> {
+    /// `None` when the article has neither a reference entry nor a marker labelled so.
+    pub fn new(article: &'a Article, corpus: &'a Corpus, label: &'a str) -> Option<Self> {
+        let references: Vec<usize> = article.references_labelled(label).map(|(i, _)| i).collect();
+        let markers: Vec<usize> = (0..article.markers.len())
+            .filter(|&m| article.markers[m].label == label)
+            .collect();
+        (!references.is_empty() || !markers.is_empty()).then_some(FootnoteView {
+            article,
+            corpus,
+            label,
+            references,
+            markers,
+            evidence: Vec::new(),
+        })
+    }
+
+    /// The sentences the footnote covers: those whose covering markers carry its label.
+    pub fn covered(&self) -> Vec<usize> {
+        let a = self.article;
+        (0..a.sentences.len())
+            .filter(|&s| {
+                a.sentences[s]
+                    .covered_by
+                    .iter()
+                    .any(|&m| a.markers[m].label == self.label)
+            })
+            .collect()
+    }
+
+    /// `show`'s text view.
+    pub fn text(&self, st: Style) -> String {
+        render(self, st)
+    }
+
+    /// `show --format json`: stable keys, `version` first.
+    pub fn json(&self) -> serde_json::Value {
+        to_json(self)
+    }
+}
+
+fn render(v: &FootnoteView, st: Style) -> String {
+    let (a, corpus, label) = (v.article, v.corpus, v.label);
+    let (refs, markers, evidence) = (&v.references, &v.markers, &v.evidence);
     let mut s = String::new();
     let path = a.path.display();
     let _ = writeln!(
@@ -146,7 +181,7 @@ pub fn render(
             .unwrap_or("(outside claim text)");
         let _ = writeln!(s, "  {}:{}:{}  {}", path, m.line, m.column, sentence);
     }
-    let cov = covered(a, label);
+    let cov = v.covered();
     let _ = writeln!(
         s,
         "\n{} ({} sentence{})",
@@ -196,15 +231,9 @@ fn plural_s(n: usize) -> &'static str {
     }
 }
 
-/// `show --format json`: stable keys, `version` first.
-pub fn to_json(
-    a: &Article,
-    corpus: &Corpus,
-    label: &str,
-    refs: &[usize],
-    markers: &[usize],
-    evidence: &[Evidence],
-) -> serde_json::Value {
+fn to_json(v: &FootnoteView) -> serde_json::Value {
+    let (a, corpus, label) = (v.article, v.corpus, v.label);
+    let (refs, markers, evidence) = (&v.references, &v.markers, &v.evidence);
     let references: Vec<_> = refs
         .iter()
         .map(|&r| {
@@ -230,7 +259,7 @@ pub fn to_json(
             json!({"line": m.line, "column": m.column, "offset": m.offset, "sentence": m.sentence.map(|i| &a.sentences[i].text)})
         })
         .collect();
-    let covers: Vec<_> = covered(a, label)
+    let covers: Vec<_> = v.covered()
         .into_iter()
         .map(|i| {
             let s = &a.sentences[i];
