@@ -729,3 +729,44 @@ fn searches_keep_working_while_the_index_is_rebuilt() {
     assert!(child.wait().unwrap().success());
     assert!(searches > 1, "the searches ran during the build");
 }
+
+/// An index is written by several threads into several segments, and which segment
+/// takes a document varies between builds: equal scores must still come out in corpus
+/// order, the same every time.
+#[test]
+fn equal_scores_rank_in_corpus_order_across_segments() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir_all(corpus.join("articles")).unwrap();
+    std::fs::write(
+        corpus.join("corpus.toml"),
+        "[[article]]\nfiles = \"articles/*.txt\"\n",
+    )
+    .unwrap();
+    let count = 400;
+    for i in 0..count {
+        std::fs::write(
+            corpus.join(format!("articles/a{i:03}.txt")),
+            format!("Article {i}\n\nThe harbour treaty was signed in spring.\n\nFiller text number {i} follows here.\n"),
+        )
+        .unwrap();
+    }
+    let run = |index: &str| {
+        let out = Command::cargo_bin("citecheck")
+            .unwrap()
+            .current_dir(dir.path())
+            .args(["--quiet", "--index", index, "search", "--format", "json"])
+            .args(["-n", "1000", "harbour treaty"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+        hits(&json)
+            .iter()
+            .map(|h| h["doc"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    let expected: Vec<String> = (0..count).map(|i| format!("a{i:03}")).collect();
+    assert_eq!(run("index-a"), expected);
+    assert_eq!(run("index-b"), expected);
+}

@@ -4,6 +4,7 @@
 use std::ops::Range;
 
 use serde::Serialize;
+use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
 use tantivy::collector::{Count, DocSetCollector, TopDocs};
 use tantivy::query::{
     BooleanQuery, BoostQuery, EmptyQuery, Occur, Query, QueryParser, QueryParserError, TermQuery,
@@ -11,7 +12,7 @@ use tantivy::query::{
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::TokenStream;
-use tantivy::{DocAddress, Score, Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, Order, Score, Searcher, TantivyDocument, Term};
 
 use super::build::tantivy_err;
 use super::schema::{Fields, KIND_ARTICLE, KIND_SOURCE, QUERY_FIELDS};
@@ -225,12 +226,20 @@ impl Index {
     ) -> Result<(Vec<(Score, DocAddress)>, usize)> {
         // tantivy reserves room for `limit` hits up front: never more than there are.
         let limit = limit.min(searcher.num_docs() as usize).max(1);
-        // tantivy breaks score ties by ascending doc address, and a built index is one
-        // segment sorted by insertion order (`build`): ties come out in corpus order
-        // without a secondary sort key, which would cost the top-k its pruning.
-        let top = TopDocs::with_limit(limit).order_by_score();
+        // Equal scores in insertion order (`ord`): an index has several segments, and
+        // which segment took a document varies between builds, so tantivy's own
+        // tie-break (doc address) would not be stable.
+        let top = TopDocs::with_limit(limit).order_by((
+            (SortBySimilarityScore, Order::Desc),
+            (SortByStaticFastValue::<u64>::for_field("ord"), Order::Asc),
+        ));
         let (docs, count) = searcher.search(query, &(top, Count)).map_err(tantivy_err)?;
-        Ok((docs, count))
+        Ok((
+            docs.into_iter()
+                .map(|((score, _), addr)| (score, addr))
+                .collect(),
+            count,
+        ))
     }
 
     fn hit(&self, doc: &TantivyDocument, score: Score, snippets: &SnippetGenerator) -> Hit {
@@ -324,19 +333,28 @@ impl Index {
             Term::from_field_text(f.kind, KIND_SOURCE),
             IndexRecordOption::Basic,
         );
-        let mut addresses: Vec<DocAddress> = searcher
+        let addresses = searcher
             .search(&kind, &DocSetCollector)
-            .map_err(tantivy_err)?
-            .into_iter()
-            .collect();
-        addresses.sort();
+            .map_err(tantivy_err)?;
+        let mut ordered: Vec<(u64, DocAddress)> = Vec::with_capacity(addresses.len());
+        for addr in addresses {
+            let column = searcher
+                .segment_reader(addr.segment_ord)
+                .fast_fields()
+                .u64("ord")
+                .map_err(tantivy_err)?;
+            ordered.push((column.first(addr.doc_id).unwrap_or(u64::MAX), addr));
+        }
+        ordered.sort();
         let ram = tantivy::Index::create_in_ram(self.index.schema());
         super::tokenizer::register(&ram);
         let mut writer: tantivy::IndexWriter<TantivyDocument> = ram
             .writer_with_num_threads(1, 15_000_000)
             .map_err(tantivy_err)?;
-        for addr in addresses {
-            let doc: TantivyDocument = searcher.doc(addr).map_err(tantivy_err)?;
+        for (ord, addr) in ordered {
+            let mut doc: TantivyDocument = searcher.doc(addr).map_err(tantivy_err)?;
+            // `ord` is a fast field only (not stored): carry it over for `top`.
+            doc.add_u64(f.ord, ord);
             writer.add_document(doc).map_err(tantivy_err)?;
         }
         writer.commit().map_err(tantivy_err)?;
