@@ -242,13 +242,11 @@ fn main() {
 /// Same ranking as `citecheck search` (score, then insertion order), without fetching
 /// documents or making snippets.
 fn rank_only(index: &Index, q: &str) -> usize {
-    use tantivy::collector::{Count, TopDocs};
     let mut parser =
         tantivy::query::QueryParser::for_index(index.tantivy(), vec![index.fields().text]);
     parser.set_conjunction_by_default();
     let query = parser.parse_query(q).unwrap();
-    let top = TopDocs::with_limit(10).order_by_score();
-    let (docs, count) = index.searcher().search(&query, &(top, Count)).unwrap();
+    let (docs, count) = index.top(&index.searcher(), &*query, 10).unwrap();
     docs.len() + count
 }
 

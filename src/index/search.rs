@@ -217,8 +217,9 @@ impl Index {
     }
 
     /// The best `limit` documents, equal scores in insertion order (so the same corpus
-    /// always lists hits in the same order), and the number of matches.
-    fn top(
+    /// always lists hits in the same order), and the number of matches: the ranking
+    /// `search` does before fetching documents and making snippets.
+    pub fn top(
         &self,
         searcher: &Searcher,
         query: &dyn Query,
