@@ -27,6 +27,15 @@ pub struct Cli {
     #[arg(long, global = true, default_value = "index", value_name = "DIR")]
     pub index: PathBuf,
 
+    /// Use the index as it is: skip the check that it matches the corpus (and the
+    /// rebuild when it does not). `search`, `check` and `show` otherwise compare every
+    /// corpus file's size and mtime with the index's record first — a few milliseconds
+    /// per thousand files. For scripts that run `citecheck index` once and then search
+    /// many times; results are stale if the corpus changed since. A missing index is
+    /// still built.
+    #[arg(long, global = true)]
+    pub no_refresh: bool,
+
     /// Print only results and errors: no progress bars, no notes on stderr.
     #[arg(long, short, global = true)]
     pub quiet: bool,

@@ -28,6 +28,7 @@ pub mod readers;
 pub mod report;
 pub mod segment;
 pub mod sources;
+pub mod stamp;
 
 pub use error::{Error, Result};
 pub use manifest::Corpus;

@@ -128,11 +128,67 @@ pub struct Corpus {
     pub sources: Vec<SourceEntry>,
     pub links: Vec<LinkEntry>,
     pub check: CheckSettings,
+    /// The directory listings the article list was made from (see [`Listing`]).
+    pub listings: Vec<Listing>,
+}
+
+/// A directory listing that a `files = "…"` glob (or a manifest-less corpus) was expanded
+/// from. The index keeps the listings of the corpus it was built from, and the next load
+/// reuses a listing whose directories still have the recorded mtimes instead of reading
+/// them again: creating, removing or renaming a file changes its directory's mtime.
+/// On a corpus of thousands of articles this is most of what loading costs, and every
+/// `search` loads the corpus.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Listing {
+    /// The glob as written in the manifest; empty for a manifest-less corpus.
+    pub pattern: String,
+    /// Each directory read, relative to the corpus root, with its mtime (ns).
+    pub dirs: Vec<(String, u64)>,
+    /// When the directories' mtimes were taken (ns since the Unix epoch).
+    pub listed_at_ns: u64,
+    /// The files found, relative to the corpus root, in corpus order.
+    pub files: Vec<String>,
+}
+
+impl Listing {
+    /// Whether this listing still describes the directories under `root`: each one's
+    /// mtime as recorded, and recorded long enough after it to be trusted.
+    fn still_valid(&self, root: &Path) -> bool {
+        self.dirs.iter().all(|(dir, mtime)| {
+            crate::stamp::trusted(*mtime, self.listed_at_ns)
+                && std::fs::metadata(root.join(dir))
+                    .is_ok_and(|md| crate::stamp::mtime_ns(&md) == *mtime)
+        })
+    }
+
+    /// Take out of `previous` the listing of `pattern`, if it is still valid.
+    fn take_reusable(previous: &mut Vec<Listing>, pattern: &str, root: &Path) -> Option<Listing> {
+        let i = previous
+            .iter()
+            .position(|l| l.pattern == pattern && l.still_valid(root))?;
+        Some(previous.swap_remove(i))
+    }
+}
+
+/// Path relative to the corpus root with `/` separators; `None` when not UTF-8.
+fn relative_str(root: &Path, path: &Path) -> Option<String> {
+    let rel = path.strip_prefix(root).unwrap_or(path).to_str()?;
+    Some(if std::path::MAIN_SEPARATOR == '/' {
+        rel.to_string()
+    } else {
+        rel.replace(std::path::MAIN_SEPARATOR, "/")
+    })
 }
 
 impl Corpus {
     /// Load the corpus at `root` (a directory with or without `corpus.toml`).
     pub fn load(root: &Path) -> Result<Corpus> {
+        Self::load_reusing(root, Vec::new())
+    }
+
+    /// [`Corpus::load`], reusing those of the `previous` listings (recorded by an index
+    /// build) whose directories are unchanged. The result is the same as `load`'s.
+    pub fn load_reusing(root: &Path, mut previous: Vec<Listing>) -> Result<Corpus> {
         if !root.exists() {
             return Err(Error::Usage(format!(
                 "corpus directory {} does not exist (use --corpus DIR)",
@@ -148,13 +204,18 @@ impl Corpus {
         let manifest = root.join(MANIFEST_NAME);
         if manifest.is_file() {
             let text = crate::error::read_text(&manifest)?;
-            Self::from_manifest(root, &manifest, &text)
+            Self::from_manifest(root, &manifest, &text, &mut previous)
         } else {
-            Self::without_manifest(root)
+            Self::without_manifest(root, &mut previous)
         }
     }
 
-    fn from_manifest(root: &Path, path: &Path, text: &str) -> Result<Corpus> {
+    fn from_manifest(
+        root: &Path,
+        path: &Path,
+        text: &str,
+        previous: &mut Vec<Listing>,
+    ) -> Result<Corpus> {
         let file: ManifestFile = toml::from_str(text).map_err(|e| toml_error(path, text, &e))?;
         let at = |span: std::ops::Range<usize>| {
             let index = crate::model::LineIndex::new(text);
@@ -162,7 +223,9 @@ impl Corpus {
             (loc.line, loc.column)
         };
         let mut articles = Vec::new();
-        let mut ids: HashMap<String, std::ops::Range<usize>> = HashMap::new();
+        let mut listings = Vec::new();
+        // Where each article was declared, for the duplicate-id error.
+        let mut spans: Vec<std::ops::Range<usize>> = Vec::new();
         for entry in &file.article {
             let specs = match (&entry.file, &entry.files) {
                 (Some(f), None) => {
@@ -189,10 +252,11 @@ impl Corpus {
                 }
                 (None, Some(g)) => {
                     let (l, c) = at(g.span());
-                    let mut found = expand_glob(root, g.get_ref()).map_err(|e| {
-                        Error::input_at(path, l, c, format!("bad glob {:?}: {e}", g.get_ref()))
-                    })?;
-                    sort_paths(&mut found);
+                    let (found, listing) =
+                        expand_glob(root, g.get_ref(), previous).map_err(|e| {
+                            Error::input_at(path, l, c, format!("bad glob {:?}: {e}", g.get_ref()))
+                        })?;
+                    listings.extend(listing);
                     if found.is_empty() {
                         return Err(Error::input_at(
                             path,
@@ -201,9 +265,16 @@ impl Corpus {
                             format!("glob {:?} matches no file", g.get_ref()),
                         ));
                     }
-                    found
-                        .into_iter()
-                        .map(|p| (stem_id(root, &p), p, g.span()))
+                    let ids: Vec<String> = match listings.last() {
+                        // The listing just made or reused names these files, relative.
+                        Some(l) if l.pattern == *g.get_ref() && l.files.len() == found.len() => {
+                            l.files.iter().map(|f| stem_id_rel(f)).collect()
+                        }
+                        _ => found.iter().map(|p| stem_id(root, p)).collect(),
+                    };
+                    ids.into_iter()
+                        .zip(found)
+                        .map(|(id, p)| (id, p, g.span()))
                         .collect()
                 }
                 (Some(f), Some(_)) => {
@@ -226,22 +297,29 @@ impl Corpus {
                 }
             };
             for (id, full, span) in specs {
-                if let Some(first) = ids.insert(id.clone(), span.clone()) {
-                    let (l, c) = at(span);
-                    let (fl, _) = at(first);
-                    return Err(Error::input_at(
-                        path,
-                        l,
-                        c,
-                        format!("duplicate article id {id:?} (first defined on line {fl})"),
-                    ));
-                }
+                spans.push(span);
                 articles.push(ArticleSpec {
                     id,
                     path: full,
                     format: entry.format,
                     title: entry.title.clone(),
                 });
+            }
+        }
+        let mut ids: HashMap<&str, usize> = HashMap::with_capacity(articles.len());
+        for (i, a) in articles.iter().enumerate() {
+            if let Some(first) = ids.insert(&a.id, i) {
+                let (l, c) = at(spans[i].clone());
+                let (fl, _) = at(spans[first].clone());
+                return Err(Error::input_at(
+                    path,
+                    l,
+                    c,
+                    format!(
+                        "duplicate article id {:?} (first defined on line {fl})",
+                        a.id
+                    ),
+                ));
             }
         }
 
@@ -261,7 +339,7 @@ impl Corpus {
             }
         }
         for link in &file.link {
-            if !ids.contains_key(&link.article) {
+            if !ids.contains_key(link.article.as_str()) {
                 let (l, c) = find_line(text, &format!("\"{}\"", link.article), 1);
                 return Err(Error::input_at(
                     path,
@@ -287,19 +365,39 @@ impl Corpus {
             sources: file.source,
             links: file.link,
             check: file.check,
+            listings,
         })
     }
 
     /// Zero configuration: every text file under `root` is an article; no sources.
-    fn without_manifest(root: &Path) -> Result<Corpus> {
-        let mut paths = Vec::new();
-        collect_files(root, &mut paths).map_err(|e| Error::io(root, e))?;
-        paths.retain(|p| {
-            p.extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| ARTICLE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
-        });
-        sort_paths(&mut paths);
+    fn without_manifest(root: &Path, previous: &mut Vec<Listing>) -> Result<Corpus> {
+        let (paths, listing) = match Listing::take_reusable(previous, "", root) {
+            Some(l) => (l.files.iter().map(|f| root.join(f)).collect(), Some(l)),
+            None => {
+                let listed_at_ns = crate::stamp::now_ns();
+                let mut paths = Vec::new();
+                let mut dirs = Vec::new();
+                collect_files(root, root, &mut paths, &mut dirs).map_err(|e| Error::io(root, e))?;
+                paths.retain(|p| {
+                    p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                        ARTICLE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str())
+                    })
+                });
+                sort_paths(&mut paths);
+                let files: Option<Vec<String>> =
+                    paths.iter().map(|p| relative_str(root, p)).collect();
+                let listing = match (files, dirs.into_iter().collect::<Option<Vec<_>>>()) {
+                    (Some(files), Some(dirs)) => Some(Listing {
+                        pattern: String::new(),
+                        dirs,
+                        listed_at_ns,
+                        files,
+                    }),
+                    _ => None,
+                };
+                (paths, listing)
+            }
+        };
         if paths.is_empty() {
             return Err(Error::input(
                 root,
@@ -325,6 +423,7 @@ impl Corpus {
             sources: Vec::new(),
             links: Vec::new(),
             check: CheckSettings::default(),
+            listings: listing.into_iter().collect(),
         })
     }
 
@@ -347,14 +446,17 @@ impl Corpus {
     }
 
     /// Every file the corpus reads, manifest first, in a stable order (for fingerprints).
-    pub fn input_files(&self) -> Vec<PathBuf> {
-        let mut files: Vec<PathBuf> = self.manifest.iter().cloned().collect();
-        files.extend(self.articles.iter().map(|a| a.path.clone()));
+    pub fn input_files(&self) -> Vec<std::borrow::Cow<'_, Path>> {
+        let mut files: Vec<std::borrow::Cow<'_, Path>> =
+            Vec::with_capacity(self.articles.len() + self.sources.len() + 1);
+        files.extend(self.manifest.as_deref().map(Into::into));
+        files.extend(self.articles.iter().map(|a| a.path.as_path().into()));
         files.extend(
             self.sources
                 .iter()
                 .filter_map(|s| self.source_path(s))
-                .filter(|p| p.is_file()),
+                .filter(|p| p.is_file())
+                .map(Into::into),
         );
         files
     }
@@ -364,15 +466,28 @@ impl Corpus {
 /// shape — wildcards in the file name only (`articles/*.md`) — is one directory listing
 /// using the entries' file types, without a `stat` per file; other patterns go through
 /// the `glob` crate.
-fn expand_glob(root: &Path, pattern: &str) -> std::result::Result<Vec<PathBuf>, String> {
+fn expand_glob(
+    root: &Path,
+    pattern: &str,
+    previous: &mut Vec<Listing>,
+) -> std::result::Result<(Vec<PathBuf>, Option<Listing>), String> {
     let wild = |s: &str| s.contains(['*', '?', '[']);
     let rel = Path::new(pattern);
     if let (Some(dir), Some(name)) = (rel.parent(), rel.file_name().and_then(|n| n.to_str())) {
         if !wild(&dir.to_string_lossy()) {
             let matcher = glob::Pattern::new(name).map_err(|e| e.to_string())?;
+            if let Some(l) = Listing::take_reusable(previous, pattern, root) {
+                return Ok((l.files.iter().map(|f| root.join(f)).collect(), Some(l)));
+            }
+            let listed_at_ns = crate::stamp::now_ns();
+            let dir_rel = dir.to_string_lossy().into_owned();
             let dir = root.join(dir);
+            // The mtime before the listing: a file added while we list changes it.
+            let Ok(md) = std::fs::metadata(&dir) else {
+                return Ok((Vec::new(), None));
+            };
             let Ok(entries) = std::fs::read_dir(&dir) else {
-                return Ok(Vec::new());
+                return Ok((Vec::new(), None));
             };
             let mut out = Vec::new();
             for entry in entries.flatten() {
@@ -390,14 +505,27 @@ fn expand_glob(root: &Path, pattern: &str) -> std::result::Result<Vec<PathBuf>, 
                     out.push(full);
                 }
             }
-            return Ok(out);
+            sort_paths(&mut out);
+            let listing = out
+                .iter()
+                .map(|p| relative_str(root, p))
+                .collect::<Option<Vec<_>>>()
+                .map(|files| Listing {
+                    pattern: pattern.to_string(),
+                    dirs: vec![(dir_rel, crate::stamp::mtime_ns(&md))],
+                    listed_at_ns,
+                    files,
+                });
+            return Ok((out, listing));
         }
     }
     let paths = glob::glob(&root.join(pattern).to_string_lossy()).map_err(|e| e.to_string())?;
-    Ok(paths
+    let mut out: Vec<PathBuf> = paths
         .filter_map(|p| p.ok())
         .filter(|p| p.is_file())
-        .collect())
+        .collect();
+    sort_paths(&mut out);
+    Ok((out, None))
 }
 
 /// Corpus order: by the path's bytes. Deterministic like `Path`'s component order, but
@@ -409,20 +537,61 @@ fn sort_paths(paths: &mut [PathBuf]) {
 
 /// Article id from a path: relative to the corpus root, without extension, with `/`.
 fn stem_id(root: &Path, path: &Path) -> String {
-    let rel = path.strip_prefix(root).unwrap_or(path).with_extension("");
-    let parts: Vec<String> = rel
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    // Drop a leading `articles/` folder: ids read better without it.
-    let parts = match parts.split_first() {
-        Some((first, rest)) if first == "articles" && !rest.is_empty() => rest.to_vec(),
-        _ => parts,
-    };
-    parts.join("/")
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    match rel.to_str() {
+        Some(rel) if std::path::MAIN_SEPARATOR == '/' => stem_id_rel(rel),
+        _ => {
+            let parts: Vec<String> = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            stem_id_rel(&parts.join("/"))
+        }
+    }
 }
 
-fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+/// [`stem_id`] of a `/`-separated path relative to the corpus root: empty and `.`
+/// segments dropped (as `Path::components` does), the last one's extension removed, and
+/// a leading `articles/` folder dropped, since ids read better without it.
+fn stem_id_rel(rel: &str) -> String {
+    let mut parts = rel
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != ".")
+        .enumerate()
+        .peekable();
+    let mut id = String::with_capacity(rel.len());
+    let mut emitted = 0;
+    while let Some((i, part)) = parts.next() {
+        let last = parts.peek().is_none();
+        if i == 0 && !last && part == "articles" {
+            continue;
+        }
+        if emitted > 0 {
+            id.push('/');
+        }
+        emitted += 1;
+        id.push_str(if last {
+            Path::new(part)
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or(part)
+        } else {
+            part
+        });
+    }
+    id
+}
+
+/// Every file under `dir` (skipping dot files and directories), recording each
+/// directory read with its mtime (`None` for a name that is not UTF-8).
+fn collect_files(
+    root: &Path,
+    dir: &Path,
+    out: &mut Vec<PathBuf>,
+    dirs: &mut Vec<Option<(String, u64)>>,
+) -> std::io::Result<()> {
+    let mtime = crate::stamp::mtime_ns(&std::fs::metadata(dir)?);
+    dirs.push(relative_str(root, dir).map(|d| (d, mtime)));
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;
         let path = entry.path();
@@ -431,7 +600,7 @@ fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
             continue;
         }
         if entry.file_type()?.is_dir() {
-            collect_files(&path, out)?;
+            collect_files(root, &path, out, dirs)?;
         } else {
             out.push(path);
         }
@@ -467,5 +636,27 @@ fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> Error {
             Error::input_at(path, loc.line, loc.column, message)
         }
         None => Error::input(path, message),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_drop_the_articles_folder_and_the_extension() {
+        for (rel, id) in [
+            ("articles/x.md", "x"),
+            ("articles/sub/y.txt", "sub/y"),
+            ("./articles//a.b.md", "a.b"),
+            ("articles.md", "articles"),
+            ("articles", "articles"),
+            ("notes/.hidden", "notes/.hidden"),
+            ("../x.txt", "../x"),
+            ("texts/file.", "texts/file"),
+        ] {
+            assert_eq!(stem_id_rel(rel), id, "{rel}");
+            assert_eq!(stem_id(Path::new("/c"), &Path::new("/c").join(rel)), id);
+        }
     }
 }

@@ -770,3 +770,168 @@ fn equal_scores_rank_in_corpus_order_across_segments() {
     assert_eq!(run("index-a"), expected);
     assert_eq!(run("index-b"), expected);
 }
+
+/// Set the mtime of every file and directory under `dir` an hour back, so that the
+/// index trusts them (mtimes within two seconds of a build are re-checked by content,
+/// which is what every other test, run right after writing its files, exercises).
+fn age(dir: &Path) {
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            age(&path);
+        } else {
+            std::fs::File::options()
+                .write(true)
+                .open(&path)
+                .unwrap()
+                .set_modified(old)
+                .unwrap();
+        }
+    }
+    std::fs::File::open(dir).unwrap().set_modified(old).unwrap();
+}
+
+/// A glob corpus of three articles whose files and directories are an hour old.
+fn old_glob_corpus() -> TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir_all(corpus.join("articles")).unwrap();
+    std::fs::write(
+        corpus.join("corpus.toml"),
+        "[[article]]\nfiles = \"articles/*.txt\"\n",
+    )
+    .unwrap();
+    for (name, text) in [
+        ("alpha", "The alpha treaty was signed at the harbour."),
+        ("beta", "The beta convention was ratified in winter."),
+        ("gamma", "The gamma accord was denounced in spring."),
+    ] {
+        std::fs::write(
+            corpus.join(format!("articles/{name}.txt")),
+            format!("{name}\n\n{text}\n"),
+        )
+        .unwrap();
+    }
+    age(&corpus);
+    dir
+}
+
+fn citecheck_in(dir: &Path) -> Command {
+    let mut c = Command::cargo_bin("citecheck").unwrap();
+    c.current_dir(dir)
+        .env_remove("CITECHECK_FAIL_INDEX_AFTER")
+        .args(["--color", "never"]);
+    c
+}
+
+#[test]
+fn an_old_corpus_is_fresh_by_its_stamps_and_stale_after_an_edit() {
+    let dir = old_glob_corpus();
+    citecheck_in(dir.path()).arg("index").assert().success();
+    citecheck_in(dir.path())
+        .args(["index", "--check"])
+        .assert()
+        .code(0);
+    // Same size, new content, new mtime: caught.
+    let beta = dir.path().join("corpus/articles/beta.txt");
+    let text = std::fs::read_to_string(&beta).unwrap();
+    std::fs::write(&beta, text.replace("winter", "summer")).unwrap();
+    let out = citecheck_in(dir.path())
+        .args(["index", "--check"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("articles/beta.txt changed"),
+        "{}",
+        stdout(&out)
+    );
+    let out = citecheck_in(dir.path())
+        .args(["--quiet", "search", "summer"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[test]
+fn files_added_to_or_removed_from_a_listed_directory_are_seen() {
+    let dir = old_glob_corpus();
+    let root = dir.path().join("corpus");
+    citecheck_in(dir.path()).arg("index").assert().success();
+    // The recorded listing is reused while the directory is unchanged, and gives the
+    // same corpus as listing the directory again.
+    let listings = citecheck::index::recorded_listings(&dir.path().join("index"));
+    assert_eq!(listings.len(), 1);
+    let ids = |c: &citecheck::Corpus| -> Vec<String> {
+        c.articles.iter().map(|a| a.id.clone()).collect()
+    };
+    let reused = citecheck::Corpus::load_reusing(&root, listings).unwrap();
+    let fresh = citecheck::Corpus::load(&root).unwrap();
+    assert_eq!(ids(&reused), ["alpha", "beta", "gamma"]);
+    assert_eq!(ids(&reused), ids(&fresh));
+    assert_eq!(
+        reused.listings,
+        fresh
+            .listings
+            .iter()
+            .map(|l| citecheck::manifest::Listing {
+                listed_at_ns: reused.listings[0].listed_at_ns,
+                ..l.clone()
+            })
+            .collect::<Vec<_>>()
+    );
+
+    std::fs::write(
+        root.join("articles/delta.txt"),
+        "delta\n\nThe delta protocol mentions a zyzzyva.\n",
+    )
+    .unwrap();
+    let out = citecheck_in(dir.path())
+        .args(["search", "--format", "json", "zyzzyva"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("articles/delta.txt was added"),
+        "{}",
+        stderr(&out)
+    );
+
+    std::fs::remove_file(root.join("articles/alpha.txt")).unwrap();
+    let out = citecheck_in(dir.path())
+        .args(["search", "harbour"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains("articles/alpha.txt was removed"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn no_refresh_searches_the_index_as_it_is() {
+    let ws = Workspace::bundled();
+    // A missing index is still built.
+    ws.cmd()
+        .args(["--no-refresh", "search", "Molotov"])
+        .assert()
+        .code(0);
+    ws.append_to_article("The archivists catalogued a zyzzyva specimen.");
+    let out = ws
+        .cmd()
+        .args(["--no-refresh", "search", "zyzzyva"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the stale index is searched as it is"
+    );
+    assert!(!stderr(&out).contains("stale"), "{}", stderr(&out));
+    ws.cmd().args(["index", "--check"]).assert().code(1);
+    // Without the flag the index is refreshed first.
+    ws.cmd().args(["search", "zyzzyva"]).assert().code(0);
+}

@@ -32,7 +32,7 @@ pub fn run(
     let sources = verify::load_sources(&corpus)?;
     // Ranking for weak-support and "possible source" uses the index, built or refreshed
     // here when missing or stale (saying so on stderr).
-    let index = citecheck::index::Index::open_or_build(&corpus, &cli.index, cli.quiet)?;
+    let index = super::open_index(cli, &corpus)?;
     let mut report = Checker::new(&corpus, config, &sources, Some(&index)).check(&articles)?;
     if let Some(b) = &baseline {
         b.apply(&mut report);

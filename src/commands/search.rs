@@ -15,21 +15,22 @@ pub struct Args<'a> {
 
 /// `citecheck search QUERY`: exit 0 with hits, 1 without (like grep), 2 on errors.
 pub fn run(cli: &Cli, args: Args) -> Result<u8> {
-    let corpus = super::load_corpus(cli)?;
-    if let Some(id) = args.source {
-        if corpus.source(id).is_none() {
-            let known: Vec<&str> = corpus.sources.iter().map(|s| s.id.as_str()).collect();
-            return Err(citecheck::Error::Usage(format!(
-                "no source {id:?} in the corpus (sources: {})",
-                if known.is_empty() {
-                    "none".to_string()
-                } else {
-                    known.join(", ")
-                }
-            )));
+    // With --no-refresh and no --source to validate, the corpus need not be loaded at
+    // all: the index is all a search reads.
+    let ready = match (cli.no_refresh, args.source) {
+        (true, None) => Index::open(&cli.index)?,
+        _ => None,
+    };
+    let index = match ready {
+        Some(index) => index,
+        None => {
+            let corpus = super::load_corpus(cli)?;
+            if let Some(id) = args.source {
+                check_source(&corpus, id)?;
+            }
+            super::open_index(cli, &corpus)?
         }
-    }
-    let index = Index::open_or_build(&corpus, &cli.index, cli.quiet)?;
+    };
     let query = args.query.join(" ");
     let results = index.search(&SearchRequest {
         query: &query,
@@ -75,4 +76,20 @@ pub fn run(cli: &Cli, args: Args) -> Result<u8> {
         }
     }
     Ok(if results.hits.is_empty() { 1 } else { 0 })
+}
+
+/// `--source ID` must name a source of the corpus.
+fn check_source(corpus: &citecheck::Corpus, id: &str) -> Result<()> {
+    if corpus.source(id).is_some() {
+        return Ok(());
+    }
+    let known: Vec<&str> = corpus.sources.iter().map(|s| s.id.as_str()).collect();
+    Err(citecheck::Error::Usage(format!(
+        "no source {id:?} in the corpus (sources: {})",
+        if known.is_empty() {
+            "none".to_string()
+        } else {
+            known.join(", ")
+        }
+    )))
 }

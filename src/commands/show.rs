@@ -81,7 +81,7 @@ fn evidence(cli: &Cli, view: &FootnoteView) -> Result<Vec<Evidence>> {
     if sources.is_empty() {
         return Ok(Vec::new());
     }
-    let index = citecheck::index::Index::open_or_build(corpus, &cli.index, cli.quiet)?;
+    let index = super::open_index(cli, corpus)?;
     let mut out: Vec<Evidence> = Vec::new();
     for i in view.covered() {
         let sentence = &a.sentences[i];

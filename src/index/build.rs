@@ -16,10 +16,11 @@
 //! previous generation in place. (Renaming the new directory over the old one is not
 //! possible: `rename` refuses to replace a non-empty directory.)
 
+use std::borrow::Cow;
 use std::fs::{self, File};
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::Instant;
 
 use fs4::fs_std::FileExt;
 use serde::{Deserialize, Serialize};
@@ -29,12 +30,14 @@ use tantivy::{IndexWriter, TantivyDocument};
 
 use super::schema::{self, Fields, KIND_ARTICLE, KIND_SOURCE, SCHEMA_VERSION};
 use crate::error::{Error, Result};
-use crate::manifest::Corpus;
+use crate::manifest::{Corpus, Listing};
 use crate::model::Article;
+use crate::stamp;
 
 pub(crate) const CURRENT: &str = "CURRENT";
 pub(crate) const META: &str = "citecheck-index.json";
 const FILES: &str = "citecheck-files.tsv";
+const LISTINGS: &str = "citecheck-listings.json";
 const LOCK: &str = ".lock";
 const TMP_PREFIX: &str = ".tmp-";
 const GEN_PREFIX: &str = "gen-";
@@ -46,11 +49,6 @@ pub const FAIL_AFTER_ENV: &str = "CITECHECK_FAIL_INDEX_AFTER";
 /// tantivy's indexing memory: enough that a corpus of thousands of articles stays one
 /// segment (fewer segments, faster queries), small enough for a CI machine.
 const WRITER_MEMORY: usize = 300_000_000;
-
-/// A file's content hash is trusted from its size and mtime only when it was modified
-/// this long before the stamp was taken; a file written in the same instant as the
-/// build (a "racy" mtime, as git calls it) is hashed again.
-const RACY_WINDOW: Duration = Duration::from_secs(2);
 
 /// What an index was built from, stored beside it as `citecheck-index.json`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -65,7 +63,7 @@ pub struct BuildMeta {
     /// Kept in `citecheck-files.tsv`: a corpus of thousands of files would make the JSON
     /// slow to read on every search.
     #[serde(skip)]
-    pub files: Vec<FileStamp>,
+    pub files: RecordedFiles,
     pub stats: BuildStats,
 }
 
@@ -77,6 +75,72 @@ pub struct FileStamp {
     pub size: u64,
     pub mtime_ns: u64,
     pub sha256: String,
+}
+
+/// The input files as recorded (`citecheck-files.tsv`), kept as the text read: the check
+/// before every search walks it without allocating, and only a changed corpus needs it
+/// parsed into [`FileStamp`]s.
+#[derive(Debug, Clone, Default)]
+pub struct RecordedFiles {
+    tsv: String,
+}
+
+impl RecordedFiles {
+    fn from_stamps(stamps: &[FileStamp]) -> Self {
+        RecordedFiles {
+            tsv: format_stamps(stamps),
+        }
+    }
+
+    /// Every stamp; `None` when a line is damaged.
+    pub fn parse(&self) -> Option<Vec<FileStamp>> {
+        self.tsv
+            .lines()
+            .map(|line| {
+                let l = StampLine::parse(line)?;
+                Some(FileStamp {
+                    path: l.path.into_owned(),
+                    size: l.size,
+                    mtime_ns: l.mtime_ns,
+                    sha256: l.sha256.to_string(),
+                })
+            })
+            .collect()
+    }
+}
+
+/// One line of `citecheck-files.tsv`, borrowed.
+struct StampLine<'a> {
+    sha256: &'a str,
+    size: u64,
+    mtime_ns: u64,
+    path: Cow<'a, str>,
+}
+
+impl<'a> StampLine<'a> {
+    /// `None` for a damaged line.
+    fn parse(line: &'a str) -> Option<Self> {
+        let mut parts = line.splitn(4, '\t');
+        let sha256 = parts.next()?;
+        let size = parts.next()?.parse().ok()?;
+        let mtime_ns = parts.next()?.parse().ok()?;
+        let path = parts.next()?;
+        let path = if path.contains('%') {
+            Cow::Owned(
+                path.replace("%0A", "\n")
+                    .replace("%0D", "\r")
+                    .replace("%25", "%"),
+            )
+        } else {
+            Cow::Borrowed(path)
+        };
+        Some(StampLine {
+            sha256,
+            size,
+            mtime_ns,
+            path,
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
@@ -112,7 +176,8 @@ pub(crate) fn current(dir: &Path) -> Result<Option<(PathBuf, BuildMeta)>> {
     Ok(None)
 }
 
-fn read_current(dir: &Path) -> Result<Option<(PathBuf, BuildMeta)>> {
+/// The generation directory `CURRENT` names; `None` when there is no `CURRENT`.
+fn current_generation(dir: &Path) -> Result<Option<PathBuf>> {
     let name = match fs::read_to_string(dir.join(CURRENT)) {
         Ok(n) => n.trim().to_string(),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -124,7 +189,13 @@ fn read_current(dir: &Path) -> Result<Option<(PathBuf, BuildMeta)>> {
             dir.join(CURRENT).display()
         )));
     }
-    let gen = dir.join(&name);
+    Ok(Some(dir.join(name)))
+}
+
+fn read_current(dir: &Path) -> Result<Option<(PathBuf, BuildMeta)>> {
+    let Some(gen) = current_generation(dir)? else {
+        return Ok(None);
+    };
     let meta_path = gen.join(META);
     let text = match fs::read_to_string(&meta_path) {
         Ok(t) => t,
@@ -140,9 +211,22 @@ fn read_current(dir: &Path) -> Result<Option<(PathBuf, BuildMeta)>> {
     let mut meta: BuildMeta =
         serde_json::from_str(&text).map_err(|e| unreadable(&meta_path, &e))?;
     let files_path = gen.join(FILES);
-    let tsv = fs::read_to_string(&files_path).map_err(|e| unreadable(&files_path, &e))?;
-    meta.files = parse_stamps(&tsv).ok_or_else(|| unreadable(&files_path, &"bad line"))?;
+    meta.files = RecordedFiles {
+        tsv: fs::read_to_string(&files_path).map_err(|e| unreadable(&files_path, &e))?,
+    };
     Ok(Some((gen, meta)))
+}
+
+/// The directory listings the current generation's corpus was loaded with, for
+/// [`Corpus::load_reusing`]; empty when there is no index or its record is unreadable
+/// (the corpus is then listed afresh, which is always correct).
+pub fn recorded_listings(dir: &Path) -> Vec<Listing> {
+    current_generation(dir)
+        .ok()
+        .flatten()
+        .and_then(|gen| fs::read(gen.join(LISTINGS)).ok())
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .unwrap_or_default()
 }
 
 /// `sha256 TAB size TAB mtime_ns TAB path` per line; the path last so that tabs in it
@@ -161,28 +245,6 @@ fn format_stamps(stamps: &[FileStamp]) -> String {
         ));
     }
     out
-}
-
-fn parse_stamps(tsv: &str) -> Option<Vec<FileStamp>> {
-    tsv.lines()
-        .map(|line| {
-            let mut parts = line.splitn(4, '\t');
-            let sha256 = parts.next()?.to_string();
-            let size = parts.next()?.parse().ok()?;
-            let mtime_ns = parts.next()?.parse().ok()?;
-            let path = parts
-                .next()?
-                .replace("%0A", "\n")
-                .replace("%0D", "\r")
-                .replace("%25", "%");
-            Some(FileStamp {
-                path,
-                size,
-                mtime_ns,
-                sha256,
-            })
-        })
-        .collect()
 }
 
 /// Compare the corpus with the index in `dir`. Reads file metadata, and file contents
@@ -211,16 +273,81 @@ pub(crate) fn check_current(
         );
         return Ok((Freshness::Stale(why), None));
     }
-    let (stamps, _) = stamp_files(corpus, Some(&meta))?;
-    // Stamps equal to the recorded ones give the recorded fingerprint: no need to hash.
-    if stamps == meta.files || fingerprint(&stamps) == meta.fingerprint {
+    if unchanged_since(corpus, &meta) {
         return Ok((Freshness::Fresh, Some((gen, meta))));
     }
-    let why = describe_change(&meta.files, &stamps);
+    let Some(recorded) = meta.files.parse() else {
+        let why = format!("{}: damaged file list", gen.join(FILES).display());
+        return Ok((Freshness::Stale(why), None));
+    };
+    let (stamps, _) = stamp_files(corpus, Some((&recorded, meta.stamped_at_ns)))?;
+    // Stamps equal to the recorded ones give the recorded fingerprint: no need to hash.
+    if stamps == recorded || fingerprint(&stamps) == meta.fingerprint {
+        return Ok((Freshness::Fresh, Some((gen, meta))));
+    }
+    let why = describe_change(&recorded, &stamps);
     Ok((Freshness::Stale(why), None))
 }
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Whether every input file is the one recorded — same path, size and trusted mtime —
+/// decided with one `stat` per file and nothing else: what a search of an untouched
+/// corpus does, so it allocates nothing per file. Any difference sends the caller to
+/// the full comparison, which re-hashes what changed.
+fn unchanged_since(corpus: &Corpus, meta: &BuildMeta) -> bool {
+    let files = corpus.input_files();
+    // The files and the record's lines in the same runs, one run per thread, each
+    // thread parsing its own lines.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4));
+    let per_thread = files.len().div_ceil(threads).max(512);
+    let mut runs: Vec<(&[Cow<'_, Path>], &str)> = Vec::new();
+    let mut rest = meta.files.tsv.as_str();
+    for chunk in files.chunks(per_thread) {
+        let Some((end, _)) = rest.match_indices('\n').nth(chunk.len() - 1) else {
+            return false; // fewer recorded files
+        };
+        runs.push((chunk, &rest[..=end]));
+        rest = &rest[end + 1..];
+    }
+    if !rest.is_empty() {
+        return false; // more recorded files
+    }
+    let unchanged = |(files, lines): &(&[Cow<'_, Path>], &str)| {
+        let mut stater = stamp::Stater::default();
+        files.iter().zip(lines.lines()).all(|(path, line)| {
+            StampLine::parse(line).is_some_and(|r| {
+                same_relative(corpus, path, &r.path)
+                    && stamp::trusted(r.mtime_ns, meta.stamped_at_ns)
+                    && stater.size_and_mtime(path) == Some((r.size, r.mtime_ns))
+            })
+        })
+    };
+    std::thread::scope(|scope| {
+        let mut runs = runs.iter();
+        let first = runs.next();
+        let others: Vec<_> = runs
+            .map(|run| scope.spawn(move || unchanged(run)))
+            .collect();
+        let here = first.is_none_or(unchanged);
+        others.into_iter().all(|h| h.join().unwrap_or(false)) && here
+    })
+}
+
+/// Whether `path` is `rel` under the corpus root, without allocating in the usual case
+/// (the path is the root joined with `rel`).
+fn same_relative(corpus: &Corpus, path: &Path, rel: &str) -> bool {
+    let p = path.as_os_str().as_encoded_bytes();
+    let r = corpus.root.as_os_str().as_encoded_bytes();
+    if p.len() == r.len() + 1 + rel.len()
+        && p.starts_with(r)
+        && p[r.len()] == b'/'
+        && p.ends_with(rel.as_bytes())
+    {
+        return true;
+    }
+    relative(corpus, path) == rel
+}
 
 fn describe_change(old: &[FileStamp], new: &[FileStamp]) -> String {
     let before: std::collections::HashMap<&str, &str> = old
@@ -248,29 +375,27 @@ fn relative(corpus: &Corpus, path: &Path) -> String {
         .replace('\\', "/")
 }
 
-/// Stamp every input file, reusing the content hash `known` recorded for a file whose
-/// size and mtime are unchanged (and not racy). Returns the stamps and the instant.
-fn stamp_files(corpus: &Corpus, known: Option<&BuildMeta>) -> Result<(Vec<FileStamp>, u64)> {
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default()
-        .as_nanos() as u64;
+/// Stamp every input file, reusing the content hash `known` (stamps recorded at an
+/// instant) gives a file whose size and mtime are unchanged and trusted. Returns the
+/// stamps and the instant.
+fn stamp_files(
+    corpus: &Corpus,
+    known: Option<(&[FileStamp], u64)>,
+) -> Result<(Vec<FileStamp>, u64)> {
+    let now = stamp::now_ns();
     let known_files: std::collections::HashMap<&str, &FileStamp> = known
-        .map(|m| m.files.iter().map(|f| (f.path.as_str(), f)).collect())
+        .map(|(files, _)| files.iter().map(|f| (f.path.as_str(), f)).collect())
         .unwrap_or_default();
-    let stamp = |path: &PathBuf| -> Result<FileStamp> {
+    let stamp = |path: &std::borrow::Cow<'_, Path>| -> Result<FileStamp> {
         let md = fs::metadata(path).map_err(|e| Error::io(path, e))?;
-        let mtime_ns = md
-            .modified()
-            .ok()
-            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-            .map_or(0, |d| d.as_nanos() as u64);
+        let mtime_ns = stamp::mtime_ns(&md);
         let rel = relative(corpus, path);
-        let reusable = known.and_then(|m| {
-            let racy = mtime_ns.saturating_add(RACY_WINDOW.as_nanos() as u64) > m.stamped_at_ns;
-            known_files
-                .get(rel.as_str())
-                .filter(|f| f.size == md.len() && f.mtime_ns == mtime_ns && !racy)
+        let reusable = known.and_then(|(_, stamped_at_ns)| {
+            known_files.get(rel.as_str()).filter(|f| {
+                f.size == md.len()
+                    && f.mtime_ns == mtime_ns
+                    && stamp::trusted(mtime_ns, stamped_at_ns)
+            })
         });
         let sha256 = match reusable {
             Some(f) => f.sha256.clone(),
@@ -390,7 +515,11 @@ pub fn build(corpus: &Corpus, dir: &Path, force: bool, quiet: bool) -> Result<Bu
     remove_leftovers(dir, previous.as_ref().map(|p| p.0.as_path()));
 
     let started = Instant::now();
-    let (stamps, stamped_at_ns) = stamp_files(corpus, previous.as_ref().map(|p| &p.1))?;
+    let known = previous
+        .as_ref()
+        .and_then(|(_, m)| Some((m.files.parse()?, m.stamped_at_ns)));
+    let (stamps, stamped_at_ns) =
+        stamp_files(corpus, known.as_ref().map(|(f, at)| (f.as_slice(), *at)))?;
     let tmp = tempfile::Builder::new()
         .prefix(TMP_PREFIX)
         .tempdir_in(dir)
@@ -403,12 +532,15 @@ pub fn build(corpus: &Corpus, dir: &Path, force: bool, quiet: bool) -> Result<Bu
         citecheck_version: VERSION.to_string(),
         fingerprint: fingerprint(&stamps),
         stamped_at_ns,
-        files: stamps,
+        files: RecordedFiles::from_stamps(&stamps),
         stats,
     };
+    write_synced(&tmp.path().join(FILES), meta.files.tsv.as_bytes())?;
     write_synced(
-        &tmp.path().join(FILES),
-        format_stamps(&meta.files).as_bytes(),
+        &tmp.path().join(LISTINGS),
+        serde_json::to_string(&corpus.listings)
+            .unwrap_or_default()
+            .as_bytes(),
     )?;
     let meta_path = tmp.path().join(META);
     write_synced(
@@ -653,8 +785,11 @@ mod tests {
                 sha256: format!("{i:064x}"),
             })
             .collect();
-        assert_eq!(parse_stamps(&format_stamps(&stamps)), Some(stamps));
-        assert_eq!(parse_stamps("not a stamp"), None);
+        assert_eq!(RecordedFiles::from_stamps(&stamps).parse(), Some(stamps));
+        let damaged = RecordedFiles {
+            tsv: "not a stamp".into(),
+        };
+        assert_eq!(damaged.parse(), None);
     }
 
     #[test]

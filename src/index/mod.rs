@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use tantivy::{IndexReader, ReloadPolicy};
 
-pub use build::{BuildMeta, BuildOutcome, BuildStats, Freshness};
+pub use build::{recorded_listings, BuildMeta, BuildOutcome, BuildStats, Freshness};
 pub use schema::Fields;
 pub use search::{Hit, Kind, Scope, SearchRequest, SearchResults, SourceHit};
 
