@@ -183,58 +183,92 @@ fn main() {
 
     // (c) Whole-process search against ripgrep over the raw files.
     println!("## (c) whole process: `citecheck search` vs `rg -c -i` over the raw files (median of {PROCESS_RUNS})\n");
-    println!("| query | citecheck (ms) | rg (ms) | rg / citecheck |");
-    println!("|---|---|---|---|");
-    let mut ratios = Vec::new();
-    let mut ours_all = Vec::new();
+    println!("| query | citecheck (ms) | citecheck --no-refresh (ms) | rg (ms) | rg / citecheck | rg / --no-refresh |");
+    println!("|---|---|---|---|---|---|");
+    let search = |q: &str, no_refresh: bool| {
+        let mut cmd = Command::new(&citecheck);
+        cmd.arg("--quiet")
+            .arg("--corpus")
+            .arg(&corpus_dir)
+            .arg("--index")
+            .arg(&index_dir);
+        if no_refresh {
+            cmd.arg("--no-refresh");
+        }
+        cmd.args(["search", "-n", "10", q]);
+        time_process(&mut cmd)
+    };
+    let (mut ratios, mut ratios_nr) = (Vec::new(), Vec::new());
+    let (mut ours_all, mut ours_nr_all) = (Vec::new(), Vec::new());
     for (q, _, pattern) in QUERIES {
-        let mut c = Vec::new();
-        let mut r = Vec::new();
+        let (mut c, mut n, mut r) = (Vec::new(), Vec::new(), Vec::new());
         for _ in 0..PROCESS_RUNS {
-            c.push(time_process(
-                Command::new(&citecheck)
-                    .arg("--quiet")
-                    .arg("--corpus")
-                    .arg(&corpus_dir)
-                    .arg("--index")
-                    .arg(&index_dir)
-                    .args(["search", "-n", "10", q]),
-            ));
+            c.push(search(q, false));
+            n.push(search(q, true));
             if let Some(rg) = &rg {
                 r.push(time_process(
                     Command::new(rg).args(["-c", "-i", pattern]).arg(&articles),
                 ));
             }
         }
-        let cm = median(&c);
+        let (cm, nm) = (median(&c), median(&n));
         ours_all.push(cm);
+        ours_nr_all.push(nm);
         if r.is_empty() {
-            println!("| `{q}` | {:.1} | – | – |", millis(cm));
+            println!(
+                "| `{q}` | {:.1} | {:.1} | – | – | – |",
+                millis(cm),
+                millis(nm)
+            );
         } else {
             let rm = median(&r);
             ratios.push(secs(rm) / secs(cm));
+            ratios_nr.push(secs(rm) / secs(nm));
             println!(
-                "| `{q}` | {:.1} | {:.1} | {:.1}× |",
+                "| `{q}` | {:.1} | {:.1} | {:.1} | {:.1}× | {:.1}× |",
                 millis(cm),
+                millis(nm),
                 millis(rm),
-                secs(rm) / secs(cm)
+                secs(rm) / secs(cm),
+                secs(rm) / secs(nm)
             );
         }
     }
-    ours_all.sort();
+    let summary = |ratios: &mut Vec<f64>| {
+        if ratios.is_empty() {
+            return String::new();
+        }
+        ratios.sort_by(|a, b| a.total_cmp(b));
+        format!(
+            "; **rg / citecheck: median {:.1}×, worst {:.1}×** (target ≥ 5×)",
+            ratios[ratios.len() / 2],
+            ratios[0]
+        )
+    };
     println!(
         "\nmedian whole-process citecheck search {:.1} ms (target ≤ 50){}",
-        millis(ours_all[ours_all.len() / 2]),
-        if ratios.is_empty() {
-            String::new()
-        } else {
-            ratios.sort_by(|a, b| a.total_cmp(b));
-            format!(
-                "; **rg / citecheck: median {:.1}×, worst {:.1}×** (target ≥ 5×)",
-                ratios[ratios.len() / 2],
-                ratios[0]
-            )
+        millis(median(&ours_all)),
+        summary(&mut ratios)
+    );
+    println!(
+        "with --no-refresh (no freshness check) {:.1} ms{}",
+        millis(median(&ours_nr_all)),
+        summary(&mut ratios_nr)
+    );
+    // What the freshness check cannot go below: one `stat` of every corpus file.
+    let files = corpus.input_files();
+    let mut floor = Vec::new();
+    for _ in 0..PROCESS_RUNS {
+        let t = Instant::now();
+        for f in &files {
+            std::hint::black_box(std::fs::metadata(f).map(|m| m.len()).ok());
         }
+        floor.push(t.elapsed());
+    }
+    println!(
+        "floor of the freshness check: one `stat` of each of the {} corpus files, one thread: median {:.1} ms",
+        files.len(),
+        millis(median(&floor))
     );
 }
 

@@ -291,10 +291,12 @@ pub(crate) fn check_current(
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// Whether every input file is the one recorded — same path, size and trusted mtime —
-/// decided with one `stat` per file and nothing else: what a search of an untouched
-/// corpus does, so it allocates nothing per file. Any difference sends the caller to
-/// the full comparison, which re-hashes what changed.
+/// Whether every input file is the one recorded — same path, size and mtime — decided
+/// with one `stat` per file: what a search of an untouched corpus does, so it allocates
+/// nothing per file. A file whose recorded mtime was too close to the build to be
+/// trusted (typically the manifest, written just before `index`) is hashed again, which
+/// keeps it on this path for every later search. Any difference sends the caller to the
+/// full comparison, which says what changed.
 fn unchanged_since(corpus: &Corpus, meta: &BuildMeta) -> bool {
     let files = corpus.input_files();
     // The files and the record's lines in the same runs, one run per thread, each
@@ -318,8 +320,9 @@ fn unchanged_since(corpus: &Corpus, meta: &BuildMeta) -> bool {
         files.iter().zip(lines.lines()).all(|(path, line)| {
             StampLine::parse(line).is_some_and(|r| {
                 same_relative(corpus, path, &r.path)
-                    && stamp::trusted(r.mtime_ns, meta.stamped_at_ns)
                     && stater.size_and_mtime(path) == Some((r.size, r.mtime_ns))
+                    && (stamp::trusted(r.mtime_ns, meta.stamped_at_ns)
+                        || hash_file(path).is_ok_and(|h| h == r.sha256))
             })
         })
     };

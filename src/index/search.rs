@@ -227,20 +227,38 @@ impl Index {
     ) -> Result<(Vec<(Score, DocAddress)>, usize)> {
         // tantivy reserves room for `limit` hits up front: never more than there are.
         let limit = limit.min(searcher.num_docs() as usize).max(1);
-        // Equal scores in insertion order (`ord`): an index has several segments, and
-        // which segment took a document varies between builds, so tantivy's own
-        // tie-break (doc address) would not be stable.
-        let top = TopDocs::with_limit(limit).order_by((
-            (SortBySimilarityScore, Order::Desc),
-            (SortByStaticFastValue::<u64>::for_field("ord"), Order::Asc),
-        ));
-        let (docs, count) = searcher.search(query, &(top, Count)).map_err(tantivy_err)?;
-        Ok((
-            docs.into_iter()
-                .map(|((score, _), addr)| (score, addr))
-                .collect(),
-            count,
-        ))
+        // Equal scores rank in insertion order (`ord`): an index has several segments,
+        // and which segment took a document varies between builds, so tantivy's own
+        // tie-break (doc address) is not stable. Ranking by (score, ord) costs tantivy
+        // its top-k pruning, so first rank by score alone, one hit more than asked:
+        // unless the last two tie, the top `limit` are exactly the right documents and
+        // only their order among equal scores needs fixing.
+        let by_score = TopDocs::with_limit(limit + 1).order_by_score();
+        let (mut docs, count) = searcher
+            .search(query, &(by_score, Count))
+            .map_err(tantivy_err)?;
+        if docs.len() > limit && docs[limit].0 == docs[limit - 1].0 {
+            let exact = TopDocs::with_limit(limit).order_by((
+                (SortBySimilarityScore, Order::Desc),
+                (SortByStaticFastValue::<u64>::for_field("ord"), Order::Asc),
+            ));
+            let docs = searcher.search(query, &exact).map_err(tantivy_err)?;
+            return Ok((docs.into_iter().map(|((s, _), a)| (s, a)).collect(), count));
+        }
+        docs.truncate(limit);
+        let mut keyed = Vec::with_capacity(docs.len());
+        for (score, addr) in docs {
+            let ord = searcher
+                .segment_reader(addr.segment_ord)
+                .fast_fields()
+                .u64("ord")
+                .map_err(tantivy_err)?
+                .first(addr.doc_id)
+                .unwrap_or(u64::MAX);
+            keyed.push((score, ord, addr));
+        }
+        keyed.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        Ok((keyed.into_iter().map(|(s, _, a)| (s, a)).collect(), count))
     }
 
     fn hit(&self, doc: &TantivyDocument, score: Score, snippets: &SnippetGenerator) -> Hit {
