@@ -32,6 +32,11 @@ pub struct Index {
     fields: Fields,
     /// The source passages alone, copied into memory on first use by `rank_sources`.
     sources_only: std::sync::OnceLock<SourcesOnly>,
+    /// Each segment's `ord` column (the tie-break between equal scores), opened on
+    /// first use: opening one costs more than ranking a single-term query.
+    ord_columns: std::sync::Mutex<
+        std::collections::HashMap<tantivy::index::SegmentId, tantivy::columnar::Column<u64>>,
+    >,
 }
 
 /// An in-memory index holding only source passages. Ranking sources for a claim then
@@ -93,6 +98,7 @@ impl Index {
             reader,
             fields,
             sources_only: std::sync::OnceLock::new(),
+            ord_columns: Default::default(),
         })
     }
 

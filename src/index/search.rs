@@ -230,14 +230,16 @@ impl Index {
         // Equal scores rank in insertion order (`ord`): an index has several segments,
         // and which segment took a document varies between builds, so tantivy's own
         // tie-break (doc address) is not stable. Ranking by (score, ord) costs tantivy
-        // its top-k pruning, so first rank by score alone, one hit more than asked:
-        // unless the last two tie, the top `limit` are exactly the right documents and
-        // only their order among equal scores needs fixing.
-        let by_score = TopDocs::with_limit(limit + 1).order_by_score();
-        let (mut docs, count) = searcher
+        // its top-k pruning, so first rank by score alone, with room to spare: if the
+        // last hit scores below the `limit`-th, every document tying with that one is
+        // among the hits, and sorting them by (score, ord) gives the exact answer.
+        let probe = limit * 2 + 8;
+        let by_score = TopDocs::with_limit(probe).order_by_score();
+        let (docs, count) = searcher
             .search(query, &(by_score, Count))
             .map_err(tantivy_err)?;
-        if docs.len() > limit && docs[limit].0 == docs[limit - 1].0 {
+        if docs.len() == probe && docs[probe - 1].0 == docs[limit - 1].0 {
+            // Too many ties to settle from the probe: rank by (score, ord) after all.
             let exact = TopDocs::with_limit(limit).order_by((
                 (SortBySimilarityScore, Order::Desc),
                 (SortByStaticFastValue::<u64>::for_field("ord"), Order::Asc),
@@ -245,20 +247,35 @@ impl Index {
             let docs = searcher.search(query, &exact).map_err(tantivy_err)?;
             return Ok((docs.into_iter().map(|((s, _), a)| (s, a)).collect(), count));
         }
-        docs.truncate(limit);
         let mut keyed = Vec::with_capacity(docs.len());
         for (score, addr) in docs {
-            let ord = searcher
-                .segment_reader(addr.segment_ord)
-                .fast_fields()
-                .u64("ord")
-                .map_err(tantivy_err)?
-                .first(addr.doc_id)
-                .unwrap_or(u64::MAX);
+            let column = self.ord_column(searcher, addr.segment_ord)?;
+            let ord = column.first(addr.doc_id).unwrap_or(u64::MAX);
             keyed.push((score, ord, addr));
         }
         keyed.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        keyed.truncate(limit);
         Ok((keyed.into_iter().map(|(s, _, a)| (s, a)).collect(), count))
+    }
+
+    /// The `ord` column of a segment of `searcher` (this index's or the in-memory
+    /// sources-only one), cached by segment id.
+    fn ord_column(
+        &self,
+        searcher: &Searcher,
+        segment_ord: u32,
+    ) -> Result<tantivy::columnar::Column<u64>> {
+        let segment = searcher.segment_reader(segment_ord);
+        let mut cache = self
+            .ord_columns
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(c) = cache.get(&segment.segment_id()) {
+            return Ok(c.clone());
+        }
+        let column = segment.fast_fields().u64("ord").map_err(tantivy_err)?;
+        cache.insert(segment.segment_id(), column.clone());
+        Ok(column)
     }
 
     fn hit(&self, doc: &TantivyDocument, score: Score, snippets: &SnippetGenerator) -> Hit {
