@@ -5,7 +5,8 @@
 //! does. Reported: articles per second for each and the ratio of check's throughput to
 //! the baseline's, plus the whole `citecheck check` process. Times are printed, never asserted.
 //!
-//! `cargo bench --bench check` (set CITECHECK_BENCH_ARTICLE_COUNT for another size).
+//! `cargo bench --bench check` (set CITECHECK_BENCH_ARTICLE_COUNT for another size,
+//! CITECHECK_BENCH_KEEP=DIR to keep the generated corpus and its index in DIR).
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -138,8 +139,13 @@ fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(10_000);
     let work = tempfile::tempdir().unwrap();
-    let dir = work.path().join("corpus");
-    let index_dir = work.path().join("index");
+    // CITECHECK_BENCH_KEEP=DIR writes the corpus and index there and keeps them (to
+    // profile `citecheck check` on the same data).
+    let base = std::env::var_os("CITECHECK_BENCH_KEEP")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| work.path().to_path_buf());
+    let dir = base.join("corpus");
+    let index_dir = base.join("index");
     generate(&dir, count);
     let corpus = Corpus::load(&dir).unwrap();
     println!("# check benchmark\n\ngenerated corpus: {count} articles, {SOURCES} source texts\n");

@@ -685,3 +685,71 @@ fn show_lists_evidence_passages_from_the_cited_source() {
         "{texts:?}"
     );
 }
+
+/// `check` works on runs of articles in parallel: a corpus of many copies of the sample
+/// must give each copy's findings, summed counts, the corpus-wide findings once (at the
+/// first article citing the work), and the same output every time.
+#[test]
+fn many_articles_checked_in_parallel_give_the_sequential_result() {
+    let single = check(Path::new("corpus"), &["--format", "json"]).json();
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    fs::create_dir_all(corpus.join("articles")).unwrap();
+    let manifest = fs::read_to_string(Path::new(ROOT).join("corpus/corpus.toml")).unwrap();
+    let manifest = manifest.replace(
+        "id = \"soviet-japanese-neutrality-pact\"\nfile = \"articles/soviet-japanese-neutrality-pact.txt\"",
+        "files = \"articles/*.txt\"",
+    );
+    assert!(
+        manifest.contains("files = "),
+        "the sample manifest changed shape"
+    );
+    fs::write(corpus.join("corpus.toml"), manifest).unwrap();
+    let copies = 40;
+    for i in 0..copies {
+        fs::copy(
+            Path::new(ROOT).join(SAMPLE),
+            corpus.join(format!("articles/a{i:02}.txt")),
+        )
+        .unwrap();
+    }
+    let a = check(&corpus, &["--format", "json"]);
+    let b = check(&corpus, &["--format", "json"]);
+    assert_eq!(a.stdout, b.stdout, "the same corpus gives the same report");
+    let many = a.json();
+
+    let count = |v: &Value, rule: &str| of_rule(v, rule).len();
+    for (rule, per_article) in [
+        ("uncited-claim", true),
+        ("missing-section", true),
+        ("backref-mismatch", true),
+        ("unused-reference", true),
+        ("missing-source-text", false),
+    ] {
+        let expected = count(&single, rule) * if per_article { copies } else { 1 };
+        assert_eq!(count(&many, rule), expected, "{rule}");
+    }
+    for key in [
+        "sentences",
+        "claims",
+        "cited",
+        "implicit",
+        "uncited",
+        "unverifiable",
+    ] {
+        assert_eq!(
+            many["summary"][key].as_u64().unwrap(),
+            single["summary"][key].as_u64().unwrap() * copies as u64,
+            "summary {key}"
+        );
+    }
+    for f in of_rule(&many, "missing-source-text") {
+        assert!(f["file"].as_str().unwrap().ends_with("a00.txt"), "{f}");
+        assert!(
+            f["notes"]
+                .to_string()
+                .contains(&format!("in {copies} articles")),
+            "{f}"
+        );
+    }
+}

@@ -77,6 +77,21 @@ pub struct Summary {
     pub baseline_stale: usize,
 }
 
+impl Summary {
+    /// Add the sentence counts of another run of articles (the counts `check_run`
+    /// makes; article, source and severity counts are the whole report's).
+    fn add(&mut self, o: &Summary) {
+        self.sentences += o.sentences;
+        self.claims += o.claims;
+        self.cited += o.cited;
+        self.implicit += o.implicit;
+        self.uncited += o.uncited;
+        self.verified += o.verified;
+        self.unsupported += o.unsupported;
+        self.unverifiable += o.unverifiable;
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct CheckReport {
     pub findings: Vec<Finding>,
@@ -175,6 +190,14 @@ pub struct Checker<'a> {
     ranker: Option<&'a dyn SourceRanker>,
 }
 
+/// What checking a run of articles found, before the corpus-wide rules.
+#[derive(Default)]
+struct Partial {
+    findings: Vec<Finding>,
+    summary: Summary,
+    unavailable: BTreeMap<String, Unavailable>,
+}
+
 /// Per linked work without text: where it is first cited and how much it leaves
 /// unverifiable.
 #[derive(Default)]
@@ -219,18 +242,42 @@ impl<'a> Checker<'a> {
 
     /// Check every article; findings sorted by file, line, column, rule.
     pub fn check(&self, articles: &[Article]) -> crate::Result<CheckReport> {
+        // Articles are independent until the corpus-wide rules at the end: contiguous
+        // runs of them are checked on all cores and merged in article order, so the
+        // result is the one a single thread gives.
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 8));
+        let per_thread = articles.len().div_ceil(threads).max(16);
+        let runs: Vec<crate::Result<Partial>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = articles
+                .chunks(per_thread)
+                .enumerate()
+                .map(|(k, run)| scope.spawn(move || self.check_run(k * per_thread, run)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .collect()
+        });
         let mut findings = Vec::new();
         let mut summary = Summary {
             articles: articles.len(),
             ..Summary::default()
         };
         let mut unavailable: BTreeMap<String, Unavailable> = BTreeMap::new();
-        for (n, a) in articles.iter().enumerate() {
-            let site = Site::new(a);
-            integrity::footnotes(&site, &mut findings);
-            integrity::sections(&site, &mut findings);
-            self.note_unavailable(n, &site, &mut unavailable);
-            self.sentences(&site, &mut findings, &mut summary, &mut unavailable)?;
+        for run in runs {
+            let run = run?;
+            findings.extend(run.findings);
+            summary.add(&run.summary);
+            for (id, u) in run.unavailable {
+                let into = unavailable.entry(id).or_default();
+                // Runs come in article order: the first one citing a work keeps its place.
+                if into.first.is_none() {
+                    into.first = u.first;
+                }
+                into.references += u.references;
+                into.articles.extend(u.articles);
+                into.sentences += u.sentences;
+            }
         }
         summary.unavailable_sources = unavailable.len();
         findings.extend(self.missing_source_text(articles, &unavailable));
@@ -256,6 +303,19 @@ impl<'a> Checker<'a> {
         };
         report.count_severities();
         Ok(report)
+    }
+
+    /// The per-article rules over a run of articles, the first being article `first`.
+    fn check_run(&self, first: usize, articles: &[Article]) -> crate::Result<Partial> {
+        let mut p = Partial::default();
+        for (n, a) in articles.iter().enumerate() {
+            let site = Site::new(a);
+            integrity::footnotes(&site, &mut p.findings);
+            integrity::sections(&site, &mut p.findings);
+            self.note_unavailable(first + n, &site, &mut p.unavailable);
+            self.sentences(&site, &mut p.findings, &mut p.summary, &mut p.unavailable)?;
+        }
+        Ok(p)
     }
 
     /// Record which linked works of an article have no text.

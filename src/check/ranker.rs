@@ -19,7 +19,8 @@ pub struct RankedPassage {
     pub score: f32,
 }
 
-pub trait SourceRanker {
+/// `Sync`: `check` ranks from several threads at once.
+pub trait SourceRanker: Sync {
     /// Source passages that best match `text`, best first, at most `limit`.
     fn rank(&self, text: &str, limit: usize) -> Result<Vec<RankedPassage>>;
 }
@@ -29,7 +30,7 @@ pub trait SourceRanker {
 /// [`RankedPassage`]) without this module depending on it.
 impl<F> SourceRanker for F
 where
-    F: Fn(&str, usize) -> Result<Vec<RankedPassage>>,
+    F: Fn(&str, usize) -> Result<Vec<RankedPassage>> + Sync,
 {
     fn rank(&self, text: &str, limit: usize) -> Result<Vec<RankedPassage>> {
         self(text, limit)

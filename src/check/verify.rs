@@ -4,7 +4,7 @@
 //! written form. When a quotation is not found, the closest passage and its similarity
 //! say whether it is a misquotation or a wrong citation.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 
 use regex::Regex;
@@ -330,13 +330,29 @@ fn surname(name: &str) -> Option<String> {
 
 /// The pattern for a date or year fact; "the 1940s" matches the decade or any year in it.
 fn date_pattern(fact: &Fact) -> Option<Regex> {
-    match fact.date? {
-        (year, None, None) if fact.text.ends_with('s') => {
-            Some(Regex::new(&format!(r" (?:{year}s|{}\d) ", year / 10)).expect("digits only"))
-        }
-        date => Some(date_regex(date)),
+    let date = fact.date?;
+    let decade = matches!(date, (_, None, None)) && fact.text.ends_with('s');
+    // A corpus states the same dates again and again: compile each pattern once.
+    thread_local! {
+        static PATTERNS: std::cell::RefCell<HashMap<(DateParts, bool), Regex>> =
+            Default::default();
     }
+    let pattern = PATTERNS.with(|cache| {
+        cache
+            .borrow_mut()
+            .entry((date, decade))
+            .or_insert_with(|| match date {
+                (year, None, None) if decade => {
+                    Regex::new(&format!(r" (?:{year}s|{}\d) ", year / 10)).expect("digits only")
+                }
+                date => date_regex(date),
+            })
+            .clone()
+    });
+    Some(pattern)
 }
+
+type DateParts = (u32, Option<u32>, Option<u32>);
 
 /// Matches a date in the joined normalised text: `april 5 1945`, `5 april 1945`,
 /// `5th april 1945`, `5th day of april 1945`, `1945 04 05`; a month-year date also

@@ -45,6 +45,8 @@ pub struct Index {
 /// slowed down as the corpus grew.
 pub(crate) struct SourcesOnly {
     pub(crate) reader: IndexReader,
+    /// Each passage by `ord`, sorted: what a ranked hit returns.
+    pub(crate) passages: Vec<(u64, SourceHit)>,
 }
 
 impl std::fmt::Debug for Index {

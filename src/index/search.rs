@@ -225,6 +225,17 @@ impl Index {
         query: &dyn Query,
         limit: usize,
     ) -> Result<(Vec<(Score, DocAddress)>, usize)> {
+        let (docs, count) = self.top_with_ord(searcher, query, limit)?;
+        Ok((docs.into_iter().map(|(s, _, a)| (s, a)).collect(), count))
+    }
+
+    /// [`Index::top`], each hit with its `ord` (insertion order).
+    fn top_with_ord(
+        &self,
+        searcher: &Searcher,
+        query: &dyn Query,
+        limit: usize,
+    ) -> Result<(Vec<(Score, u64, DocAddress)>, usize)> {
         // tantivy reserves room for `limit` hits up front: never more than there are.
         let limit = limit.min(searcher.num_docs() as usize).max(1);
         // Equal scores rank in insertion order (`ord`): an index has several segments,
@@ -245,7 +256,11 @@ impl Index {
                 (SortByStaticFastValue::<u64>::for_field("ord"), Order::Asc),
             ));
             let docs = searcher.search(query, &exact).map_err(tantivy_err)?;
-            return Ok((docs.into_iter().map(|((s, _), a)| (s, a)).collect(), count));
+            let docs = docs
+                .into_iter()
+                .map(|((s, ord), a)| (s, ord.unwrap_or(u64::MAX), a))
+                .collect();
+            return Ok((docs, count));
         }
         let mut keyed = Vec::with_capacity(docs.len());
         for (score, addr) in docs {
@@ -255,7 +270,7 @@ impl Index {
         }
         keyed.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         keyed.truncate(limit);
-        Ok((keyed.into_iter().map(|(s, _, a)| (s, a)).collect(), count))
+        Ok((keyed, count))
     }
 
     /// The `ord` column of a segment of `searcher` (this index's or the in-memory
@@ -334,23 +349,21 @@ impl Index {
             })
             .collect();
         let query = BooleanQuery::new(words);
-        let searcher = self.sources_only()?.reader.searcher();
+        let sources = self.sources_only()?;
+        let searcher = sources.reader.searcher();
         if searcher.num_docs() == 0 {
             return Ok(Vec::new());
         }
-        let (docs, _) = self.top(&searcher, &query, limit)?;
+        let (docs, _) = self.top_with_ord(&searcher, &query, limit)?;
+        // Passages come from the in-memory table, not the document store: decoding
+        // stored documents was most of what `check` spent ranking.
         let mut out = Vec::with_capacity(docs.len());
-        for (score, addr) in docs {
-            let doc: TantivyDocument = searcher.doc(addr).map_err(tantivy_err)?;
-            out.push(SourceHit {
-                source: stored(&doc, f.doc),
-                line: doc.get_first(f.line).and_then(|v| v.as_u64()).unwrap_or(0) as usize,
-                section: doc
-                    .get_first(f.section)
-                    .and_then(|v| v.as_str().map(str::to_string)),
-                text: stored(&doc, f.text),
-                score,
-            });
+        for (score, ord, _) in docs {
+            if let Ok(i) = sources.passages.binary_search_by_key(&ord, |(o, _)| *o) {
+                let mut hit = sources.passages[i].1.clone();
+                hit.score = score;
+                out.push(hit);
+            }
         }
         Ok(out)
     }
@@ -387,8 +400,21 @@ impl Index {
         let mut writer: tantivy::IndexWriter<TantivyDocument> = ram
             .writer_with_num_threads(1, 15_000_000)
             .map_err(tantivy_err)?;
+        let mut passages = Vec::with_capacity(ordered.len());
         for (ord, addr) in ordered {
             let mut doc: TantivyDocument = searcher.doc(addr).map_err(tantivy_err)?;
+            passages.push((
+                ord,
+                SourceHit {
+                    source: stored(&doc, f.doc),
+                    line: doc.get_first(f.line).and_then(|v| v.as_u64()).unwrap_or(0) as usize,
+                    section: doc
+                        .get_first(f.section)
+                        .and_then(|v| v.as_str().map(str::to_string)),
+                    text: stored(&doc, f.text),
+                    score: 0.0,
+                },
+            ));
             // `ord` is a fast field only (not stored): carry it over for `top`.
             doc.add_u64(f.ord, ord);
             writer.add_document(doc).map_err(tantivy_err)?;
@@ -399,7 +425,9 @@ impl Index {
             .reload_policy(tantivy::ReloadPolicy::Manual)
             .try_into()
             .map_err(tantivy_err)?;
-        let _ = self.sources_only.set(super::SourcesOnly { reader });
+        let _ = self
+            .sources_only
+            .set(super::SourcesOnly { reader, passages });
         Ok(self.sources_only.get().expect("set just above"))
     }
 
