@@ -101,6 +101,9 @@ pub struct SearchResults {
     pub warnings: Vec<String>,
 }
 
+/// A ranked document: its score, its insertion order (`ord`) and its address.
+type RankedDoc = (Score, u64, DocAddress);
+
 /// A source passage ranked for a piece of text.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SourceHit {
@@ -235,7 +238,7 @@ impl Index {
         searcher: &Searcher,
         query: &dyn Query,
         limit: usize,
-    ) -> Result<(Vec<(Score, u64, DocAddress)>, usize)> {
+    ) -> Result<(Vec<RankedDoc>, usize)> {
         // tantivy reserves room for `limit` hits up front: never more than there are.
         let limit = limit.min(searcher.num_docs() as usize).max(1);
         // Equal scores rank in insertion order (`ord`): an index has several segments,
