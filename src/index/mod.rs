@@ -31,7 +31,8 @@ pub struct Index {
     reader: IndexReader,
     fields: Fields,
     /// The source passages alone, copied into memory on first use by `rank_sources`.
-    sources_only: std::sync::OnceLock<SourcesOnly>,
+    /// (An error is kept as its message: it is reported to every caller.)
+    sources_only: std::sync::OnceLock<std::result::Result<SourcesOnly, String>>,
     /// Each segment's `ord` column (the tie-break between equal scores), opened on
     /// first use: opening one costs more than ranking a single-term query.
     ord_columns: std::sync::Mutex<

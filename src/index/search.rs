@@ -371,14 +371,18 @@ impl Index {
         Ok(out)
     }
 
-    /// The source passages of this index in an in-memory index of their own, in index
-    /// order (one segment, one writer thread: ties rank in corpus order as in `search`).
-    /// BM25 statistics are then those of the sources, which is what ranking sources
-    /// against each other needs.
+    /// The source passages of this index in an in-memory index of their own, with
+    /// their `ord` (ties rank in corpus order as in `search`). BM25 statistics are then
+    /// those of the sources, which is what ranking sources against each other needs.
+    /// Built once, even when several `check` threads ask for it at the same moment.
     fn sources_only(&self) -> Result<&super::SourcesOnly> {
-        if let Some(s) = self.sources_only.get() {
-            return Ok(s);
-        }
+        self.sources_only
+            .get_or_init(|| self.build_sources_only().map_err(|e| e.to_string()))
+            .as_ref()
+            .map_err(|e| Error::Index(e.clone()))
+    }
+
+    fn build_sources_only(&self) -> Result<super::SourcesOnly> {
         let f = self.fields;
         let searcher = self.searcher();
         let kind = TermQuery::new(
@@ -390,11 +394,7 @@ impl Index {
             .map_err(tantivy_err)?;
         let mut ordered: Vec<(u64, DocAddress)> = Vec::with_capacity(addresses.len());
         for addr in addresses {
-            let column = searcher
-                .segment_reader(addr.segment_ord)
-                .fast_fields()
-                .u64("ord")
-                .map_err(tantivy_err)?;
+            let column = self.ord_column(&searcher, addr.segment_ord)?;
             ordered.push((column.first(addr.doc_id).unwrap_or(u64::MAX), addr));
         }
         ordered.sort();
@@ -428,10 +428,7 @@ impl Index {
             .reload_policy(tantivy::ReloadPolicy::Manual)
             .try_into()
             .map_err(tantivy_err)?;
-        let _ = self
-            .sources_only
-            .set(super::SourcesOnly { reader, passages });
-        Ok(self.sources_only.get().expect("set just above"))
+        Ok(super::SourcesOnly { reader, passages })
     }
 
     /// The query's plain words, each replaced by the closest indexed words when it is
