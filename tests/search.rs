@@ -784,15 +784,19 @@ fn age(dir: &Path) {
         if path.is_dir() {
             age(&path);
         } else {
-            std::fs::File::options()
-                .write(true)
-                .open(&path)
-                .unwrap()
-                .set_modified(old)
-                .unwrap();
+            set_mtime(&path, old);
         }
     }
     std::fs::File::open(dir).unwrap().set_modified(old).unwrap();
+}
+
+fn set_mtime(file: &Path, time: std::time::SystemTime) {
+    std::fs::File::options()
+        .write(true)
+        .open(file)
+        .unwrap()
+        .set_modified(time)
+        .unwrap();
 }
 
 /// A glob corpus of three articles whose files and directories are an hour old.
@@ -955,12 +959,7 @@ fn a_racy_file_is_checked_by_content() {
             .replacen("  ", " ", 1),
     )
     .unwrap();
-    std::fs::File::options()
-        .write(true)
-        .open(&path)
-        .unwrap()
-        .set_modified(mtime)
-        .unwrap();
+    set_mtime(&path, mtime);
     assert_eq!(std::fs::metadata(&path).unwrap().len() as usize, text.len());
     ws.cmd().args(["index", "--check"]).assert().code(1);
 }
