@@ -219,3 +219,38 @@ fn glob_with_wildcard_directories() {
     let ids: Vec<&str> = corpus.articles.iter().map(|a| a.id.as_str()).collect();
     assert_eq!(ids, ["x/b", "y/a"]);
 }
+
+/// Articles are read on several threads: with two bad files, the error is still the
+/// one a single thread meets first.
+#[test]
+fn the_first_bad_article_in_corpus_order_is_reported() {
+    let names: Vec<String> = (0..120).map(|i| format!("articles/a{i:03}.txt")).collect();
+    let files: Vec<(&str, &[u8])> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let bytes: &[u8] = if i == 30 || i == 100 {
+                b"Bad \xff byte.\n"
+            } else {
+                ARTICLE.as_bytes()
+            };
+            (n.as_str(), bytes)
+        })
+        .collect();
+    let dir = corpus("[[article]]\nfiles = \"articles/*.txt\"\n", &files);
+    for _ in 0..3 {
+        let out = Command::cargo_bin("citecheck")
+            .unwrap()
+            .arg("--corpus")
+            .arg(dir.path())
+            .arg("--index")
+            .arg(dir.path().join("index"))
+            .args(["check", "--format", "json"])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains("a030.txt"), "{stderr}");
+        assert!(!stderr.contains("a100.txt"), "{stderr}");
+    }
+}
