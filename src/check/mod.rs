@@ -23,7 +23,7 @@ use serde::Serialize;
 use crate::manifest::Corpus;
 use crate::model::{Article, CitationStatus, LineIndex};
 use claims::Fact;
-use ranker::{word_overlap, RankedPassage, SourceRanker};
+use ranker::{RankedPassage, SourceRanker};
 use rules::*;
 use verify::SourceDoc;
 
@@ -641,10 +641,8 @@ impl<'a> Checker<'a> {
         }
         let cited_best = hits.iter().find(|h| cited.contains(&h.source)).cloned();
         let cited_score = cited_best.as_ref().map_or(0.0, |h| h.score);
-        let top_overlap = word_overlap(text, &top.text);
-        let cited_overlap = cited_best
-            .as_ref()
-            .map_or(0.0, |h| word_overlap(text, &h.text));
+        let top_overlap = top.overlap(text);
+        let cited_overlap = cited_best.as_ref().map_or(0.0, |h| h.overlap(text));
         if top.score >= WEAK_SUPPORT_MARGIN * cited_score
             && top_overlap >= MIN_OVERLAP
             && top_overlap > cited_overlap
@@ -666,7 +664,7 @@ impl<'a> Checker<'a> {
         Ok(hits
             .into_iter()
             .next()
-            .filter(|h| word_overlap(text, &h.text) >= MIN_OVERLAP))
+            .filter(|h| h.overlap(text) >= MIN_OVERLAP))
     }
 
     fn describe_passage(&self, p: &RankedPassage) -> String {

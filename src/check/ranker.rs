@@ -7,6 +7,11 @@
 //! sentence's content words a passage contains ([`word_overlap`]), which any ranker's
 //! passages can be measured by.
 
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+use std::sync::Arc;
+
 use super::verify::words;
 use crate::error::Result;
 
@@ -15,9 +20,47 @@ use crate::error::Result;
 pub struct RankedPassage {
     pub source: String,
     pub line: usize,
-    pub text: String,
+    /// Shared, not copied: a ranker returns the same passages for many sentences.
+    pub text: Arc<str>,
     pub score: f32,
 }
+
+impl RankedPassage {
+    /// [`word_overlap`] of `sentence` with this passage. A passage's terms are worked
+    /// out once per thread and kept while its text is alive: `check` compares the same
+    /// few passages with thousands of sentences.
+    pub fn overlap(&self, sentence: &str) -> f64 {
+        thread_local! {
+            // Keyed by the text's address; the entry holds the text, so the address
+            // cannot be reused by another one while the entry exists.
+            static TERMS: RefCell<PassageTerms> = RefCell::new(HashMap::new());
+        }
+        let key = Arc::as_ptr(&self.text) as *const u8 as usize;
+        let passage = TERMS.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            if cache.len() > PASSAGE_CACHE {
+                cache.clear();
+            }
+            cache
+                .entry(key)
+                .or_insert_with(|| {
+                    (
+                        self.text.clone(),
+                        Rc::new(terms(&self.text).into_iter().collect()),
+                    )
+                })
+                .1
+                .clone()
+        });
+        overlap_with(sentence, &passage)
+    }
+}
+
+/// Passage terms by the address of the passage's text (see [`RankedPassage::overlap`]).
+type PassageTerms = HashMap<usize, (Arc<str>, Rc<HashSet<String>>)>;
+
+/// How many passages' terms a thread keeps (a bound, not a tuning knob).
+const PASSAGE_CACHE: usize = 100_000;
 
 /// `Sync`: `check` ranks from several threads at once.
 pub trait SourceRanker: Sync {
@@ -67,14 +110,17 @@ pub fn terms(text: &str) -> Vec<String> {
 
 /// Share of the distinct content words of `sentence` that occur in `passage`, 0..1.
 pub fn word_overlap(sentence: &str, passage: &str) -> f64 {
+    overlap_with(sentence, &terms(passage).into_iter().collect())
+}
+
+fn overlap_with(sentence: &str, passage: &HashSet<String>) -> f64 {
     let mut s = terms(sentence);
     s.sort();
     s.dedup();
     if s.is_empty() {
         return 0.0;
     }
-    let p: std::collections::HashSet<String> = terms(passage).into_iter().collect();
-    s.iter().filter(|w| p.contains(*w)).count() as f64 / s.len() as f64
+    s.iter().filter(|w| passage.contains(*w)).count() as f64 / s.len() as f64
 }
 
 /// The tantivy index ranks a corpus's source passages for `check` (BM25 with stemming,
@@ -91,5 +137,31 @@ impl SourceRanker for crate::index::Index {
                 score: h.score,
             })
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cached_overlap_is_word_overlap_for_every_passage() {
+        let sentence = "The harbour dues were fixed at twelve shillings per vessel.";
+        // Many short-lived passages: an address freed by one may be given to the next,
+        // which must not get the first one's terms.
+        for i in 0..200 {
+            let text = if i % 2 == 0 {
+                format!("Harbour dues: twelve shillings for every vessel ({i}).")
+            } else {
+                format!("The herring catch fell by half in year {i}.")
+            };
+            let p = RankedPassage {
+                source: "s".into(),
+                line: 1,
+                text: text.as_str().into(),
+                score: 1.0,
+            };
+            assert_eq!(p.overlap(sentence), word_overlap(sentence, &text), "{text}");
+        }
     }
 }

@@ -97,7 +97,7 @@ fn evidence(cli: &Cli, view: &FootnoteView) -> Result<Vec<Evidence>> {
                     source: h.source,
                     line: h.line,
                     section: h.section,
-                    text: h.text,
+                    text: h.text.to_string(),
                     score: h.score,
                     for_line: sentence.line,
                     for_column: sentence.column,

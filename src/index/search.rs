@@ -105,7 +105,7 @@ pub struct SearchResults {
 type RankedDoc = (Score, u64, DocAddress);
 
 /// A source passage ranked for a piece of text.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SourceHit {
     /// The manifest's source id.
     pub source: String,
@@ -113,7 +113,8 @@ pub struct SourceHit {
     pub line: usize,
     /// "Article N" for treaty passages.
     pub section: Option<String>,
-    pub text: String,
+    /// Shared with the index's passage table: ranking returns it without a copy.
+    pub text: std::sync::Arc<str>,
     pub score: f32,
 }
 
@@ -414,7 +415,7 @@ impl Index {
                     section: doc
                         .get_first(f.section)
                         .and_then(|v| v.as_str().map(str::to_string)),
-                    text: stored(&doc, f.text),
+                    text: stored(&doc, f.text).into(),
                     score: 0.0,
                 },
             ));
