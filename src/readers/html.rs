@@ -83,6 +83,42 @@ fn has_class(e: &ElementRef, c: &str) -> bool {
     e.value().classes().any(|x| x.eq_ignore_ascii_case(c))
 }
 
+/// A pre-order walk over a document that can skip the subtree of the node just opened:
+/// both walkers below drop navigation, tables, reference lists and the like wholesale.
+/// The skipped node's own close edge is swallowed too.
+struct Walk<'a> {
+    edges: ego_tree::iter::Traverse<'a, Node>,
+    skipping: Option<ego_tree::NodeId>,
+}
+
+impl<'a> Walk<'a> {
+    fn new(root: ElementRef<'a>) -> Self {
+        Walk {
+            edges: root.traverse(),
+            skipping: None,
+        }
+    }
+
+    fn skip_subtree(&mut self, node: ego_tree::NodeId) {
+        self.skipping = Some(node);
+    }
+}
+
+impl<'a> Iterator for Walk<'a> {
+    type Item = Edge<'a, Node>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        for edge in self.edges.by_ref() {
+            match (self.skipping, &edge) {
+                (Some(id), Edge::Close(node)) if node.id() == id => self.skipping = None,
+                (Some(_), _) => {}
+                (None, _) => return Some(edge),
+            }
+        }
+        None
+    }
+}
+
 fn collapse(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -94,7 +130,6 @@ pub fn to_text(html: &str) -> String {
     let doc = Html::parse_document(html);
     let mut blocks: Vec<String> = Vec::new();
     let mut current = String::new();
-    let mut skip: Option<ego_tree::NodeId> = None;
     let end_block = |current: &mut String, blocks: &mut Vec<String>| {
         let t = collapse(current);
         if !t.is_empty() {
@@ -102,44 +137,33 @@ pub fn to_text(html: &str) -> String {
         }
         current.clear();
     };
-    for edge in doc.root_element().traverse() {
+    let mut walk = Walk::new(doc.root_element());
+    while let Some(edge) = walk.next() {
         match edge {
-            Edge::Open(node) => {
-                if skip.is_some() {
-                    continue;
-                }
-                match node.value() {
-                    Node::Text(t) => current.push_str(t),
-                    Node::Element(e) => {
-                        let name = e.name();
-                        let role = e.attr("role").unwrap_or("");
-                        let hidden =
-                            e.attr("hidden").is_some() || e.attr("aria-hidden") == Some("true");
-                        if DROPPED.contains(&name)
-                            || matches!(name, "header" | "footer" | "aside")
-                            || matches!(role, "navigation" | "banner" | "contentinfo")
-                            || hidden
-                        {
-                            skip = Some(node.id());
-                        } else if name == "br" {
-                            current.push('\n');
-                        } else if BLOCKS.contains(&name) {
-                            end_block(&mut current, &mut blocks);
-                        } else if matches!(name, "td" | "th") {
-                            current.push(' ');
-                        }
+            Edge::Open(node) => match node.value() {
+                Node::Text(t) => current.push_str(t),
+                Node::Element(e) => {
+                    let name = e.name();
+                    let role = e.attr("role").unwrap_or("");
+                    let hidden =
+                        e.attr("hidden").is_some() || e.attr("aria-hidden") == Some("true");
+                    if DROPPED.contains(&name)
+                        || matches!(name, "header" | "footer" | "aside")
+                        || matches!(role, "navigation" | "banner" | "contentinfo")
+                        || hidden
+                    {
+                        walk.skip_subtree(node.id());
+                    } else if name == "br" {
+                        current.push('\n');
+                    } else if BLOCKS.contains(&name) {
+                        end_block(&mut current, &mut blocks);
+                    } else if matches!(name, "td" | "th") {
+                        current.push(' ');
                     }
-                    _ => {}
                 }
-            }
+                _ => {}
+            },
             Edge::Close(node) => {
-                if skip == Some(node.id()) {
-                    skip = None;
-                    continue;
-                }
-                if skip.is_some() {
-                    continue;
-                }
                 if let Node::Element(e) = node.value() {
                     if BLOCKS.contains(&e.name()) {
                         end_block(&mut current, &mut blocks);
@@ -218,7 +242,6 @@ pub fn read(text: &str) -> ArticleDraft {
     let mut clean = CleanText::new();
     let mut block_start: Option<usize> = None;
     let mut heading: Option<(u8, usize)> = None;
-    let mut skip: Option<ego_tree::NodeId> = None;
     let mut seen_ids: HashMap<String, usize> = HashMap::new();
 
     let flush = |draft: &mut ArticleDraft,
@@ -237,113 +260,98 @@ pub fn read(text: &str) -> ArticleDraft {
         draft.paragraph(c, lines.locate(text, start).line);
     };
 
-    for edge in root.traverse() {
+    let mut walk = Walk::new(root);
+    while let Some(edge) = walk.next() {
         match edge {
-            Edge::Open(node) => {
-                if skip.is_some() {
-                    continue;
+            Edge::Open(node) => match node.value() {
+                Node::Text(t) => {
+                    let t: &str = t;
+                    if t.is_empty() {
+                        continue;
+                    }
+                    let at = text_position(&mut cursor, t);
+                    block_start.get_or_insert(at.0);
+                    if at.1 {
+                        clean.push_source(t, at.0);
+                    } else {
+                        clean.push_synthetic(t, at.0);
+                    }
                 }
-                match node.value() {
-                    Node::Text(t) => {
-                        let t: &str = t;
-                        if t.is_empty() {
-                            continue;
+                Node::Element(e) => {
+                    let Some(el) = ElementRef::wrap(node) else {
+                        continue;
+                    };
+                    let name = e.name();
+                    let offset = cursor.tag(name);
+                    let cls = classes(&el);
+                    let is = |c: &str| cls.iter().any(|x| x == c);
+                    if DROPPED.contains(&name)
+                        || is("mw-editsection")
+                        || is("navbox")
+                        || is("mw-jump-link")
+                        || is("mw-cite-backlink")
+                        || e.attr("role") == Some("navigation")
+                    {
+                        walk.skip_subtree(node.id());
+                    } else if name == "sup" && is("reference") {
+                        let (label, group) = marker_label(&el, &targets);
+                        let len = cursor
+                            .find("</sup>")
+                            .map_or(0, |c| c + "</sup>".len() - offset);
+                        block_start.get_or_insert(offset);
+                        clean.marker(&label, group, offset, len);
+                        walk.skip_subtree(node.id());
+                    } else if is_citation_needed(&el) {
+                        clean.citation_needed();
+                        walk.skip_subtree(node.id());
+                    } else if name == "ol" && is("references") {
+                        flush(&mut draft, &mut clean, &mut block_start, &mut heading);
+                        reference_list(
+                            &el,
+                            &targets,
+                            &mut draft,
+                            (&lines, text, offset),
+                            &mut seen_ids,
+                        );
+                        if let Some(s) = draft.current_section() {
+                            draft.sections[s].blocks += 1;
                         }
-                        let at = text_position(&mut cursor, t);
-                        block_start.get_or_insert(at.0);
-                        if at.1 {
-                            clean.push_source(t, at.0);
+                        walk.skip_subtree(node.id());
+                    } else if e.id() == Some("toc") || is("toc") {
+                        flush(&mut draft, &mut clean, &mut block_start, &mut heading);
+                        toc(&el, &mut draft, lines.locate(text, offset).line);
+                        walk.skip_subtree(node.id());
+                    } else if name == "table" || name == "figure" || is("thumb") || is("gallery") {
+                        flush(&mut draft, &mut clean, &mut block_start, &mut heading);
+                        let kind = if name == "table" {
+                            NonClaimKind::Table
                         } else {
-                            clean.push_synthetic(t, at.0);
-                        }
-                    }
-                    Node::Element(e) => {
-                        let Some(el) = ElementRef::wrap(node) else {
-                            continue;
+                            NonClaimKind::Caption
                         };
-                        let name = e.name();
-                        let offset = cursor.tag(name);
-                        let cls = classes(&el);
-                        let is = |c: &str| cls.iter().any(|x| x == c);
-                        if DROPPED.contains(&name)
-                            || is("mw-editsection")
-                            || is("navbox")
-                            || is("mw-jump-link")
-                            || is("mw-cite-backlink")
-                            || e.attr("role") == Some("navigation")
-                        {
-                            skip = Some(node.id());
-                        } else if name == "sup" && is("reference") {
-                            let (label, group) = marker_label(&el, &targets);
-                            let len = cursor
-                                .find("</sup>")
-                                .map_or(0, |c| c + "</sup>".len() - offset);
-                            block_start.get_or_insert(offset);
-                            clean.marker(&label, group, offset, len);
-                            skip = Some(node.id());
-                        } else if is_citation_needed(&el) {
-                            clean.citation_needed();
-                            skip = Some(node.id());
-                        } else if name == "ol" && is("references") {
-                            flush(&mut draft, &mut clean, &mut block_start, &mut heading);
-                            reference_list(
-                                &el,
-                                &targets,
-                                &mut draft,
-                                (&lines, text, offset),
-                                &mut seen_ids,
-                            );
-                            if let Some(s) = draft.current_section() {
-                                draft.sections[s].blocks += 1;
-                            }
-                            skip = Some(node.id());
-                        } else if e.id() == Some("toc") || is("toc") {
-                            flush(&mut draft, &mut clean, &mut block_start, &mut heading);
-                            toc(&el, &mut draft, lines.locate(text, offset).line);
-                            skip = Some(node.id());
-                        } else if name == "table"
-                            || name == "figure"
-                            || is("thumb")
-                            || is("gallery")
-                        {
-                            flush(&mut draft, &mut clean, &mut block_start, &mut heading);
-                            let kind = if name == "table" {
-                                NonClaimKind::Table
-                            } else {
-                                NonClaimKind::Caption
-                            };
-                            non_claim_block(&el, kind, &targets, &mut draft, offset, &lines, text);
-                            skip = Some(node.id());
-                        } else if name == "pre" {
-                            flush(&mut draft, &mut clean, &mut block_start, &mut heading);
-                            let code = el.text().collect::<String>();
-                            let line = lines.locate(text, offset).line;
-                            draft.non_claim(NonClaimKind::Code, code.trim(), line);
-                            skip = Some(node.id());
-                        } else if let Some(level) = heading_level(name) {
-                            flush(&mut draft, &mut clean, &mut block_start, &mut heading);
-                            if level == 1 {
-                                skip = Some(node.id());
-                            } else {
-                                heading = Some((level, offset));
-                            }
-                        } else if name == "br" {
-                            clean.push_synthetic(" ", offset);
-                        } else if BLOCKS.contains(&name) {
-                            flush(&mut draft, &mut clean, &mut block_start, &mut heading);
+                        non_claim_block(&el, kind, &targets, &mut draft, offset, &lines, text);
+                        walk.skip_subtree(node.id());
+                    } else if name == "pre" {
+                        flush(&mut draft, &mut clean, &mut block_start, &mut heading);
+                        let code = el.text().collect::<String>();
+                        let line = lines.locate(text, offset).line;
+                        draft.non_claim(NonClaimKind::Code, code.trim(), line);
+                        walk.skip_subtree(node.id());
+                    } else if let Some(level) = heading_level(name) {
+                        flush(&mut draft, &mut clean, &mut block_start, &mut heading);
+                        if level == 1 {
+                            walk.skip_subtree(node.id());
+                        } else {
+                            heading = Some((level, offset));
                         }
+                    } else if name == "br" {
+                        clean.push_synthetic(" ", offset);
+                    } else if BLOCKS.contains(&name) {
+                        flush(&mut draft, &mut clean, &mut block_start, &mut heading);
                     }
-                    _ => {}
                 }
-            }
+                _ => {}
+            },
             Edge::Close(node) => {
-                if skip == Some(node.id()) {
-                    skip = None;
-                    continue;
-                }
-                if skip.is_some() {
-                    continue;
-                }
                 if let Node::Element(e) = node.value() {
                     if BLOCKS.contains(&e.name()) || heading_level(e.name()).is_some() {
                         flush(&mut draft, &mut clean, &mut block_start, &mut heading);
