@@ -24,6 +24,7 @@ pub mod index;
 pub mod link;
 pub mod manifest;
 pub mod model;
+pub mod parallel;
 pub mod readers;
 pub mod report;
 pub mod segment;
@@ -40,8 +41,6 @@ pub fn read_corpus(corpus: &Corpus, mut progress: impl FnMut(usize)) -> Result<V
     // Articles parse independently: contiguous runs on all cores, joined in order. The
     // first error in article order is the one reported, as a single thread would.
     let specs = &corpus.articles;
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 8));
-    let per_thread = specs.len().div_ceil(threads).max(32);
     let done = std::sync::atomic::AtomicUsize::new(0);
     let read_run = |run: &[manifest::ArticleSpec], report: &mut dyn FnMut(usize)| {
         let mut out = Vec::with_capacity(run.len());
@@ -53,22 +52,13 @@ pub fn read_corpus(corpus: &Corpus, mut progress: impl FnMut(usize)) -> Result<V
         }
         Ok::<_, Error>(out)
     };
-    let runs: Vec<Result<Vec<Article>>> = std::thread::scope(|scope| {
-        let mut chunks = specs.chunks(per_thread);
-        let first = chunks.next();
-        let others: Vec<_> = chunks
-            .map(|run| scope.spawn(move || read_run(run, &mut |_| {})))
-            .collect();
-        // This thread reads the first run and reports progress for all of them.
-        let mine = first.map(|run| read_run(run, &mut progress));
-        let mut runs: Vec<_> = mine.into_iter().collect();
-        runs.extend(
-            others
-                .into_iter()
-                .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))),
-        );
-        runs
-    });
+    // This thread reads the first run and reports progress for all of them.
+    let runs = parallel::map_runs(
+        specs,
+        32,
+        |_, run| read_run(run, &mut |_| {}),
+        |_, run| read_run(run, &mut progress),
+    );
     let mut articles = Vec::with_capacity(specs.len());
     for run in runs {
         articles.extend(run?);

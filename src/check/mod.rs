@@ -245,19 +245,8 @@ impl<'a> Checker<'a> {
         // Articles are independent until the corpus-wide rules at the end: contiguous
         // runs of them are checked on all cores and merged in article order, so the
         // result is the one a single thread gives.
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 8));
-        let per_thread = articles.len().div_ceil(threads).max(16);
-        let runs: Vec<crate::Result<Partial>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = articles
-                .chunks(per_thread)
-                .enumerate()
-                .map(|(k, run)| scope.spawn(move || self.check_run(k * per_thread, run)))
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-                .collect()
-        });
+        let check_run = |first: usize, run: &[Article]| self.check_run(first, run);
+        let runs = crate::parallel::map_runs(articles, 16, check_run, check_run);
         let mut findings = Vec::new();
         let mut summary = Summary {
             articles: articles.len(),

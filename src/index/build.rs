@@ -299,25 +299,22 @@ const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// full comparison, which says what changed.
 fn unchanged_since(corpus: &Corpus, meta: &BuildMeta) -> bool {
     let files = corpus.input_files();
-    // The files and the record's lines in the same runs, one run per thread, each
-    // thread parsing its own lines.
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4));
-    let per_thread = files.len().div_ceil(threads).max(512);
-    let mut runs: Vec<(&[Cow<'_, Path>], &str)> = Vec::new();
-    let mut rest = meta.files.tsv.as_str();
-    for chunk in files.chunks(per_thread) {
-        let Some((end, _)) = rest.match_indices('\n').nth(chunk.len() - 1) else {
-            return false; // fewer recorded files
-        };
-        runs.push((chunk, &rest[..=end]));
-        rest = &rest[end + 1..];
+    // Where each recorded line starts (and the end), so that each thread parses only
+    // the lines of its own files.
+    let tsv = meta.files.tsv.as_str();
+    let mut starts: Vec<usize> = std::iter::once(0)
+        .chain(tsv.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    if starts.last() != Some(&tsv.len()) {
+        starts.push(tsv.len()); // a last line without its newline
     }
-    if !rest.is_empty() {
-        return false; // more recorded files
+    if files.len() + 1 != starts.len() {
+        return false;
     }
-    let unchanged = |(files, lines): &(&[Cow<'_, Path>], &str)| {
+    let unchanged = |at: usize, run: &[Cow<'_, Path>]| {
+        let lines = tsv[starts[at]..starts[at + run.len()]].lines();
         let mut stater = stamp::Stater::default();
-        files.iter().zip(lines.lines()).all(|(path, line)| {
+        run.iter().zip(lines).all(|(path, line)| {
             StampLine::parse(line).is_some_and(|r| {
                 same_relative(corpus, path, &r.path)
                     && stater.size_and_mtime(path) == Some((r.size, r.mtime_ns))
@@ -326,15 +323,9 @@ fn unchanged_since(corpus: &Corpus, meta: &BuildMeta) -> bool {
             })
         })
     };
-    std::thread::scope(|scope| {
-        let mut runs = runs.iter();
-        let first = runs.next();
-        let others: Vec<_> = runs
-            .map(|run| scope.spawn(move || unchanged(run)))
-            .collect();
-        let here = first.is_none_or(unchanged);
-        others.into_iter().all(|h| h.join().unwrap_or(false)) && here
-    })
+    crate::parallel::map_runs(&files, 512, unchanged, unchanged)
+        .into_iter()
+        .all(|same| same)
 }
 
 /// Whether `path` is `rel` under the corpus root, without allocating in the usual case
@@ -389,7 +380,7 @@ fn stamp_files(
     let known_files: std::collections::HashMap<&str, &FileStamp> = known
         .map(|(files, _)| files.iter().map(|f| (f.path.as_str(), f)).collect())
         .unwrap_or_default();
-    let stamp = |path: &std::borrow::Cow<'_, Path>| -> Result<FileStamp> {
+    let stamp = |path: &Cow<'_, Path>| -> Result<FileStamp> {
         let md = fs::metadata(path).map_err(|e| Error::io(path, e))?;
         let mtime_ns = stamp::mtime_ns(&md);
         let rel = relative(corpus, path);
@@ -414,18 +405,8 @@ fn stamp_files(
     let files = corpus.input_files();
     // Thousands of `stat`s (and, for a build, hashes) are most of what a search of a big
     // corpus waits for: spread them over the cores, keeping the order.
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4));
-    let chunk = files.len().div_ceil(threads).max(256);
-    let parts: Vec<Result<Vec<FileStamp>>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = files
-            .chunks(chunk)
-            .map(|part| scope.spawn(|| part.iter().map(stamp).collect::<Result<Vec<_>>>()))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
-    });
+    let stamp_run = |_, run: &[Cow<'_, Path>]| run.iter().map(stamp).collect::<Result<Vec<_>>>();
+    let parts = crate::parallel::map_runs(&files, 256, stamp_run, stamp_run);
     let mut out = Vec::with_capacity(files.len());
     for part in parts {
         out.extend(part?);
