@@ -170,14 +170,22 @@ impl Listing {
     }
 }
 
-/// Path relative to the corpus root with `/` separators; `None` when not UTF-8.
-fn relative_str(root: &Path, path: &Path) -> Option<String> {
-    let rel = path.strip_prefix(root).unwrap_or(path).to_str()?;
-    Some(if std::path::MAIN_SEPARATOR == '/' {
-        rel.to_string()
+/// `path` relative to the corpus root, with `/` separators (lossy where a name is not
+/// UTF-8): how article ids, listings and the index's record of input files name files.
+pub fn relative_to(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path).to_string_lossy();
+    if std::path::MAIN_SEPARATOR == '/' {
+        rel.into_owned()
     } else {
         rel.replace(std::path::MAIN_SEPARATOR, "/")
-    })
+    }
+}
+
+/// [`relative_to`], or `None` when the path is not UTF-8: a listing must name its files
+/// exactly.
+fn relative_str(root: &Path, path: &Path) -> Option<String> {
+    path.to_str()?;
+    Some(relative_to(root, path))
 }
 
 impl Corpus {
@@ -427,6 +435,11 @@ impl Corpus {
         })
     }
 
+    /// [`relative_to`] the corpus root.
+    pub fn relative(&self, path: &Path) -> String {
+        relative_to(&self.root, path)
+    }
+
     pub fn source(&self, id: &str) -> Option<&SourceEntry> {
         self.sources.iter().find(|s| s.id == id)
     }
@@ -537,17 +550,7 @@ fn sort_paths(paths: &mut [PathBuf]) {
 
 /// Article id from a path: relative to the corpus root, without extension, with `/`.
 fn stem_id(root: &Path, path: &Path) -> String {
-    let rel = path.strip_prefix(root).unwrap_or(path);
-    match rel.to_str() {
-        Some(rel) if std::path::MAIN_SEPARATOR == '/' => stem_id_rel(rel),
-        _ => {
-            let parts: Vec<String> = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect();
-            stem_id_rel(&parts.join("/"))
-        }
-    }
+    stem_id_rel(&relative_to(root, path))
 }
 
 /// [`stem_id`] of a `/`-separated path relative to the corpus root: empty and `.`

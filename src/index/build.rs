@@ -340,7 +340,7 @@ fn same_relative(corpus: &Corpus, path: &Path, rel: &str) -> bool {
     {
         return true;
     }
-    relative(corpus, path) == rel
+    corpus.relative(path) == rel
 }
 
 fn describe_change(old: &[FileStamp], new: &[FileStamp]) -> String {
@@ -362,13 +362,6 @@ fn describe_change(old: &[FileStamp], new: &[FileStamp]) -> String {
     "the corpus files were reordered".to_string()
 }
 
-fn relative(corpus: &Corpus, path: &Path) -> String {
-    path.strip_prefix(&corpus.root)
-        .unwrap_or(path)
-        .to_string_lossy()
-        .replace('\\', "/")
-}
-
 /// Stamp every input file, reusing the content hash `known` (stamps recorded at an
 /// instant) gives a file whose size and mtime are unchanged and trusted. Returns the
 /// stamps and the instant.
@@ -383,7 +376,7 @@ fn stamp_files(
     let stamp = |path: &Cow<'_, Path>| -> Result<FileStamp> {
         let md = fs::metadata(path).map_err(|e| Error::io(path, e))?;
         let mtime_ns = stamp::mtime_ns(&md);
-        let rel = relative(corpus, path);
+        let rel = corpus.relative(path);
         let reusable = known.and_then(|(_, stamped_at_ns)| {
             known_files.get(rel.as_str()).filter(|f| {
                 f.size == md.len()
@@ -640,7 +633,7 @@ fn write_index(corpus: &Corpus, path: &Path, quiet: bool) -> Result<BuildStats> 
         bar.set_message(spec.id.clone());
         let mut article = crate::readers::read_article(spec)?;
         crate::link::link_article(&mut article, corpus);
-        let file = relative(corpus, &article.path);
+        let file = corpus.relative(&article.path);
         for r in &article.references {
             let Some(link) = &r.link else { continue };
             if let Some(i) = corpus.sources.iter().position(|s| s.id == link.source) {
@@ -663,7 +656,7 @@ fn write_index(corpus: &Corpus, path: &Path, quiet: bool) -> Result<BuildStats> 
             continue;
         };
         bar.set_message(source.id.clone());
-        let file = relative(corpus, &text.path);
+        let file = corpus.relative(&text.path);
         for p in &text.passages {
             let mut doc = TantivyDocument::new();
             doc.add_text(fields.kind, KIND_SOURCE);
