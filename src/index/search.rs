@@ -342,17 +342,7 @@ impl Index {
         if terms.is_empty() || limit == 0 {
             return Ok(Vec::new());
         }
-        let words: Vec<(Occur, Box<dyn Query>)> = terms
-            .iter()
-            .map(|t| {
-                let q: Box<dyn Query> = Box::new(TermQuery::new(
-                    Term::from_field_text(f.text, t),
-                    IndexRecordOption::WithFreqs,
-                ));
-                (Occur::Should, q)
-            })
-            .collect();
-        let query = BooleanQuery::new(words);
+        let query = any_word(f, &terms);
         let sources = self.sources_only()?;
         let searcher = sources.reader.searcher();
         if searcher.num_docs() == 0 {
@@ -458,17 +448,7 @@ impl Index {
                 if similar.is_empty() {
                     return Ok(None);
                 }
-                let any: Vec<(Occur, Box<dyn Query>)> = similar
-                    .iter()
-                    .map(|s| {
-                        let q: Box<dyn Query> = Box::new(TermQuery::new(
-                            Term::from_field_text(f.text, s),
-                            IndexRecordOption::WithFreqs,
-                        ));
-                        (Occur::Should, q)
-                    })
-                    .collect();
-                clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+                clauses.push((Occur::Must, Box::new(any_word(f, &similar))));
                 corrections.push(Correction {
                     word: word.clone(),
                     replacements: similar,
@@ -486,6 +466,22 @@ impl Index {
 type FuzzyQuery = (Box<dyn Query>, Vec<Correction>);
 
 /// A clause that restricts without scoring.
+/// Documents whose text has any of `words` (indexed terms), scored by BM25.
+fn any_word(f: Fields, words: &[String]) -> BooleanQuery {
+    BooleanQuery::new(
+        words
+            .iter()
+            .map(|w| {
+                let q: Box<dyn Query> = Box::new(TermQuery::new(
+                    Term::from_field_text(f.text, w),
+                    IndexRecordOption::WithFreqs,
+                ));
+                (Occur::Should, q)
+            })
+            .collect(),
+    )
+}
+
 fn filter(term: Term) -> Box<dyn Query> {
     Box::new(BoostQuery::new(
         Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
