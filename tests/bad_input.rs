@@ -60,6 +60,30 @@ fn manifest_unknown_key_is_named() {
     assert!(err.contains("colour"), "{err}");
 }
 
+/// `[check]` is typed when the manifest loads: a misspelt rule points at its key, a
+/// bad level at its value, not at the `[check]` header (line 5).
+#[test]
+fn check_settings_errors_point_at_the_key() {
+    let m = format!(
+        "{GOOD}\n[check]\nlead = \"check\"\nweak-support = \"note\"\nuncited-claims = \"off\"\n"
+    );
+    let dir = corpus(&m, &[("a.txt", ARTICLE.as_bytes())]);
+    let err = fails(dir.path());
+    assert!(err.contains("corpus.toml:8:1:"), "{err}");
+    assert!(err.contains("did you mean \"uncited-claim\""), "{err}");
+
+    let m = format!("{GOOD}\n[check]\nlead = \"check\"\nweak-support = \"fatal\"\n");
+    let dir = corpus(&m, &[("a.txt", ARTICLE.as_bytes())]);
+    let err = fails(dir.path());
+    assert!(err.contains("corpus.toml:7:16:"), "{err}");
+    assert!(err.contains("weak-support = \"fatal\""), "{err}");
+
+    let m = format!("{GOOD}\n[check]\nweak-support = \"note\"\nlead = \"everything\"\n");
+    let dir = corpus(&m, &[("a.txt", ARTICLE.as_bytes())]);
+    let err = fails(dir.path());
+    assert!(err.contains("corpus.toml:7:8:"), "{err}");
+}
+
 #[test]
 fn manifest_duplicate_source_id() {
     let m = format!(

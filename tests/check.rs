@@ -317,7 +317,7 @@ fn sarif_is_structurally_valid() {
             loc["region"]["endColumn"].as_u64().unwrap()
                 > loc["region"]["startColumn"].as_u64().unwrap()
         );
-        assert!(r["partialFingerprints"]["citecheck/v1"].is_string());
+        assert!(r["partialFingerprints"]["citecheck/v2"].is_string());
     }
     assert_eq!(results[4]["level"], "error");
     assert_eq!(results[4]["ruleId"], "quote-not-in-source");
@@ -531,6 +531,180 @@ fn baseline_round_trip() {
     assert!(run.stderr.contains("baseline.json"), "{}", run.stderr);
 }
 
+const INTEGRITY: &str = "tests/fixtures/baseline/integrity";
+
+/// Baselines written by citecheck before findings had keys (4dfcfaf: no `subject`,
+/// identity by message) still load and apply, to the verification corpus and to one
+/// with a finding for every integrity and reader rule.
+#[test]
+fn a_baseline_from_before_finding_keys_still_applies() {
+    for (corpus, baseline, n) in [
+        (VERIFY, "tests/fixtures/baseline/pre-key-baseline.json", 5),
+        (
+            INTEGRITY,
+            "tests/fixtures/baseline/pre-key-integrity-baseline.json",
+            19,
+        ),
+    ] {
+        let old: Value = serde_json::from_str(&fs::read_to_string(baseline).unwrap()).unwrap();
+        assert!(findings(&old).iter().all(|f| f.get("subject").is_none()));
+        assert_eq!(findings(&old).len(), n);
+        let run = check(
+            Path::new(corpus),
+            &[
+                "--baseline",
+                baseline,
+                "--deny",
+                "notes",
+                "--format",
+                "json",
+            ],
+        );
+        let v = run.json();
+        assert!(findings(&v).is_empty(), "{corpus}: {:#}", v["findings"]);
+        assert_eq!(v["summary"]["baselined"], n);
+        assert_eq!(v["summary"]["baseline_stale"], 0);
+        assert_eq!(run.code, 0);
+    }
+
+    // Old entries match on what identified them: fixing the date and changing the
+    // quotation leaves the old entries for them stale and the new quotation reported.
+    let dir = copy_corpus(VERIFY);
+    let article = dir.path().join("articles/vellmar-harbour-treaty.txt");
+    let text = fs::read_to_string(&article)
+        .unwrap()
+        .replace("at Vellmar on 3 May 1889", "at Vellmar on 3 May 1888")
+        .replace(
+            "keep the harbour open to the ships",
+            "keep the harbour open for the ships",
+        );
+    fs::write(&article, text).unwrap();
+    let baseline = Path::new(ROOT).join("tests/fixtures/baseline/pre-key-baseline.json");
+    let v = check(
+        dir.path(),
+        &["--baseline", baseline.to_str().unwrap(), "--format", "json"],
+    )
+    .json();
+    let found = findings(&v);
+    let left: Vec<&str> = found.iter().map(|f| f["rule"].as_str().unwrap()).collect();
+    assert_eq!(left, ["quote-not-in-source"], "{:#}", v["findings"]);
+    assert_eq!(v["summary"]["baselined"], 3);
+    assert_eq!(v["summary"]["baseline_stale"], 2);
+}
+
+/// The key baselines and SARIF fingerprints are made of is not the message: rewording
+/// every message, help and note of every finding changes neither.
+#[test]
+fn rewording_messages_changes_no_baseline_or_fingerprint() {
+    use citecheck::check::baseline::Baseline;
+    use citecheck::check::ranker::RankedPassage;
+    use citecheck::check::rules::Config;
+    use citecheck::check::{verify, CheckReport, Checker};
+    use citecheck::report::{json, sarif};
+    use citecheck::rule::Rule;
+
+    // A ranker that puts the herring report ahead: the verification corpus's
+    // weak-support, as the index finds it.
+    let ranker = |_: &str, _: usize| {
+        Ok(vec![
+            RankedPassage {
+                source: "herring-report-1890".into(),
+                line: 5,
+                text: "After the drift nets were banned in the estuary, the herring catch fell by half, and many boats were laid up for good.".into(),
+                score: 9.0,
+            },
+            RankedPassage {
+                source: "commission-minutes-1887".into(),
+                line: 5,
+                text: "The Commission resolved that harbour dues be fixed at twelve shillings for every vessel entering the port.".into(),
+                score: 2.0,
+            },
+        ])
+    };
+    let fingerprints = |report: &CheckReport| -> Vec<String> {
+        sarif::render(report)["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                r["partialFingerprints"]["citecheck/v2"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect()
+    };
+    let mut rules = BTreeSet::new();
+    for corpus in [VERIFY, INTEGRITY] {
+        let corpus = citecheck::Corpus::load(&Path::new(ROOT).join(corpus)).unwrap();
+        let articles = citecheck::read_corpus(&corpus, |_| {}).unwrap();
+        let sources = verify::load_sources(&corpus).unwrap();
+        let ranker: &dyn citecheck::check::ranker::SourceRanker = &ranker;
+        let report = Checker::new(
+            &corpus,
+            Config::from_corpus(&corpus),
+            &sources,
+            Some(ranker),
+        )
+        .check(&articles)
+        .unwrap();
+        let saved = json::render(&report).to_string();
+        let mut reworded = report.clone();
+        for f in &mut reworded.findings {
+            f.message = format!("reworded: {}", f.message.to_uppercase());
+            f.help = Some("other advice".into());
+            f.notes = vec!["another note".into()];
+            rules.insert(f.rule);
+        }
+        let keys = |r: &CheckReport| r.findings.iter().map(|f| f.key()).collect::<Vec<_>>();
+        assert_eq!(keys(&report), keys(&reworded));
+        assert_eq!(fingerprints(&report), fingerprints(&reworded));
+        // Distinct keys, distinct fingerprints.
+        let distinct_keys: BTreeSet<_> = keys(&report).into_iter().collect();
+        let distinct_fingerprints: BTreeSet<_> = fingerprints(&report).into_iter().collect();
+        assert_eq!(distinct_keys.len(), distinct_fingerprints.len());
+
+        let baseline = Baseline::parse(Path::new("saved.json"), &saved).unwrap();
+        let total = reworded.findings.len();
+        baseline.apply(&mut reworded);
+        assert!(reworded.findings.is_empty(), "{:#?}", reworded.findings);
+        assert_eq!(reworded.summary.baselined, total);
+        assert_eq!(reworded.summary.baseline_stale, 0);
+    }
+    // Every rule is covered: a new rule adds a finding to one of these corpora.
+    let covered: Vec<Rule> = rules.into_iter().collect();
+    assert_eq!(covered, Rule::ALL, "{covered:?}");
+}
+
+/// JSON findings name their subject: what the key identifies them by.
+#[test]
+fn json_findings_carry_their_subject() {
+    let v = check(Path::new(VERIFY), &["--format", "json"]).json();
+    let found = findings(&v);
+    let subjects: Vec<(&str, &str)> = found
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap(),
+                f["subject"].as_str().unwrap_or("-"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        subjects,
+        [
+            ("fact-not-in-source", "Mayor Anton Keller"),
+            ("weak-support", "herring-report-1890"),
+            ("uncited-claim", "12"),
+            ("fact-not-in-source", "3 May 1889"),
+            (
+                "quote-not-in-source",
+                "\"keep the harbour open to the ships of either party in every season\""
+            ),
+        ]
+    );
+}
+
 // ------------------------------------------------------- integrity beyond the sample
 
 #[test]
@@ -601,14 +775,14 @@ fn weak_support_follows_any_ranker() {
         score,
     };
     let weak = |ranker: &dyn citecheck::check::ranker::SourceRanker| {
-        let config = Config::from_corpus(&corpus).unwrap();
+        let config = Config::from_corpus(&corpus);
         let report = Checker::new(&corpus, config, &sources, Some(ranker))
             .check(&articles)
             .unwrap();
         report
             .findings
             .into_iter()
-            .filter(|f| f.rule == "weak-support")
+            .filter(|f| f.rule == citecheck::rule::Rule::WeakSupport)
             .map(|f| f.source.unwrap())
             .collect::<Vec<_>>()
     };
@@ -630,11 +804,14 @@ fn weak_support_follows_any_ranker() {
     };
     assert!(weak(&close).is_empty());
     // No ranker at all: no weak-support, the other rules unchanged.
-    let config = Config::from_corpus(&corpus).unwrap();
+    let config = Config::from_corpus(&corpus);
     let report = Checker::new(&corpus, config, &sources, None)
         .check(&articles)
         .unwrap();
-    assert!(report.findings.iter().all(|f| f.rule != "weak-support"));
+    assert!(report
+        .findings
+        .iter()
+        .all(|f| f.rule != citecheck::rule::Rule::WeakSupport));
     assert_eq!(report.findings.len(), 4);
 }
 
