@@ -43,11 +43,7 @@ fn article_text(script: &str, name: &str) -> String {
         + format!("\nrun {name} ").len();
     let mut rest = script[start..].chars();
     let mut text = String::new();
-    loop {
-        let quote = match rest.clone().next() {
-            Some(q @ ('\'' | '"')) => q,
-            _ => break,
-        };
+    while let Some(quote @ ('\'' | '"')) = rest.clone().next() {
         rest.next();
         for c in rest.by_ref() {
             if c == quote {
@@ -89,7 +85,7 @@ fn the_script_text_is_read_as_the_shell_reads_it() {
     assert_eq!(article_text(script, "two"), "x");
 }
 
-/// 9. Text up to `]]` is a caption's leftover, not prose, and does not glue onto the
+/// Item 9: Text up to `]]` is a caption's leftover, not prose, and does not glue onto the
 /// next sentence.
 #[test]
 #[ignore = "issue 13: image-caption leftovers ending in ]] are captions"]
@@ -111,7 +107,7 @@ fn caption_debris() {
     );
 }
 
-/// 10. A lone short line without final punctuation is a heading, even with a trailing
+/// Item 10: A lone short line without final punctuation is a heading, even with a trailing
 /// `(1901)`.
 #[test]
 #[ignore = "issue 13: a short line ending in (1901) is a heading"]
@@ -130,7 +126,7 @@ fn heading_with_year() {
     );
 }
 
-/// 11. The subsections of a bibliography and their list items are not claims.
+/// Item 11: The subsections of a bibliography and their list items are not claims.
 #[test]
 #[ignore = "issue 13: bibliography subsections are back matter, not claims"]
 fn bibliography_subsection() {
@@ -147,7 +143,7 @@ fn bibliography_subsection() {
     );
 }
 
-/// 13. `v.` in a case name does not end the sentence.
+/// Item 13: `v.` in a case name does not end the sentence.
 #[test]
 #[ignore = "issue 13: v. and vs. do not end a sentence"]
 fn split_after_v() {
@@ -167,7 +163,7 @@ fn split_after_v() {
     assert!(e.uncited.is_empty(), "{:#?}", e.uncited);
 }
 
-/// 13. A sentence may start with a digit after a full stop: the second sentence is its
+/// Item 13: A sentence may start with a digit after a full stop: the second sentence is its
 /// own, and an uncited claim.
 #[test]
 #[ignore = "issue 13: a sentence may start with a digit after a full stop"]
@@ -186,7 +182,7 @@ fn digit_start_merged() {
     assert_eq!(e.uncited[0]["sentence"], "2,000 prisoners were held there.");
 }
 
-/// 13. A quotation with several sentences inside quote marks stays one sentence for
+/// Item 13: A quotation with several sentences inside quote marks stays one sentence for
 /// citation scope.
 #[test]
 #[ignore = "issue 13: a quotation of several sentences stays one sentence"]
@@ -201,7 +197,7 @@ fn split_inside_quote() {
     assert!(e.uncited.is_empty(), "{:#?}", e.uncited);
 }
 
-/// 14. A paragraph ending in ":" that introduces a cited block quotation is covered by
+/// Item 14: A paragraph ending in ":" that introduces a cited block quotation is covered by
 /// the quotation's marker.
 #[test]
 #[ignore = "issue 13: the sentence introducing a cited block quotation is covered by its marker"]

@@ -62,7 +62,7 @@ fn all_markers_resolve(model: &Value) {
     }
 }
 
-/// 1. A citation inside an HTML note's text is a marker: the Parish register is cited
+/// Item 1: A citation inside an HTML note's text is a marker: the Parish register is cited
 /// once, from note 1; no `unused-reference`.
 #[test]
 #[ignore = "issue 13: HTML markers inside a note's text resolve by their #cite_note anchor"]
@@ -84,7 +84,7 @@ fn html_note_cites_a_reference() {
     assert!(unused.is_empty(), "{unused:#?}");
 }
 
-/// 2. `follow=` continues footnote `p`: two footnotes, `p` (part one then part two,
+/// Item 2: `follow=` continues footnote `p`: two footnotes, `p` (part one then part two,
 /// used once) and Jones, numbered 2.
 #[test]
 #[ignore = "issue 13: wikitext follow= continues a footnote instead of starting one"]
@@ -114,7 +114,7 @@ fn wikitext_follow_continues_a_footnote() {
     assert_eq!(labels, ["p", "2"]);
 }
 
-/// 3. Names are compared after decoding character references: `AT&amp;T` and `AT&T`
+/// Item 3: Names are compared after decoding character references: `AT&amp;T` and `AT&T`
 /// are one reference with 2 uses.
 #[test]
 #[ignore = "issue 13: character references in ref names are decoded before names are compared"]
@@ -131,7 +131,7 @@ fn wikitext_entity_in_a_name() {
     assert!(unknown.is_empty(), "{unknown:#?}");
 }
 
-/// 4. A quoted attribute value may hold `>`: one reference `a>b` with 2 uses and text
+/// Item 4: A quoted attribute value may hold `>`: one reference `a>b` with 2 uses and text
 /// "Smith, Rules."; group `n>1` keeps its note, listed by its own `<references group/>`.
 #[test]
 #[ignore = "issue 13: quoted attribute values may hold > and <"]
@@ -159,7 +159,7 @@ fn wikitext_quoted_angle_in_an_attribute() {
     assert!(errors.is_empty(), "{errors:#?}");
 }
 
-/// 5. Each `<references/>` closes a list: the first use of `s` (line 2) is undefined for
+/// Item 5: Each `<references/>` closes a list: the first use of `s` (line 2) is undefined for
 /// the first list; the second list defines it, and that is no duplicate.
 #[test]
 #[ignore = "issue 13: each <references/> closes a list"]
@@ -187,7 +187,7 @@ fn wikitext_two_reference_lists() {
     assert_eq!(reference_with(&c.model, "Smith, Towers.")["found_uses"], 1);
 }
 
-/// 6. A `.md` file with an inline note `^[…]` and a label with an escaped `]` is a
+/// Item 6: A `.md` file with an inline note `^[…]` and a label with an escaped `]` is a
 /// Markdown footnote file: 2 markers, 2 references, no uncited claim.
 #[test]
 #[ignore = "issue 13: Markdown detection sees inline notes and escaped labels"]
@@ -203,7 +203,7 @@ fn markdown_inline_note_and_escaped_label() {
     assert!(uncited.is_empty(), "{uncited:#?}");
 }
 
-/// 7. A footnote in group `note` with no `<references group="note"/>` is shown to no
+/// Item 7: A footnote in group `note` with no `<references group="note"/>` is shown to no
 /// reader: a finding on it (whatever the rule's name), naming the group.
 #[test]
 #[ignore = "issue 13: a group with no references list is a finding"]
