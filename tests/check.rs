@@ -2,76 +2,22 @@
 //! planted failure per source-reading rule, the four output formats, exit statuses and
 //! baselines.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
+use common::{check, copy_corpus, findings, of_rule, strs, ROOT};
 use serde_json::Value;
 
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 const SAMPLE: &str = "corpus/articles/soviet-japanese-neutrality-pact.txt";
 const VERIFY: &str = "tests/fixtures/verify";
 const VERIFY_ARTICLE: &str = "tests/fixtures/verify/articles/vellmar-harbour-treaty.txt";
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("{e}: {}", self.stdout))
-    }
-}
-
-/// `citecheck --corpus CORPUS check ARGS…`, run from the crate root so paths in the
-/// output are relative and stable, with an index directory of its own so parallel tests
-/// over different corpora never share one.
-fn check(corpus: &Path, args: &[&str]) -> Run {
-    let index = tempfile::tempdir().unwrap();
-    let out = Command::cargo_bin("citecheck")
-        .unwrap()
-        .current_dir(ROOT)
-        .env_remove("NO_COLOR")
-        .arg("--corpus")
-        .arg(corpus)
-        .arg("--index")
-        .arg(index.path())
-        .args(["--color", "never", "check"])
-        .args(args)
-        .output()
-        .unwrap();
-    let run = Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    };
-    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
-    run
-}
-
-fn findings(v: &Value) -> Vec<Value> {
-    v["findings"].as_array().unwrap().clone()
-}
-
-fn of_rule(v: &Value, rule: &str) -> Vec<Value> {
-    findings(v)
-        .into_iter()
-        .filter(|f| f["rule"] == rule)
-        .collect()
-}
-
+/// The line `needle` is on in a file of the checkout, as the JSON reports lines.
 fn line_of(path: &str, needle: &str) -> u64 {
-    let text = fs::read_to_string(Path::new(ROOT).join(path)).unwrap();
-    text.lines().position(|l| l.contains(needle)).expect(needle) as u64 + 1
-}
-
-fn strs(fs: &[Value], key: &str) -> Vec<String> {
-    fs.iter()
-        .map(|f| f[key].as_str().unwrap_or("").to_string())
-        .collect()
+    common::line_in(path, needle) as u64
 }
 
 // ---------------------------------------------------------------- bundled sample
@@ -105,7 +51,7 @@ fn sample_acceptance() {
         .collect();
     assert_eq!(sections.len(), 5, "{sections:?}");
     assert_eq!(&sections[..3], &expected[..]);
-    let text = fs::read_to_string(Path::new(ROOT).join(SAMPLE)).unwrap();
+    let text = fs::read_to_string(common::repo(SAMPLE)).unwrap();
     let heading_lines: Vec<u64> = text
         .lines()
         .enumerate()
@@ -310,7 +256,7 @@ fn sarif_is_structurally_valid() {
         let loc = &r["locations"][0]["physicalLocation"];
         let uri = loc["artifactLocation"]["uri"].as_str().unwrap();
         assert_eq!(uri, VERIFY_ARTICLE, "relative to the checkout");
-        assert!(Path::new(ROOT).join(uri).is_file());
+        assert!(common::repo(uri).is_file());
         assert!(loc["region"]["startLine"].as_u64().unwrap() >= 1);
         assert!(loc["region"]["startColumn"].as_u64().unwrap() >= 1);
         assert!(
@@ -452,24 +398,6 @@ fn severities_and_lead_policy_come_from_corpus_toml() {
 }
 
 // ---------------------------------------------------------------------- baselines
-
-fn copy_corpus(from: &str) -> tempfile::TempDir {
-    fn copy(from: &Path, to: &Path) {
-        fs::create_dir_all(to).unwrap();
-        for e in fs::read_dir(from).unwrap() {
-            let e = e.unwrap();
-            let target = to.join(e.file_name());
-            if e.file_type().unwrap().is_dir() {
-                copy(&e.path(), &target);
-            } else {
-                fs::copy(e.path(), target).unwrap();
-            }
-        }
-    }
-    let dir = tempfile::tempdir().unwrap();
-    copy(&Path::new(ROOT).join(from), dir.path());
-    dir
-}
 
 #[test]
 fn baseline_round_trip() {
@@ -709,17 +637,13 @@ fn json_findings_carry_their_subject() {
 
 #[test]
 fn integrity_rules_on_a_small_article() {
-    let dir = tempfile::tempdir().unwrap();
-    fs::write(
-        dir.path().join("corpus.toml"),
-        "[[article]]\nid = \"a\"\nfile = \"a.txt\"\n\n[[source]]\nid = \"atlas\"\ntitle = \"Atlas of Northern Harbours\"\ndate = \"1901\"\n",
-    )
-    .unwrap();
-    fs::write(
-        dir.path().join("a.txt"),
-        "Harbours\n\nHistory\n\nThe quay was rebuilt in stone.[1] The lighthouse was moved inland.[9] The bridge was painted blue.[citation needed]\n\nReferences\n\n  1. ^ Atlas of Northern Harbours, 1901.\n  1. ^ Atlas of Northern Harbours, 1901, second printing.\n  2. ^ Letters of a harbour master.\n  3. ^ Atlas of Northern Harbours, 1901.\n",
-    )
-    .unwrap();
+    let dir = common::write_corpus(
+        Some("[[article]]\nid = \"a\"\nfile = \"a.txt\"\n\n[[source]]\nid = \"atlas\"\ntitle = \"Atlas of Northern Harbours\"\ndate = \"1901\"\n"),
+        &[(
+            "a.txt",
+            b"Harbours\n\nHistory\n\nThe quay was rebuilt in stone.[1] The lighthouse was moved inland.[9] The bridge was painted blue.[citation needed]\n\nReferences\n\n  1. ^ Atlas of Northern Harbours, 1901.\n  1. ^ Atlas of Northern Harbours, 1901, second printing.\n  2. ^ Letters of a harbour master.\n  3. ^ Atlas of Northern Harbours, 1901.\n",
+        )],
+    );
     let v = check(dir.path(), &["--format", "json"]).json();
     let got: Vec<(String, String)> = findings(&v)
         .iter()
@@ -763,7 +687,7 @@ fn weak_support_follows_any_ranker() {
     use citecheck::check::rules::Config;
     use citecheck::check::{verify, Checker};
 
-    let corpus = citecheck::Corpus::load(&Path::new(ROOT).join(VERIFY)).unwrap();
+    let corpus = citecheck::Corpus::load(&common::repo(VERIFY)).unwrap();
     let articles = citecheck::read_corpus(&corpus, |_| {}).unwrap();
     let sources = verify::load_sources(&corpus).unwrap();
     let herring = "After the drift nets were banned in the estuary, the herring catch fell by half, and many boats were laid up for good.";
@@ -819,12 +743,13 @@ fn weak_support_follows_any_ranker() {
 /// with no body to carry its citations, so the lead exemption does not apply.
 #[test]
 fn an_article_without_sections_is_not_an_exempt_lead() {
-    let dir = tempfile::tempdir().unwrap();
-    fs::write(
-        dir.path().join("mill.txt"),
-        "The mill on the Aller burned down in 1921. It was never rebuilt.\n",
-    )
-    .unwrap();
+    let dir = common::write_corpus(
+        None,
+        &[(
+            "mill.txt",
+            b"The mill on the Aller burned down in 1921. It was never rebuilt.\n",
+        )],
+    );
     let v = check(dir.path(), &["--format", "json"]).json();
     let uncited = of_rule(&v, "uncited-claim");
     assert_eq!(uncited.len(), 1, "{uncited:#?}");
@@ -834,18 +759,14 @@ fn an_article_without_sections_is_not_an_exempt_lead() {
 #[test]
 fn show_lists_evidence_passages_from_the_cited_source() {
     let index = tempfile::tempdir().unwrap();
-    let out = assert_cmd::Command::cargo_bin("citecheck")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["--quiet", "--corpus", "tests/fixtures/verify", "--index"])
-        .arg(index.path())
-        .args(["show", "2", "--format", "json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let run = common::run(
+        common::citecheck_in(Path::new(ROOT))
+            .args(["--quiet", "--corpus", VERIFY, "--index"])
+            .arg(index.path())
+            .args(["show", "2", "--format", "json"]),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v = run.json();
     let evidence = v["evidence"].as_array().unwrap();
     assert!(!evidence.is_empty());
     assert!(evidence
@@ -872,7 +793,7 @@ fn many_articles_checked_in_parallel_give_the_sequential_result() {
     let dir = tempfile::tempdir().unwrap();
     let corpus = dir.path().join("corpus");
     fs::create_dir_all(corpus.join("articles")).unwrap();
-    let manifest = fs::read_to_string(Path::new(ROOT).join("corpus/corpus.toml")).unwrap();
+    let manifest = fs::read_to_string(common::repo("corpus/corpus.toml")).unwrap();
     let manifest = manifest.replace(
         "id = \"soviet-japanese-neutrality-pact\"\nfile = \"articles/soviet-japanese-neutrality-pact.txt\"",
         "files = \"articles/*.txt\"",
@@ -885,7 +806,7 @@ fn many_articles_checked_in_parallel_give_the_sequential_result() {
     let copies = 40;
     for i in 0..copies {
         fs::copy(
-            Path::new(ROOT).join(SAMPLE),
+            common::repo(SAMPLE),
             corpus.join(format!("articles/a{i:02}.txt")),
         )
         .unwrap();
