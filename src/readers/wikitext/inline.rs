@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::events::{Discard, Event, Footnote, Placement, Sink};
-use super::scan::{attr, decode_entity, template_name, Param, Scan, CHAR_REF};
+use super::scan::{attr, decode_char_refs, decode_text_ref, template_name, Param, Scan, CHAR_REF};
 use super::templates::{self, date_text, join_authors, render_citation, Template};
 use super::{collapse, space, EMPTY_REFERENCE, UNCLOSED_REF};
 use crate::model::{CitationFields, CleanText, NonClaimKind};
@@ -178,7 +178,7 @@ impl<'a> Renderer<'_, 'a> {
                 b'&' => match self.scan.src.get(i..end).and_then(|s| CHAR_REF.find(s)) {
                     Some(m) => {
                         flush!();
-                        out.push_synthetic(&decode_entity(m.as_str()), i);
+                        out.push_synthetic(&decode_text_ref(m.as_str()), i);
                         i += m.len();
                         text_start = i;
                     }
@@ -391,6 +391,8 @@ impl<'a> Renderer<'_, 'a> {
                 .map(|p| (p.1, p.2))
         };
         let collapsed = |(s, e): (usize, usize)| collapse(self.slice(s, e));
+        // A name or group given to a template reaches MediaWiki as a tag attribute.
+        let attribute = |r: (usize, usize)| decode_char_refs(&collapsed(r)).into_owned();
         let mut keep = |out: &mut CleanText, r: Option<(usize, usize)>| {
             if let Some((s, e)) = r {
                 let v = self.slice(s, e);
@@ -463,9 +465,9 @@ impl<'a> Renderer<'_, 'a> {
             Template::Note { group } => {
                 let group = group
                     .map(str::to_string)
-                    .or_else(|| named("group").map(collapsed))
+                    .or_else(|| named("group").map(attribute))
                     .filter(|g| !g.is_empty());
-                let ref_name = named("name").map(collapsed).filter(|n| !n.is_empty());
+                let ref_name = named("name").map(attribute).filter(|n| !n.is_empty());
                 let content = positional.first().copied().or_else(|| named("1"));
                 let has = content.is_some_and(|(s, e)| !self.slice(s, e).trim().is_empty());
                 if !has && ref_name.is_none() {
@@ -495,7 +497,7 @@ impl<'a> Renderer<'_, 'a> {
                     return;
                 }
                 for &r in &positional {
-                    let n = collapsed(r);
+                    let n = attribute(r);
                     if n.is_empty() {
                         continue;
                     }

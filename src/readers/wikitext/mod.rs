@@ -63,7 +63,7 @@ fn collapse(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::scan::{attr, decode_entity, template_name};
+    use super::scan::{attr, decode_char_refs, decode_text_ref, template_name};
     use super::templates::date_text;
     use super::*;
 
@@ -94,9 +94,32 @@ mod tests {
             date_text(&["1895".into(), "4".into(), "11".into()]),
             "11 April 1895"
         );
-        assert_eq!(decode_entity("&ndash;"), "–");
-        assert_eq!(decode_entity("&#x41;"), "A");
-        assert_eq!(decode_entity("&bogus;"), "&bogus;");
+        assert_eq!(decode_text_ref("&ndash;"), "–");
+        assert_eq!(decode_text_ref("&#x41;"), "A");
+        assert_eq!(decode_text_ref("&bogus;"), "&bogus;");
+        // HTML5's whole table, names with digits and capitals included.
+        assert_eq!(decode_text_ref("&eacute;"), "é");
+        assert_eq!(decode_text_ref("&frac12;"), "½");
+        assert_eq!(decode_text_ref("&DoubleLongLeftRightArrow;"), "⟺");
+        assert_eq!(decode_text_ref("&nbsp;"), " ");
+        assert_eq!(decode_text_ref("&#160;"), " ");
+        assert_eq!(decode_text_ref("&shy;"), "");
+        assert_eq!(decode_text_ref("&#0;"), "\u{fffd}");
+    }
+
+    #[test]
+    fn names_decode_every_character_reference() {
+        assert_eq!(decode_char_refs("AT&amp;T"), "AT&T");
+        assert_eq!(decode_char_refs("AT&#38;T"), "AT&T");
+        assert_eq!(decode_char_refs("AT&#x26;T"), "AT&T");
+        assert_eq!(decode_char_refs("a&nbsp;b"), "a\u{a0}b");
+        assert_eq!(decode_char_refs("a&#160;b"), "a\u{a0}b");
+        // Not references: no `;`, or a name HTML5 does not have.
+        assert_eq!(decode_char_refs("AT&T &amp &bogus;"), "AT&T &amp &bogus;");
+        assert_eq!(
+            attr(r#" name="caf&eacute;""#, "name").as_deref(),
+            Some("café")
+        );
     }
 
     #[test]

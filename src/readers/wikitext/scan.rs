@@ -4,6 +4,7 @@
 //! things up. Also tags, attributes, template parameters and character references.
 //! All slicing happens at ASCII delimiters, so it is always on a char boundary.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -17,10 +18,14 @@ pub(super) static TAG: LazyLock<Regex> =
 static ATTR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"([A-Za-z-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'/>]+))"#).unwrap()
 });
-/// A character reference at the start of the text.
-pub(super) static CHAR_REF: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z]{2,8});").unwrap()
-});
+/// A character reference at the start of the text: decimal, hexadecimal or named
+/// (HTML5 names run to 31 characters and may hold digits: `&frac12;`). Only with the
+/// `;`, as MediaWiki's sanitizer reads them.
+pub(super) static CHAR_REF: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!("^{CHAR_REF_PATTERN}")).unwrap());
+/// Character references anywhere in the text.
+static CHAR_REFS: LazyLock<Regex> = LazyLock::new(|| Regex::new(CHAR_REF_PATTERN).unwrap());
+const CHAR_REF_PATTERN: &str = r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});";
 
 /// The page and what was matched in it.
 pub(super) struct Scan<'a> {
@@ -312,17 +317,18 @@ fn match_pairs(
     (braces, brackets, comments)
 }
 
-/// The value of attribute `key` in a tag's attribute text, trimmed.
+/// The value of attribute `key` in a tag's attribute text, trimmed, its character
+/// references decoded.
 pub(super) fn attr(attrs: &str, key: &str) -> Option<String> {
     ATTR.captures_iter(attrs)
         .find(|c| c[1].eq_ignore_ascii_case(key))
         .map(|c| {
-            c.get(2)
+            let value = c
+                .get(2)
                 .or(c.get(3))
                 .or(c.get(4))
-                .map_or("", |m| m.as_str())
-                .trim()
-                .to_string()
+                .map_or("", |m| m.as_str());
+            decode_char_refs(value.trim()).into_owned()
         })
 }
 
@@ -341,38 +347,39 @@ pub(super) fn template_name(inner: &str) -> String {
     name.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The text a character reference (as matched by [`CHAR_REF`]) stands for, or the
-/// reference itself when it names nothing.
-pub(super) fn decode_entity(e: &str) -> String {
-    let body = e.trim_start_matches('&').trim_end_matches(';');
-    if let Some(num) = body.strip_prefix('#') {
-        let code = match num.strip_prefix(['x', 'X']) {
-            Some(hex) => u32::from_str_radix(hex, 16).ok(),
-            None => num.parse().ok(),
-        };
-        return code
-            .and_then(char::from_u32)
-            .map_or_else(|| e.to_string(), |c| c.to_string());
+/// The characters a character reference (as matched by [`CHAR_REF`]) stands for:
+/// HTML5's complete table of names, and WHATWG's rules for numbers (`&#0;` and
+/// surrogates become U+FFFD). `None` when the name is not an entity.
+fn char_ref(r: &str) -> Option<Cow<'_, str>> {
+    if r.starts_with("&#") {
+        return Some(htmlize::unescape(r));
     }
-    match body {
-        "nbsp" | "ensp" | "emsp" | "thinsp" => " ",
-        "ndash" => "–",
-        "mdash" => "—",
-        "amp" => "&",
-        "lt" => "<",
-        "gt" => ">",
-        "quot" => "\"",
-        "apos" => "'",
-        "minus" => "−",
-        "times" => "×",
-        "deg" => "°",
-        "hellip" => "…",
-        "lsquo" => "‘",
-        "rsquo" => "’",
-        "ldquo" => "“",
-        "rdquo" => "”",
-        "shy" | "zwj" | "zwnj" | "lrm" | "rlm" => "",
-        _ => return e.to_string(),
-    }
-    .to_string()
+    let chars = htmlize::ENTITIES.get(r.as_bytes())?;
+    std::str::from_utf8(chars).ok().map(Cow::Borrowed)
+}
+
+/// A character reference in sentence text: spaces of any width read as a plain
+/// space and invisible format characters (soft hyphen, joiners, direction marks) as
+/// nothing, so sentence splitting, the index and quote checks see the words.
+pub(super) fn decode_text_ref(r: &str) -> String {
+    let Some(chars) = char_ref(r) else {
+        return r.to_string();
+    };
+    chars
+        .chars()
+        .filter_map(|c| match c {
+            '\u{a0}' | '\u{2002}' | '\u{2003}' | '\u{2009}' => Some(' '),
+            '\u{ad}' | '\u{200c}' | '\u{200d}' | '\u{200e}' | '\u{200f}' => None,
+            c => Some(c),
+        })
+        .collect()
+}
+
+/// Every character reference in an attribute value or a ref name decoded, as
+/// MediaWiki's sanitizer does before Cite compares names: `a&amp;b`, `a&#38;b` and
+/// `a&b` are one name.
+pub(super) fn decode_char_refs(s: &str) -> Cow<'_, str> {
+    CHAR_REFS.replace_all(s, |c: &regex::Captures| {
+        char_ref(&c[0]).map_or_else(|| c[0].to_string(), |d| d.into_owned())
+    })
 }
