@@ -5,7 +5,8 @@
 //! `[[link]]` in the manifest wins with score 1.
 
 use crate::manifest::{Corpus, SourceEntry};
-use crate::model::{Article, CitationFields, Link};
+use crate::citation::CitationFields;
+use crate::model::{Article, Link};
 
 /// Below this a match is a coincidence of common words, not a citation of the work.
 pub const MIN_SCORE: f64 = 0.35;

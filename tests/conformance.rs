@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use citecheck::model::Format;
+use citecheck::position::Format;
 use citecheck::readers;
 use regex::Regex;
 

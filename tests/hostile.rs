@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use citecheck::model::Format;
+use citecheck::position::Format;
 use citecheck::readers;
 use proptest::prelude::*;
 

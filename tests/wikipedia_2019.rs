@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use citecheck::model::Format;
+use citecheck::position::Format;
 use citecheck::Corpus;
 
 #[test]

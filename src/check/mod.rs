@@ -21,7 +21,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use crate::manifest::Corpus;
-use crate::model::{Article, CitationStatus, LineIndex};
+use crate::model::{Article, CitationStatus};
+use crate::position::LineIndex;
 use claims::Fact;
 use ranker::{RankedPassage, SourceRanker};
 use rules::*;
@@ -123,7 +124,7 @@ impl CheckReport {
 pub struct Site<'a> {
     pub article: &'a Article,
     file: String,
-    lines: LineIndex,
+    lines: &'a LineIndex,
 }
 
 impl<'a> Site<'a> {

@@ -19,9 +19,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::model::{
-    ArticleDraft, BibEntry, CitationFields, CleanText, LineIndex, Location, NonClaimKind, Reference,
-};
+use crate::citation::CitationFields;
+use crate::model::{ArticleDraft, BibEntry, CleanText, NonClaimKind, Reference};
+use crate::position::{LineIndex, Location};
 
 /// Reader problem rules this reader reports (the names `check` uses).
 pub const RULES: &[&str] = &[
@@ -91,7 +91,7 @@ struct ShortCite {
 struct Wiki<'a> {
     src: &'a str,
     lower: String,
-    lines: LineIndex,
+    lines: &'a LineIndex,
     /// `{{` offset → offset after its `}}`.
     braces: HashMap<usize, usize>,
     /// `[[` offset → offset after its `]]`.
@@ -122,15 +122,15 @@ struct Wiki<'a> {
     close_cache: HashMap<String, (usize, Option<usize>)>,
 }
 
-pub fn read(text: &str) -> ArticleDraft {
-    let mut w = Wiki::new(text);
+pub fn read(text: &str, lines: &LineIndex) -> ArticleDraft {
+    let mut w = Wiki::new(text, lines);
     w.blocks();
     w.link_short_citations();
     w.draft
 }
 
 impl<'a> Wiki<'a> {
-    fn new(src: &'a str) -> Self {
+    fn new(src: &'a str, lines: &'a LineIndex) -> Self {
         let lower = src.to_ascii_lowercase();
         let (braces, brackets, comments) = match_pairs(src, &lower);
         let ref_closes = lower.match_indices("</ref").map(|(i, _)| i).collect();
@@ -147,7 +147,7 @@ impl<'a> Wiki<'a> {
         Wiki {
             src,
             lower,
-            lines: LineIndex::new(src),
+            lines,
             braces,
             brackets,
             comments,
@@ -897,7 +897,7 @@ impl<'a> Wiki<'a> {
             .cites
             .get(cites_before)
             .cloned()
-            .unwrap_or_else(|| crate::readers::fields_from_text(&text));
+            .unwrap_or_else(|| crate::citation::fields_from_text(&text));
         let short = self.shorts.get(shorts_before).cloned();
         if let (true, Some((author, year, pages))) = (self.cites.len() == cites_before, &short) {
             fields.author = Some(author.clone());
@@ -1696,7 +1696,8 @@ mod tests {
 
     #[test]
     fn unbalanced_markup_is_text() {
-        let d = read("A {{broken [[link and <ref>open\n\nNext paragraph.");
+        let text = "A {{broken [[link and <ref>open\n\nNext paragraph.";
+        let d = read(text, &LineIndex::new(text));
         assert_eq!(d.problems.len(), 1);
         assert_eq!(d.problems[0].rule, UNCLOSED_REF);
     }
