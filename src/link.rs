@@ -4,8 +4,8 @@
 //! and URL, with a score in 0..1; below [`MIN_SCORE`] it stays unlinked. An explicit
 //! `[[link]]` in the manifest wins with score 1.
 
-use crate::manifest::{Corpus, SourceEntry};
 use crate::citation::CitationFields;
+use crate::manifest::{Corpus, SourceEntry};
 use crate::model::{Article, Link};
 
 /// Below this a match is a coincidence of common words, not a citation of the work.

@@ -277,8 +277,10 @@ impl Corpus {
                     )]
                 }
                 (None, Some(g)) => {
-                    let (found, listing) = expand_glob(root, g.get_ref(), previous)
-                        .map_err(|e| at.error(g.span(), format!("bad glob {:?}: {e}", g.get_ref())))?;
+                    let (found, listing) =
+                        expand_glob(root, g.get_ref(), previous).map_err(|e| {
+                            at.error(g.span(), format!("bad glob {:?}: {e}", g.get_ref()))
+                        })?;
                     listings.extend(listing);
                     if found.is_empty() {
                         return Err(
@@ -298,10 +300,9 @@ impl Corpus {
                         .collect()
                 }
                 (Some(f), Some(_)) => {
-                    return Err(at.error(
-                        f.span(),
-                        "an [[article]] takes `file` or `files`, not both",
-                    ));
+                    return Err(
+                        at.error(f.span(), "an [[article]] takes `file` or `files`, not both")
+                    );
                 }
                 (None, None) => {
                     let span = entry.id.as_ref().map_or(0..0, |i| i.span());
@@ -358,7 +359,10 @@ impl Corpus {
             if !ids.contains_key(link.article.get_ref().as_str()) {
                 return Err(at.error(
                     link.article.span(),
-                    format!("[[link]] names unknown article {:?}", link.article.get_ref()),
+                    format!(
+                        "[[link]] names unknown article {:?}",
+                        link.article.get_ref()
+                    ),
                 ));
             }
             if !source_ids.contains_key(link.source.get_ref().as_str()) {
@@ -367,16 +371,15 @@ impl Corpus {
                     format!("[[link]] names unknown source {:?}", link.source.get_ref()),
                 ));
             }
-            let label = match link.reference.get_ref() {
-                toml::Value::String(s) if !s.trim().is_empty() => s.trim().to_string(),
-                toml::Value::Integer(n) if *n > 0 => n.to_string(),
-                _ => {
-                    return Err(at.error(
+            let label =
+                match link.reference.get_ref() {
+                    toml::Value::String(s) if !s.trim().is_empty() => s.trim().to_string(),
+                    toml::Value::Integer(n) if *n > 0 => n.to_string(),
+                    _ => return Err(at.error(
                         link.reference.span(),
                         "[[link]] `reference` is a footnote number (1, 2, …) or name (\"smith\")",
-                    ))
-                }
-            };
+                    )),
+                };
             let key = (link.article.get_ref().as_str(), label);
             if let Some(first) = linked.get(&key) {
                 return Err(at.error(
@@ -395,7 +398,11 @@ impl Corpus {
             root: root.to_path_buf(),
             manifest: Some(path.to_path_buf()),
             articles,
-            sources: file.source.into_iter().map(SourceTable::into_entry).collect(),
+            sources: file
+                .source
+                .into_iter()
+                .map(SourceTable::into_entry)
+                .collect(),
             links: file.link.into_iter().map(LinkTable::into_entry).collect(),
             check: file.check,
             listings,

@@ -318,7 +318,11 @@ fn source_value_errors_point_at_the_offending_key() {
     for (line, at, what) in [
         ("date = \"April 1941\"", "corpus.toml:7:8", "not a date"),
         ("date = \"1941-02-30\"", "corpus.toml:7:8", "not a date"),
-        ("url = \"avalon.law.yale.edu\"", "corpus.toml:7:7", "not an http"),
+        (
+            "url = \"avalon.law.yale.edu\"",
+            "corpus.toml:7:7",
+            "not an http",
+        ),
         ("file = \"\"", "corpus.toml:7:8", "empty `file`"),
         ("kind = \"tertiary\"", "corpus.toml:7:8", "tertiary"),
         ("format = \"pdf\"", "corpus.toml:7:10", "pdf"),

@@ -187,12 +187,21 @@ fn caret_after_cjk_text_lands_under_the_year() {
     let carets = lines.iter().find(|l| l.contains('^')).unwrap();
     let width = |s: &str| {
         s.chars()
-            .map(|c| if ('\u{3000}'..='\u{9fff}').contains(&c) { 2 } else { 1 })
+            .map(|c| {
+                if ('\u{3000}'..='\u{9fff}').contains(&c) {
+                    2
+                } else {
+                    1
+                }
+            })
             .sum::<usize>()
     };
     let at = width(&source[..source.find("1941").unwrap()]);
     assert_eq!(width(&carets[..carets.find('^').unwrap()]), at, "{year}");
-    assert!(carets.contains("^^^^") && !carets.contains("^^^^^"), "{year}");
+    assert!(
+        carets.contains("^^^^") && !carets.contains("^^^^^"),
+        "{year}"
+    );
 }
 
 #[test]
@@ -212,11 +221,20 @@ fn control_characters_of_article_text_are_escaped_in_the_text_report() {
         "raw control characters reach the terminal: {:?}",
         run.stdout
     );
-    assert!(run.stdout.contains("\\u{1b}]0;pwned\\u{7}In 1941"), "{}", run.stdout);
-    assert!(run.stdout.contains("\\u{1b}[2Jpact\\u{d}was"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("\\u{1b}]0;pwned\\u{7}In 1941"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("\\u{1b}[2Jpact\\u{d}was"),
+        "{}",
+        run.stdout
+    );
 }
 
-
+#[test]
+fn findings_are_sorted_by_file_line_column_rule() {
     for corpus in ["corpus", VERIFY] {
         let v = check(Path::new(corpus), &["--format", "json"]).json();
         let keys: Vec<(String, u64, u64, String)> = findings(&v)

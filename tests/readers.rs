@@ -4,7 +4,8 @@
 use std::path::Path;
 
 use assert_cmd::Command;
-use citecheck::model::{Article, CitationStatus, Format};
+use citecheck::model::{Article, CitationStatus};
+use citecheck::position::Format;
 use citecheck::readers;
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");

@@ -3,7 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use citecheck::model::{Article, Format};
+use citecheck::model::Article;
+use citecheck::position::Format;
 use citecheck::readers;
 
 const WIKITEXT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/wikitext");

@@ -66,18 +66,29 @@ fn finding(renderer: &Renderer, f: &Finding) -> String {
         Severity::Note => Level::NOTE,
     };
     let file = escape_controls(&f.file);
-    let mut group =
-        Group::with_title(level.primary_title(escape_controls(&f.message)).id(f.rule));
-    // The origin line states the finding's own column (characters in the file), which
-    // the escaped and windowed line shown below would not give.
-    group = group.element(Origin::path(file).line(f.line).char_column(f.column));
-    if let Some(line) = &f.snippet {
-        let (source, span) = shown_line(line, f.column, f.width);
-        group = group.element(
-            Snippet::source(source)
-                .line_start(f.line)
-                .annotation(AnnotationKind::Primary.span(span)),
-        );
+    let title = level.primary_title(escape_controls(&f.message)).id(f.rule);
+    let mut group = Group::with_title(title);
+    // The renderer takes the `-->` column from the line it shows; `rendered_column` is
+    // that, to be put right where escapes or the window shifted it.
+    let mut rendered_column = None;
+    match &f.snippet {
+        Some(line) => {
+            let (source, span) = shown_line(line, f.column, f.width);
+            rendered_column = Some(source[..span.start].chars().count() + 1);
+            group = group.element(
+                Snippet::source(source)
+                    .line_start(f.line)
+                    .path(file.clone())
+                    .annotation(AnnotationKind::Primary.span(span)),
+            );
+        }
+        None => {
+            group = group.element(
+                Origin::path(file.clone())
+                    .line(f.line)
+                    .char_column(f.column),
+            );
+        }
     }
     for n in &f.notes {
         group = group.element(Level::NOTE.message(escape_controls(n)));
@@ -85,7 +96,17 @@ fn finding(renderer: &Renderer, f: &Finding) -> String {
     if let Some(h) = &f.help {
         group = group.element(Level::HELP.message(escape_controls(h)));
     }
-    renderer.render(&[group])
+    let out = renderer.render(&[group]);
+    match rendered_column {
+        // The origin is the first `file:line:column` in the output: the title precedes
+        // it, and the title never holds the file's own location.
+        Some(c) if c != f.column => out.replacen(
+            &format!("{file}:{}:{c}", f.line),
+            &format!("{file}:{}:{}", f.line, f.column),
+            1,
+        ),
+        _ => out,
+    }
 }
 
 /// The source line as shown, and the byte range to underline in it: the finding's
@@ -127,9 +148,11 @@ fn shown_line(line: &str, column: usize, width: usize) -> (String, Range<usize>)
     if window_start > 0 {
         shown.push('…');
     }
-    let before = escape_controls(&line[window_start..span_start]);
-    let inside = escape_controls(&line[span_start..span_end]);
-    let after = escape_controls(&line[span_end..window_end]);
+    // A tab is one character in the file's columns: shown as one space.
+    let shown_part = |part: &str| escape_controls(&part.replace('\t', " ")).into_owned();
+    let before = shown_part(&line[window_start..span_start]);
+    let inside = shown_part(&line[span_start..span_end]);
+    let after = shown_part(&line[span_end..window_end]);
     shown.push_str(&before);
     let start = shown.len();
     shown.push_str(&inside);
@@ -141,15 +164,13 @@ fn shown_line(line: &str, column: usize, width: usize) -> (String, Range<usize>)
     (shown, start..end)
 }
 
-/// `text` with every control character (C0 but tab, DEL, C1) and every bidirectional
+/// `text` with every control character (C0, DEL, C1) and every bidirectional
 /// override or isolate written as a visible escape (`\u{1b}`), so that text from an
 /// article cannot move the cursor, clear the screen, set the window title or reorder
 /// what is shown. Text without them is borrowed as is.
 pub fn escape_controls(text: &str) -> Cow<'_, str> {
-    let hidden = |c: char| {
-        (c.is_control() && c != '\t')
-            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-    };
+    let hidden =
+        |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
     if !text.chars().any(hidden) {
         return Cow::Borrowed(text);
     }
@@ -249,7 +270,8 @@ mod tests {
             "\\u{1b}]0;title\\u{7}x\\u{d}In 1941 \\u{1b}[2J\\u{9b}31m"
         );
         assert!(!shown.chars().any(char::is_control));
-        assert_eq!(escape_controls("tab\tkept"), "tab\tkept");
+        assert_eq!(escape_controls("tab\tand more"), "tab\\u{9}and more");
+        assert_eq!(escape_controls("plain"), "plain");
         assert_eq!(escape_controls("\u{202e}evil"), "\\u{202e}evil");
     }
 }
