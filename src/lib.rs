@@ -9,10 +9,10 @@
 //! Imports run only downwards, so each layer could be its own crate. From the bottom:
 //!
 //! ```text
-//! 0  position, citation, segment, dates, error, stamp, parallel   (import no stage)
-//! 1  model                    ← position, citation, segment
-//! 2  readers                  ← model, position, citation
-//! 2  manifest                 ← position            (never model or readers)
+//! 0  position, citation, rule, segment, dates, error, stamp, parallel  (import no stage)
+//! 1  model                    ← position, citation, rule, segment
+//! 2  readers                  ← model, position, citation, rule
+//! 2  manifest                 ← position, rule      (never model or readers)
 //! 3  link                     ← model, manifest, dates
 //! 4  sources, index, check    ← readers, link, manifest, model
 //! 5  report                   ← check, index, model, manifest
@@ -26,6 +26,8 @@
 //! - [`position`]: [`position::Location`], [`position::LineIndex`] and input
 //!   [`position::Format`]s, shared by every stage that names places in files;
 //! - [`citation`]: citation fields of a reference entry and how free text reveals them;
+//! - [`rule`]: every rule's name, default severity and explanation, shared by readers
+//!   and the checker;
 //! - [`manifest`]: the corpus (`corpus.toml`, globs, manifest-less directories);
 //! - [`readers`]: one reader per input format, each producing a [`model::Article`];
 //! - [`model`]: the article model (sections, paragraphs, sentences, markers, references)
@@ -49,6 +51,7 @@ pub mod parallel;
 pub mod position;
 pub mod readers;
 pub mod report;
+pub mod rule;
 pub mod segment;
 pub mod sources;
 pub mod stamp;

@@ -18,15 +18,6 @@ use crate::error::{Error, Result};
 use crate::model::Article;
 use crate::position::{Format, LineIndex};
 
-/// Every rule name a reader reports as a [`crate::model::ReaderProblem`] (each reader
-/// module lists its own in `RULES`): `check` gives them severities like its own rules.
-pub const PROBLEM_RULES: &[&str] = &[
-    wikitext::UNCLOSED_REF,
-    wikitext::EMPTY_REFERENCE,
-    wikitext::DUPLICATE_REFERENCE,
-    wikitext::UNKNOWN_FOOTNOTE,
-];
-
 /// Read and parse one article file. The manifest's settings for it (a `title`
 /// override) are the caller's business: readers know files, not manifests.
 pub fn read_article(id: &str, path: &Path, format: Format) -> Result<Article> {

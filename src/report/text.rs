@@ -66,7 +66,9 @@ fn finding(renderer: &Renderer, f: &Finding) -> String {
         Severity::Note => Level::NOTE,
     };
     let file = escape_controls(&f.file);
-    let title = level.primary_title(escape_controls(&f.message)).id(f.rule);
+    let title = level
+        .primary_title(escape_controls(&f.message))
+        .id(f.rule.name());
     let mut group = Group::with_title(title);
     // The renderer takes the `-->` column from the line it shows; `rendered_column` is
     // that, to be put right where escapes or the window shifted it.
