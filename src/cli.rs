@@ -210,9 +210,9 @@ pub enum InputFormat {
     Html,
 }
 
-impl From<InputFormat> for citecheck::model::Format {
+impl From<InputFormat> for citecheck::position::Format {
     fn from(f: InputFormat) -> Self {
-        use citecheck::model::Format;
+        use citecheck::position::Format;
         match f {
             InputFormat::Auto => Format::Auto,
             InputFormat::Text => Format::Text,

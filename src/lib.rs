@@ -6,6 +6,26 @@
 //! manifest → readers → model → link → { index | check } → report
 //! ```
 //!
+//! Imports run only downwards, so each layer could be its own crate. From the bottom:
+//!
+//! ```text
+//! 0  position, citation, rule, segment, dates, error, stamp, parallel  (import no stage)
+//! 1  model                    ← position, citation, rule, segment
+//! 2  readers                  ← model, position, citation, rule
+//! 2  manifest                 ← position, rule      (never model or readers)
+//! 3  link                     ← model, manifest, dates
+//! 4  sources, index, check    ← readers, link, manifest, model
+//! 5  report                   ← check, index, model, manifest
+//! ·  read_corpus (this file)  ← manifest, readers, link: the read stage
+//! ```
+//!
+//! Readers never see the manifest: [`readers::read_article`] takes an id, a path and a
+//! format, and the read stage applies what the manifest says about an article (its
+//! `title`).
+//!
+//! - [`position`]: [`position::Location`], [`position::LineIndex`] and input
+//!   [`position::Format`]s, shared by every stage that names places in files;
+//! - [`citation`]: citation fields of a reference entry and how free text reveals them;
 //! - [`rule`]: every rule's name, default severity and explanation, shared by readers
 //!   and the checker;
 //! - [`manifest`]: the corpus (`corpus.toml`, globs, manifest-less directories);
@@ -20,6 +40,7 @@
 //! - [`report`]: renderers over results computed elsewhere.
 
 pub mod check;
+pub mod citation;
 pub mod dates;
 pub mod error;
 pub mod index;
@@ -27,6 +48,7 @@ pub mod link;
 pub mod manifest;
 pub mod model;
 pub mod parallel;
+pub mod position;
 pub mod readers;
 pub mod report;
 pub mod rule;
@@ -38,6 +60,17 @@ pub use error::{Error, Result};
 pub use manifest::Corpus;
 pub use model::Article;
 
+/// Read one article the manifest lists, apply the manifest's settings for it (a `title`
+/// override) and link its references to the corpus's sources.
+pub fn read_linked_article(corpus: &Corpus, spec: &manifest::ArticleSpec) -> Result<Article> {
+    let mut article = readers::read_article(&spec.id, &spec.path, spec.format)?;
+    if let Some(title) = &spec.title {
+        article.title = Some(title.clone());
+    }
+    link::link_article(&mut article, corpus);
+    Ok(article)
+}
+
 /// Read every article of a corpus and link its references, in manifest order.
 /// `progress` is called with how many articles are read so far (for progress bars).
 pub fn read_corpus(corpus: &Corpus, mut progress: impl FnMut(usize)) -> Result<Vec<Article>> {
@@ -48,9 +81,7 @@ pub fn read_corpus(corpus: &Corpus, mut progress: impl FnMut(usize)) -> Result<V
     let read_run = |run: &[manifest::ArticleSpec], report: &mut dyn FnMut(usize)| {
         let mut out = Vec::with_capacity(run.len());
         for spec in run {
-            let mut article = readers::read_article(spec)?;
-            link::link_article(&mut article, corpus);
-            out.push(article);
+            out.push(read_linked_article(corpus, spec)?);
             report(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1);
         }
         Ok::<_, Error>(out)

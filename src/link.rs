@@ -4,8 +4,9 @@
 //! and URL, with a score in 0..1; below [`MIN_SCORE`] it stays unlinked. An explicit
 //! `[[link]]` in the manifest wins with score 1.
 
+use crate::citation::CitationFields;
 use crate::manifest::{Corpus, SourceEntry};
-use crate::model::{Article, CitationFields, Link};
+use crate::model::{Article, Link};
 
 /// Below this a match is a coincidence of common words, not a citation of the work.
 pub const MIN_SCORE: f64 = 0.35;

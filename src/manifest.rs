@@ -7,13 +7,14 @@
 //! text files are all articles.
 
 use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use crate::error::{Error, Result};
-use crate::model::Format;
+use crate::position::{Format, LineIndex};
 use crate::rule::{Rule, Severity};
 
 pub const MANIFEST_NAME: &str = "corpus.toml";
@@ -28,11 +29,38 @@ struct ManifestFile {
     #[serde(default)]
     article: Vec<ArticleEntry>,
     #[serde(default)]
-    source: Vec<SourceEntry>,
+    source: Vec<SourceTable>,
     #[serde(default)]
-    link: Vec<LinkEntry>,
+    link: Vec<LinkTable>,
     #[serde(default)]
     check: CheckSettings,
+}
+
+/// A `[[source]]` as written: every value that loading can find wrong keeps its span,
+/// so the error points at that value. Validated, it becomes a [`SourceEntry`].
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SourceTable {
+    id: Spanned<String>,
+    title: Spanned<String>,
+    date: Option<Spanned<String>>,
+    kind: Option<Spanned<SourceKind>>,
+    author: Option<String>,
+    publisher: Option<String>,
+    pages: Option<String>,
+    file: Option<Spanned<String>>,
+    url: Option<Spanned<String>>,
+    format: Option<Spanned<Format>>,
+    note: Option<String>,
+}
+
+/// A `[[link]]` as written (see [`SourceTable`]); validated, it becomes a [`LinkEntry`].
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LinkTable {
+    article: Spanned<String>,
+    reference: Spanned<toml::Value>,
+    source: Spanned<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -56,34 +84,25 @@ pub enum SourceKind {
 
 /// A cited work. Without a readable `file` it is *unavailable*: citations to it are
 /// unverifiable, which is a legitimate state.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Serialize)]
 pub struct SourceEntry {
     pub id: String,
     pub title: String,
-    #[serde(default)]
+    /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (checked when the manifest loads).
     pub date: Option<String>,
-    #[serde(default)]
     pub kind: SourceKind,
-    #[serde(default)]
     pub author: Option<String>,
-    #[serde(default)]
     pub publisher: Option<String>,
-    #[serde(default)]
     pub pages: Option<String>,
-    #[serde(default)]
     pub file: Option<String>,
-    #[serde(default)]
+    /// An `http://` or `https://` URL (checked when the manifest loads).
     pub url: Option<String>,
-    #[serde(default)]
     pub format: Format,
-    #[serde(default)]
     pub note: Option<String>,
 }
 
 /// `[[link]] article = "…" reference = 2 source = "…"`: overrides automatic linking.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Serialize)]
 pub struct LinkEntry {
     pub article: String,
     /// A footnote number or name.
@@ -324,26 +343,25 @@ impl Corpus {
         text: &str,
         previous: &mut Vec<Listing>,
     ) -> Result<Corpus> {
-        let file: ManifestFile = toml::from_str(text).map_err(|e| toml_error(path, text, &e))?;
-        let at = |span: std::ops::Range<usize>| {
-            let index = crate::model::LineIndex::new(text);
-            let loc = index.locate(text, span.start);
-            (loc.line, loc.column)
+        let lines = LineIndex::new(text);
+        let file: ManifestFile =
+            toml::from_str(text).map_err(|e| toml_error(path, text, &lines, &e))?;
+        let at = Positions {
+            path,
+            text,
+            lines: &lines,
         };
         let mut articles = Vec::new();
         let mut listings = Vec::new();
         // Where each article was declared, for the duplicate-id error.
-        let mut spans: Vec<std::ops::Range<usize>> = Vec::new();
+        let mut spans: Vec<Range<usize>> = Vec::new();
         for entry in &file.article {
             let specs = match (&entry.file, &entry.files) {
                 (Some(f), None) => {
                     let full = root.join(f.get_ref());
                     if !full.is_file() {
-                        let (l, c) = at(f.span());
-                        return Err(Error::input_at(
-                            path,
-                            l,
-                            c,
+                        return Err(at.error(
+                            f.span(),
                             format!("article file {} does not exist", full.display()),
                         ));
                     }
@@ -359,19 +377,15 @@ impl Corpus {
                     )]
                 }
                 (None, Some(g)) => {
-                    let (l, c) = at(g.span());
                     let (found, listing) =
                         expand_glob(root, g.get_ref(), previous).map_err(|e| {
-                            Error::input_at(path, l, c, format!("bad glob {:?}: {e}", g.get_ref()))
+                            at.error(g.span(), format!("bad glob {:?}: {e}", g.get_ref()))
                         })?;
                     listings.extend(listing);
                     if found.is_empty() {
-                        return Err(Error::input_at(
-                            path,
-                            l,
-                            c,
-                            format!("glob {:?} matches no file", g.get_ref()),
-                        ));
+                        return Err(
+                            at.error(g.span(), format!("glob {:?} matches no file", g.get_ref()))
+                        );
                     }
                     let ids: Vec<String> = match listings.last() {
                         // The listing just made or reused names these files, relative.
@@ -386,20 +400,14 @@ impl Corpus {
                         .collect()
                 }
                 (Some(f), Some(_)) => {
-                    let (l, c) = at(f.span());
-                    return Err(Error::input_at(
-                        path,
-                        l,
-                        c,
-                        "an [[article]] takes `file` or `files`, not both",
-                    ));
+                    return Err(
+                        at.error(f.span(), "an [[article]] takes `file` or `files`, not both")
+                    );
                 }
                 (None, None) => {
-                    let (l, c) = entry.id.as_ref().map(|i| at(i.span())).unwrap_or((1, 1));
-                    return Err(Error::input_at(
-                        path,
-                        l,
-                        c,
+                    let span = entry.id.as_ref().map_or(0..0, |i| i.span());
+                    return Err(at.error(
+                        span,
                         "an [[article]] needs `file = \"…\"` or `files = \"glob\"`",
                     ));
                 }
@@ -417,61 +425,85 @@ impl Corpus {
         let mut ids: HashMap<&str, usize> = HashMap::with_capacity(articles.len());
         for (i, a) in articles.iter().enumerate() {
             if let Some(first) = ids.insert(&a.id, i) {
-                let (l, c) = at(spans[i].clone());
-                let (fl, _) = at(spans[first].clone());
-                return Err(Error::input_at(
-                    path,
-                    l,
-                    c,
+                return Err(at.error(
+                    spans[i].clone(),
                     format!(
-                        "duplicate article id {:?} (first defined on line {fl})",
-                        a.id
+                        "duplicate article id {:?} (first defined on line {})",
+                        a.id,
+                        at.line(spans[first].clone())
                     ),
                 ));
             }
         }
 
-        let mut source_ids: HashMap<&str, usize> = HashMap::new();
-        for (i, s) in file.source.iter().enumerate() {
-            if source_ids.insert(&s.id, i).is_some() {
-                let (l, c) = find_line(text, &format!("\"{}\"", s.id), 2);
-                return Err(Error::input_at(
-                    path,
-                    l,
-                    c,
-                    format!("duplicate source id {:?}", s.id),
+        let mut source_ids: HashMap<&str, Range<usize>> = HashMap::new();
+        for s in &file.source {
+            let id = s.id.get_ref();
+            if id.trim().is_empty() {
+                return Err(at.error(s.id.span(), "a [[source]] has an empty id"));
+            }
+            if let Some(first) = source_ids.insert(id, s.id.span()) {
+                return Err(at.error(
+                    s.id.span(),
+                    format!(
+                        "duplicate source id {id:?} (first defined on line {})",
+                        at.line(first)
+                    ),
                 ));
             }
-            if s.id.trim().is_empty() {
-                return Err(Error::input(path, "a [[source]] has an empty id"));
-            }
+            s.validate(&at)?;
         }
+        // (article, footnote label) → where its first [[link]] names the footnote.
+        let mut linked: HashMap<(&str, String), Range<usize>> = HashMap::new();
         for link in &file.link {
-            if !ids.contains_key(link.article.as_str()) {
-                let (l, c) = find_line(text, &format!("\"{}\"", link.article), 1);
-                return Err(Error::input_at(
-                    path,
-                    l,
-                    c,
-                    format!("[[link]] names unknown article {:?}", link.article),
+            if !ids.contains_key(link.article.get_ref().as_str()) {
+                return Err(at.error(
+                    link.article.span(),
+                    format!(
+                        "[[link]] names unknown article {:?}",
+                        link.article.get_ref()
+                    ),
                 ));
             }
-            if !source_ids.contains_key(link.source.as_str()) {
-                let (l, c) = find_line(text, &format!("\"{}\"", link.source), 2);
-                return Err(Error::input_at(
-                    path,
-                    l,
-                    c,
-                    format!("[[link]] names unknown source {:?}", link.source),
+            if !source_ids.contains_key(link.source.get_ref().as_str()) {
+                return Err(at.error(
+                    link.source.span(),
+                    format!("[[link]] names unknown source {:?}", link.source.get_ref()),
                 ));
             }
+            let label =
+                match link.reference.get_ref() {
+                    toml::Value::String(s) if !s.trim().is_empty() => s.trim().to_string(),
+                    toml::Value::Integer(n) if *n > 0 => n.to_string(),
+                    _ => return Err(at.error(
+                        link.reference.span(),
+                        "[[link]] `reference` is a footnote number (1, 2, …) or name (\"smith\")",
+                    )),
+                };
+            let key = (link.article.get_ref().as_str(), label);
+            if let Some(first) = linked.get(&key) {
+                return Err(at.error(
+                    link.reference.span(),
+                    format!(
+                        "a second [[link]] for footnote {} of article {:?} (the first is on line {})",
+                        key.1,
+                        key.0,
+                        at.line(first.clone())
+                    ),
+                ));
+            }
+            linked.insert(key, link.reference.span());
         }
         Ok(Corpus {
             root: root.to_path_buf(),
             manifest: Some(path.to_path_buf()),
             articles,
-            sources: file.source,
-            links: file.link,
+            sources: file
+                .source
+                .into_iter()
+                .map(SourceTable::into_entry)
+                .collect(),
+            links: file.link.into_iter().map(LinkTable::into_entry).collect(),
             check: file.check,
             listings,
         })
@@ -711,20 +743,135 @@ fn collect_files(
     Ok(())
 }
 
-/// Line/column of the `nth` occurrence of `needle` (1-based), or 1:1.
-fn find_line(text: &str, needle: &str, nth: usize) -> (usize, usize) {
-    let index = crate::model::LineIndex::new(text);
-    text.match_indices(needle)
-        .nth(nth.saturating_sub(1))
-        .or_else(|| text.match_indices(needle).next())
-        .map(|(i, _)| {
-            let l = index.locate(text, i);
-            (l.line, l.column)
-        })
-        .unwrap_or((1, 1))
+/// Turns spans of the manifest text into errors that name the manifest, line and column.
+struct Positions<'t> {
+    path: &'t Path,
+    text: &'t str,
+    lines: &'t LineIndex,
 }
 
-fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> Error {
+impl Positions<'_> {
+    fn error(&self, span: Range<usize>, message: impl Into<String>) -> Error {
+        let loc = self.lines.locate(self.text, span.start);
+        Error::input_at(self.path, loc.line, loc.column, message)
+    }
+
+    fn line(&self, span: Range<usize>) -> usize {
+        self.lines.locate(self.text, span.start).line
+    }
+}
+
+impl SourceTable {
+    /// Values a later stage would misread: an empty title, a date the linker cannot
+    /// take a year from, a URL nothing can fetch, an empty file name.
+    fn validate(&self, at: &Positions<'_>) -> Result<()> {
+        if self.title.get_ref().trim().is_empty() {
+            return Err(at.error(self.title.span(), "a [[source]] has an empty title"));
+        }
+        if let Some(date) = &self.date {
+            if !is_manifest_date(date.get_ref()) {
+                return Err(at.error(
+                    date.span(),
+                    format!(
+                        "source date {:?} is not a date: write YYYY, YYYY-MM or YYYY-MM-DD",
+                        date.get_ref()
+                    ),
+                ));
+            }
+        }
+        if let Some(url) = &self.url {
+            if !is_web_url(url.get_ref()) {
+                return Err(at.error(
+                    url.span(),
+                    format!(
+                        "source url {:?} is not an http:// or https:// URL",
+                        url.get_ref()
+                    ),
+                ));
+            }
+        }
+        if let Some(file) = &self.file {
+            if file.get_ref().trim().is_empty() {
+                return Err(at.error(
+                    file.span(),
+                    "a [[source]] has an empty `file` (leave it out for a work without text)",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn into_entry(self) -> SourceEntry {
+        SourceEntry {
+            id: self.id.into_inner(),
+            title: self.title.into_inner(),
+            date: self.date.map(Spanned::into_inner),
+            kind: self.kind.map(Spanned::into_inner).unwrap_or_default(),
+            author: self.author,
+            publisher: self.publisher,
+            pages: self.pages,
+            file: self.file.map(Spanned::into_inner),
+            url: self.url.map(Spanned::into_inner),
+            format: self.format.map(Spanned::into_inner).unwrap_or_default(),
+            note: self.note,
+        }
+    }
+}
+
+impl LinkTable {
+    fn into_entry(self) -> LinkEntry {
+        LinkEntry {
+            article: self.article.into_inner(),
+            reference: self.reference.into_inner(),
+            source: self.source.into_inner(),
+        }
+    }
+}
+
+/// `YYYY`, `YYYY-MM` or `YYYY-MM-DD` with a real month and day.
+fn is_manifest_date(date: &str) -> bool {
+    let parts: Vec<&str> = date.split('-').collect();
+    let number = |s: &str, digits: usize| {
+        (s.len() == digits && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse::<u32>().ok())
+            .flatten()
+    };
+    let Some(year) = parts.first().and_then(|y| number(y, 4)) else {
+        return false;
+    };
+    let month = match parts.get(1) {
+        None => return parts.len() == 1,
+        Some(m) => match number(m, 2) {
+            Some(m @ 1..=12) => m,
+            _ => return false,
+        },
+    };
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    match parts.get(2) {
+        None => parts.len() == 2,
+        Some(d) => parts.len() == 3 && number(d, 2).is_some_and(|d| (1..=days).contains(&d)),
+    }
+}
+
+/// An `http://` or `https://` URL with a host.
+fn is_web_url(url: &str) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    ["http://", "https://"].iter().any(|scheme| {
+        lower.strip_prefix(scheme).is_some_and(|rest| {
+            rest.split(['/', '?', '#'])
+                .next()
+                .is_some_and(|host| !host.is_empty() && !host.contains(char::is_whitespace))
+        })
+    }) && !url.contains(char::is_whitespace)
+}
+
+fn toml_error(path: &Path, text: &str, lines: &LineIndex, e: &toml::de::Error) -> Error {
     // toml puts the expectation on a second line; keep errors to one line for scripts.
     let message = e
         .message()
@@ -735,7 +882,7 @@ fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> Error {
         .join("; ");
     match e.span() {
         Some(span) => {
-            let loc = crate::model::LineIndex::new(text).locate(text, span.start);
+            let loc = lines.locate(text, span.start);
             Error::input_at(path, loc.line, loc.column, message)
         }
         None => Error::input(path, message),

@@ -11,76 +11,10 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
+use crate::citation::CitationFields;
+use crate::position::{Format, LineIndex, Location};
 use crate::rule::Rule;
 use crate::segment;
-
-/// Input formats a reader exists for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, Default)]
-#[serde(rename_all = "lowercase")]
-pub enum Format {
-    #[default]
-    Auto,
-    Text,
-    Markdown,
-    Wikitext,
-    Html,
-}
-
-impl Format {
-    pub fn name(self) -> &'static str {
-        match self {
-            Format::Auto => "auto",
-            Format::Text => "text",
-            Format::Markdown => "markdown",
-            Format::Wikitext => "wikitext",
-            Format::Html => "html",
-        }
-    }
-}
-
-/// A position in the original file. `line` and `column` are 1-based; the column counts
-/// characters (as rustc and editors do), `offset` counts bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Default)]
-pub struct Location {
-    pub line: usize,
-    pub column: usize,
-    pub offset: usize,
-}
-
-/// Maps byte offsets of a file to line/column.
-#[derive(Debug, Clone)]
-pub struct LineIndex {
-    starts: Vec<usize>,
-}
-
-impl LineIndex {
-    pub fn new(text: &str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { starts }
-    }
-
-    pub fn locate(&self, text: &str, offset: usize) -> Location {
-        let offset = offset.min(text.len());
-        let line = self.starts.partition_point(|&s| s <= offset);
-        let start = self.starts[line - 1];
-        let column = text
-            .get(start..offset)
-            .map(|s| s.chars().count())
-            .unwrap_or(offset - start)
-            + 1;
-        Location {
-            line,
-            column,
-            offset,
-        }
-    }
-
-    /// Byte offset where 1-based `line` starts.
-    pub fn line_start(&self, line: usize) -> Option<usize> {
-        self.starts.get(line.checked_sub(1)?).copied()
-    }
-}
 
 /// A table-of-contents entry as the article lists it.
 #[derive(Debug, Clone, Serialize)]
@@ -180,33 +114,6 @@ pub struct Marker {
     pub reference: Option<usize>,
 }
 
-/// Structured citation fields, when the format provides them (`{{cite …}}`) or the
-/// reader can recognise them in free text.
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
-pub struct CitationFields {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub author: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub publisher: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub work: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pages: Option<String>,
-    /// When the cited web page was read (`access-date`): which version of it the
-    /// claim rests on.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub access_date: Option<String>,
-    /// An archived copy (`archive-url`), for sources whose live URL has gone.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub archive_url: Option<String>,
-}
-
 /// The link from a reference to a manifest source, set by the linker.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Link {
@@ -242,7 +149,7 @@ impl Reference {
         Reference {
             label: label.into(),
             group: None,
-            fields: crate::readers::fields_from_text(&text),
+            fields: crate::citation::fields_from_text(&text),
             text,
             line: at.line,
             column: at.column,
@@ -320,6 +227,10 @@ pub struct Article {
     pub problems: Vec<ReaderProblem>,
     #[serde(skip)]
     pub text: String,
+    /// Line starts of `text`, built once by the reader and shared by every stage that
+    /// locates offsets in it.
+    #[serde(skip)]
+    lines: LineIndex,
 }
 
 fn ser_path<S: serde::Serializer>(p: &std::path::Path, s: S) -> Result<S::Ok, S::Error> {
@@ -371,8 +282,9 @@ impl Article {
         out
     }
 
-    pub fn line_index(&self) -> LineIndex {
-        LineIndex::new(&self.text)
+    /// The line index of [`Article::text`].
+    pub fn line_index(&self) -> &LineIndex {
+        &self.lines
     }
 }
 
@@ -414,15 +326,17 @@ impl OffsetMap {
         });
     }
 
-    /// The map for `clean[start..end]`, rebased so that `start` becomes 0.
+    /// The map for `clean[start..end]`, rebased so that `start` becomes 0. Finds the
+    /// runs inside by binary search: every sentence of a paragraph takes its slice, and
+    /// walking all the paragraph's runs each time was quadratic on a long paragraph.
     fn slice(&self, start: usize, end: usize) -> OffsetMap {
         let copied = self.run_at(start).is_none_or(|r| r.copied);
         let mut map = OffsetMap::default();
         map.push(0, self.to_file(start), copied);
-        for r in &self.runs {
-            if r.clean > start && r.clean < end {
-                map.push(r.clean - start, r.file, r.copied);
-            }
+        let first = self.runs.partition_point(|r| r.clean <= start);
+        let past = self.runs.partition_point(|r| r.clean < end).max(first);
+        for r in &self.runs[first..past] {
+            map.push(r.clean - start, r.file, r.copied);
         }
         map
     }
@@ -598,9 +512,16 @@ impl ArticleDraft {
     }
 
     /// Split paragraphs into sentences, attach markers, apply citation scope, resolve
-    /// markers to references and count uses.
-    pub fn finish(self, id: &str, path: PathBuf, format: Format, text: String) -> Article {
-        let lines = LineIndex::new(&text);
+    /// markers to references and count uses. `lines` is the line index of `text` the
+    /// reader located its draft with.
+    pub fn finish(
+        self,
+        id: &str,
+        path: PathBuf,
+        format: Format,
+        text: String,
+        lines: LineIndex,
+    ) -> Article {
         let mut article = Article {
             id: id.to_string(),
             path,
@@ -616,6 +537,7 @@ impl ArticleDraft {
             non_claims: self.non_claims,
             problems: self.problems,
             text: String::new(),
+            lines: LineIndex::default(),
         };
 
         for (section, para) in self.paragraphs {
@@ -688,6 +610,7 @@ impl ArticleDraft {
                 .position(|s| headings_match(&s.heading, &entry.title));
         }
         article.text = text;
+        article.lines = lines;
         article
     }
 }
@@ -802,5 +725,25 @@ mod tests {
             "a slice starting in made-up text keeps the anchor"
         );
         assert_eq!(tail.to_file(7), 22);
+    }
+
+    #[test]
+    fn a_slice_keeps_exactly_the_runs_inside_it() {
+        // Alternating copied and made-up pieces, as a paragraph of links gives.
+        let mut t = CleanText::new();
+        for i in 0..50 {
+            t.push_source("word ", i * 20);
+            t.push_synthetic("label ", i * 20 + 10);
+        }
+        for (start, end) in [(0, 3), (5, 11), (7, 300), (11, 550), (549, 550)] {
+            let slice = t.map.slice(start, end);
+            for k in 0..end - start {
+                assert_eq!(
+                    slice.to_file(k),
+                    t.map.to_file(start + k),
+                    "{start}..{end} @ {k}"
+                );
+            }
+        }
     }
 }

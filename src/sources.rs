@@ -11,7 +11,7 @@ use regex::Regex;
 
 use crate::error::Result;
 use crate::manifest::{Corpus, SourceEntry};
-use crate::model::Format;
+use crate::position::Format;
 use std::path::PathBuf;
 
 /// Passages longer than this (in bytes) are cut at line ends: a whole chapter is not

@@ -262,3 +262,96 @@ fn the_first_bad_article_in_corpus_order_is_reported() {
         assert!(!stderr.contains("a100.txt"), "{stderr}");
     }
 }
+
+/// A manifest with the article `a` and the given tables after it.
+fn manifest_error(tables: &str) -> String {
+    let m = format!("{GOOD}{tables}");
+    let dir = corpus(&m, &[("a.txt", ARTICLE.as_bytes())]);
+    fails(dir.path())
+}
+
+#[test]
+fn duplicate_source_id_points_at_the_second_source_not_a_link_naming_it() {
+    // Lines: 5 [[link]], 8 its `source = "pact"`, 11 the first id, 15 the duplicate.
+    let err = manifest_error(
+        "\n[[link]]\narticle = \"a\"\nreference = 1\nsource = \"pact\"\n\n\
+         [[source]]\nid = \"pact\"\ntitle = \"One\"\n\n\
+         [[source]]\nid = \"pact\"\ntitle = \"Two\"\n",
+    );
+    assert!(err.contains("corpus.toml:15:6"), "{err}");
+    assert!(err.contains("duplicate source id \"pact\""), "{err}");
+    assert!(err.contains("first defined on line 11"), "{err}");
+}
+
+#[test]
+fn link_errors_point_at_the_offending_key() {
+    let source = "\n[[source]]\nid = \"pact\"\ntitle = \"One\"\n";
+    // Lines 9–12: the [[link]] table after the source.
+    for (link, at, what) in [
+        (
+            "article = \"b\"\nreference = 1\nsource = \"pact\"\n",
+            "corpus.toml:10:11",
+            "unknown article \"b\"",
+        ),
+        (
+            "article = \"a\"\nreference = 1\nsource = \"pect\"\n",
+            "corpus.toml:12:10",
+            "unknown source \"pect\"",
+        ),
+        (
+            "article = \"a\"\nreference = 0\nsource = \"pact\"\n",
+            "corpus.toml:11:13",
+            "footnote number",
+        ),
+        (
+            "article = \"a\"\nreference = \" \"\nsource = \"pact\"\n",
+            "corpus.toml:11:13",
+            "footnote number",
+        ),
+    ] {
+        let err = manifest_error(&format!("{source}\n[[link]]\n{link}"));
+        assert!(err.contains(at), "{link}: {err}");
+        assert!(err.contains(what), "{link}: {err}");
+    }
+    // Two links for one footnote: the second is the error, naming the first's line.
+    let twice = "\n[[link]]\narticle = \"a\"\nreference = \"1\"\nsource = \"pact\"\n";
+    let err = manifest_error(&format!("{source}{twice}{twice}"));
+    assert!(err.contains("corpus.toml:16:13"), "{err}");
+    assert!(err.contains("the first is on line 11"), "{err}");
+}
+
+#[test]
+fn source_value_errors_point_at_the_offending_key() {
+    // Line 7 holds the value under test.
+    for (line, at, what) in [
+        ("date = \"April 1941\"", "corpus.toml:7:8", "not a date"),
+        ("date = \"1941-02-30\"", "corpus.toml:7:8", "not a date"),
+        (
+            "url = \"avalon.law.yale.edu\"",
+            "corpus.toml:7:7",
+            "not an http",
+        ),
+        ("file = \"\"", "corpus.toml:7:8", "empty `file`"),
+        ("kind = \"tertiary\"", "corpus.toml:7:8", "tertiary"),
+        ("format = \"pdf\"", "corpus.toml:7:10", "pdf"),
+        ("title = \"\"", "corpus.toml:7:9", "empty title"),
+    ] {
+        let title = if line.starts_with("title") {
+            ""
+        } else {
+            "title = \"One\"\n"
+        };
+        let tables = format!("\n[[source]]\nid = \"pact\"\n{line}\n{title}");
+        let err = manifest_error(&tables);
+        assert!(err.contains(at), "{line}: {err}");
+        assert!(err.contains(what), "{line}: {err}");
+    }
+    // Good dates and URLs load.
+    let m = format!(
+        "{GOOD}\n[[source]]\nid = \"p\"\ntitle = \"P\"\ndate = \"1940-02-29\"\nurl = \"https://avalon.law.yale.edu/wwii/s1.asp\"\n\n\
+         [[source]]\nid = \"q\"\ntitle = \"Q\"\ndate = \"1941-04\"\n\n\
+         [[source]]\nid = \"r\"\ntitle = \"R\"\ndate = \"1941\"\n"
+    );
+    let dir = corpus(&m, &[("a.txt", ARTICLE.as_bytes())]);
+    citecheck::Corpus::load(dir.path()).unwrap();
+}

@@ -117,6 +117,69 @@ fn sample_text_report_snapshot() {
 }
 
 #[test]
+fn caret_after_cjk_text_lands_under_the_year() {
+    // `日ソ中立条約は、` is eight characters but sixteen terminal columns: the carets
+    // must sit under `1941`, not under the CJK.
+    let run = check(Path::new("tests/fixtures/cjk-caret"), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let year = run
+        .stdout
+        .split("\n\n")
+        .find(|f| f.contains("(“1941”)"))
+        .unwrap_or_else(|| panic!("no uncited-claim on the year: {}", run.stdout));
+    insta::assert_snapshot!("cjk_caret", year);
+    let lines: Vec<&str> = year.lines().collect();
+    let source = lines.iter().find(|l| l.contains("日ソ")).unwrap();
+    let carets = lines.iter().find(|l| l.contains('^')).unwrap();
+    let width = |s: &str| {
+        s.chars()
+            .map(|c| {
+                if ('\u{3000}'..='\u{9fff}').contains(&c) {
+                    2
+                } else {
+                    1
+                }
+            })
+            .sum::<usize>()
+    };
+    let at = width(&source[..source.find("1941").unwrap()]);
+    assert_eq!(width(&carets[..carets.find('^').unwrap()]), at, "{year}");
+    assert!(
+        carets.contains("^^^^") && !carets.contains("^^^^^"),
+        "{year}"
+    );
+}
+
+#[test]
+fn control_characters_of_article_text_are_escaped_in_the_text_report() {
+    // An article that sets the window title, rings the bell, clears the screen and
+    // returns the carriage mid-line.
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("a.md"),
+        "# Title\n\nLead.[^1]\n\n## Body\n\n\u{1b}]0;pwned\u{7}In 1941 the \u{1b}[2Jpact\rwas signed.\n\n[^1]: A book, 2001.\n",
+    )
+    .unwrap();
+    let run = check(dir.path(), &[]);
+    assert!(run.stdout.contains("(“1941”)"), "{}", run.stdout);
+    assert!(
+        !run.stdout.chars().any(|c| c.is_control() && c != '\n'),
+        "raw control characters reach the terminal: {:?}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("\\u{1b}]0;pwned\\u{7}In 1941"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("\\u{1b}[2Jpact\\u{d}was"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
 fn findings_are_sorted_by_file_line_column_rule() {
     for corpus in ["corpus", VERIFY] {
         let v = check(Path::new(corpus), &["--format", "json"]).json();

@@ -9,7 +9,7 @@ mod common;
 use std::collections::HashMap;
 use std::path::Path;
 
-use citecheck::model::Format;
+use citecheck::position::Format;
 use citecheck::readers;
 use regex::Regex;
 

@@ -5,7 +5,7 @@ mod common;
 
 use std::path::Path;
 
-use citecheck::model::Format;
+use citecheck::position::Format;
 use citecheck::readers;
 use proptest::prelude::*;
 

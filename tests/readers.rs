@@ -5,7 +5,8 @@ mod common;
 
 use std::path::Path;
 
-use citecheck::model::{Article, CitationStatus, Format};
+use citecheck::model::{Article, CitationStatus};
+use citecheck::position::Format;
 use citecheck::readers;
 use common::fixture;
 

@@ -4,7 +4,7 @@
 
 mod common;
 
-use citecheck::model::Format;
+use citecheck::position::Format;
 use citecheck::Corpus;
 
 #[test]

@@ -5,7 +5,8 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use citecheck::model::{Article, Format};
+use citecheck::model::Article;
+use citecheck::position::Format;
 use citecheck::readers;
 
 const WIKITEXT: &str = "corpus/wikitext";

@@ -10,7 +10,8 @@ use std::ops::Range;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::model::{Article, LineIndex};
+use crate::model::Article;
+use crate::position::LineIndex;
 use crate::rule::{Rule, Severity};
 
 /// One finding. `line`/`column` are 1-based (column in characters); `width` is how many
@@ -165,7 +166,7 @@ fn normalise(text: &str) -> String {
 pub struct Site<'a> {
     pub article: &'a Article,
     file: String,
-    lines: LineIndex,
+    lines: &'a LineIndex,
 }
 
 impl<'a> Site<'a> {

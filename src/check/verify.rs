@@ -12,7 +12,7 @@ use regex::Regex;
 use super::claims::{Fact, FactKind, NUMBER_WORDS};
 use crate::error::Result;
 use crate::manifest::{Corpus, SourceEntry};
-use crate::model::LineIndex;
+use crate::position::LineIndex;
 
 /// A text's words, normalised for comparison, with their byte spans in the text.
 ///

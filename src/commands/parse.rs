@@ -1,6 +1,6 @@
 use std::path::Path;
 
-use citecheck::model::Format;
+use citecheck::position::Format;
 use citecheck::report::model_json::article_json;
 use citecheck::report::model_text;
 use citecheck::{link, readers, Corpus, Result};

@@ -631,8 +631,7 @@ fn write_index(corpus: &Corpus, path: &Path, quiet: bool) -> Result<BuildStats> 
     let many_articles = corpus.articles.len() > 1;
     for spec in &corpus.articles {
         bar.set_message(spec.id.clone());
-        let mut article = crate::readers::read_article(spec)?;
-        crate::link::link_article(&mut article, corpus);
+        let article = crate::read_linked_article(corpus, spec)?;
         let file = corpus.relative(&article.path);
         for r in &article.references {
             let Some(link) = &r.link else { continue };

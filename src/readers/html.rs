@@ -14,7 +14,8 @@ use std::collections::HashMap;
 use ego_tree::iter::Edge;
 use scraper::{ElementRef, Html, Node, Selector};
 
-use crate::model::{ArticleDraft, CleanText, LineIndex, NonClaimKind, Reference, TocEntry};
+use crate::model::{ArticleDraft, CleanText, NonClaimKind, Reference, TocEntry};
+use crate::position::LineIndex;
 use crate::rule::Rule;
 
 /// How far ahead a position search looks: keeps hostile input linear.
@@ -208,9 +209,8 @@ struct RefTarget {
     group: Option<String>,
 }
 
-pub fn read(text: &str) -> ArticleDraft {
+pub fn read(text: &str, lines: &LineIndex) -> ArticleDraft {
     let doc = Html::parse_document(text);
-    let lines = LineIndex::new(text);
     let mut draft = ArticleDraft::new();
     let mut cursor = Cursor { src: text, pos: 0 };
 
@@ -306,7 +306,7 @@ pub fn read(text: &str) -> ArticleDraft {
                             &el,
                             &targets,
                             &mut draft,
-                            (&lines, text, offset),
+                            (lines, text, offset),
                             &mut seen_ids,
                         );
                         if let Some(s) = draft.current_section() {
@@ -324,7 +324,7 @@ pub fn read(text: &str) -> ArticleDraft {
                         } else {
                             NonClaimKind::Caption
                         };
-                        non_claim_block(&el, kind, &targets, &mut draft, offset, &lines, text);
+                        non_claim_block(&el, kind, &targets, &mut draft, offset, lines, text);
                         walk.skip_subtree(node.id());
                     } else if name == "pre" {
                         flush(&mut draft, &mut clean, &mut block_start, &mut heading);
@@ -546,7 +546,7 @@ fn reference_list(
                 all.replacen(&backlink, "", 1)
             });
         let body = collapse(&body);
-        let mut fields = crate::readers::fields_from_text(&body);
+        let mut fields = crate::citation::fields_from_text(&body);
         if let Some(url) = li
             .select(&sel("a.external, a[rel~=\"nofollow\"]"))
             .find_map(|a| a.attr("href"))

@@ -23,7 +23,8 @@ use std::sync::LazyLock;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use regex::Regex;
 
-use crate::model::{ArticleDraft, CleanText, LineIndex, NonClaimKind, Reference};
+use crate::model::{ArticleDraft, CleanText, NonClaimKind, Reference};
+use crate::position::LineIndex;
 use crate::rule::Rule;
 
 /// A footnote reference renderers left as literal text: `[^label]` not followed by
@@ -58,7 +59,7 @@ struct Definition {
 
 struct Reader<'a> {
     src: &'a str,
-    lines: LineIndex,
+    lines: &'a LineIndex,
     draft: ArticleDraft,
     pieces: Vec<Piece>,
     /// Lower-cased label → the spelling of its first definition.
@@ -72,7 +73,7 @@ struct Reader<'a> {
     inline_notes: usize,
 }
 
-pub fn read(text: &str) -> ArticleDraft {
+pub fn read(text: &str, lines: &LineIndex) -> ArticleDraft {
     let options = Options::ENABLE_FOOTNOTES
         | Options::ENABLE_TABLES
         | Options::ENABLE_STRIKETHROUGH
@@ -89,7 +90,7 @@ pub fn read(text: &str) -> ArticleDraft {
     }
     let mut r = Reader {
         src: text,
-        lines: LineIndex::new(text),
+        lines,
         draft: ArticleDraft::new(),
         pieces: Vec::new(),
         labels,

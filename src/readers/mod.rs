@@ -15,17 +15,14 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::error::{Error, Result};
-use crate::manifest::ArticleSpec;
-use crate::model::{Article, CitationFields, Format};
+use crate::model::Article;
+use crate::position::{Format, LineIndex};
 
-/// Read and parse one article file.
-pub fn read_article(spec: &ArticleSpec) -> Result<Article> {
-    let text = crate::error::read_text(&spec.path)?;
-    let mut article = parse(&spec.id, &spec.path, spec.format, text)?;
-    if let Some(t) = &spec.title {
-        article.title = Some(t.clone());
-    }
-    Ok(article)
+/// Read and parse one article file. The manifest's settings for it (a `title`
+/// override) are the caller's business: readers know files, not manifests.
+pub fn read_article(id: &str, path: &Path, format: Format) -> Result<Article> {
+    let text = crate::error::read_text(path)?;
+    parse(id, path, format, text)
 }
 
 /// Parse article text already in memory.
@@ -40,13 +37,16 @@ pub fn parse(id: &str, path: &Path, format: Format, text: String) -> Result<Arti
         Format::Auto => detect(path, &text),
         f => f,
     };
+    // One line index per text: the reader locates what it records with it, and the
+    // article keeps it for the checker.
+    let lines = LineIndex::new(&text);
     let draft = match format {
-        Format::Text | Format::Auto => text::read(&text),
-        Format::Markdown => markdown::read(&text),
-        Format::Wikitext => wikitext::read(&text),
-        Format::Html => html::read(&text),
+        Format::Text | Format::Auto => text::read(&text, &lines),
+        Format::Markdown => markdown::read(&text, &lines),
+        Format::Wikitext => wikitext::read(&text, &lines),
+        Format::Html => html::read(&text, &lines),
     };
-    let mut article = draft.finish(id, path.to_path_buf(), format, text);
+    let mut article = draft.finish(id, path.to_path_buf(), format, text, lines);
     if article.title.is_none() {
         article.title = Some(title_from_path(path));
     }
@@ -125,31 +125,4 @@ fn title_from_path(path: &Path) -> String {
     path.file_stem()
         .map(|s| s.to_string_lossy().replace('_', " "))
         .unwrap_or_default()
-}
-
-static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(1[5-9]\d\d|20\d\d)\b").unwrap());
-static URL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"https?://[^\s<>"\]\)]+"#).unwrap());
-static QUOTED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"["“]([^"”]{3,})["”]"#).unwrap());
-static PAGES: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b(?:pp?\.|pages?)\s*(\d+(?:\s*(?:[-–]|and)\s*\d+)?)").unwrap());
-static FULL_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+\d{1,2},\s+\d{4}\b|\b\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+\d{4}\b").unwrap()
-});
-
-/// What free-text citations reveal without markup: a quoted title, a date or year, a
-/// URL, pages. Good enough for linking; structured formats fill the fields directly.
-pub fn fields_from_text(text: &str) -> CitationFields {
-    CitationFields {
-        title: QUOTED.captures(text).map(|c| c[1].trim().to_string()),
-        author: None,
-        date: FULL_DATE
-            .find(text)
-            .map(|m| m.as_str().to_string())
-            .or_else(|| YEAR.find(text).map(|m| m.as_str().to_string())),
-        url: URL.find(text).map(|m| m.as_str().to_string()),
-        publisher: None,
-        work: None,
-        pages: PAGES.captures(text).map(|c| c[1].to_string()),
-        ..CitationFields::default()
-    }
 }

@@ -14,9 +14,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::model::{
-    ArticleDraft, BibEntry, CleanText, LineIndex, Location, NonClaimKind, Reference, TocEntry,
-};
+use crate::model::{ArticleDraft, BibEntry, CleanText, NonClaimKind, Reference, TocEntry};
+use crate::position::{LineIndex, Location};
 
 /// `  • Background and history 1`
 static TOC_LINE: LazyLock<Regex> =
@@ -58,9 +57,8 @@ impl Block<'_> {
     }
 }
 
-pub fn read(text: &str) -> ArticleDraft {
-    let index = LineIndex::new(text);
-    let at = |offset: usize| index.locate(text, offset);
+pub fn read(text: &str, lines: &LineIndex) -> ArticleDraft {
+    let at = |offset: usize| lines.locate(text, offset);
     let mut draft = ArticleDraft::new();
 
     let mut blocks = split_blocks(text);
@@ -320,7 +318,7 @@ fn reference(line: &str, offset: usize, at: &dyn Fn(usize) -> Location) -> Optio
 fn bib_entry(text: &str, line: usize) -> BibEntry {
     let text = text.trim().to_string();
     BibEntry {
-        fields: crate::readers::fields_from_text(&text),
+        fields: crate::citation::fields_from_text(&text),
         text,
         line,
         link: None,

@@ -3,7 +3,8 @@
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use crate::model::{Article, CitationFields, CitationStatus};
+use crate::citation::CitationFields;
+use crate::model::{Article, CitationStatus};
 
 #[derive(Serialize)]
 struct SectionOut<'a> {

@@ -9,93 +9,182 @@
 //!    = help: put its marker back after the sentence the work supports, or delete the entry
 //! ```
 
+use std::borrow::Cow;
 use std::fmt::Write;
+use std::ops::Range;
+
+use annotate_snippets::renderer::{AnsiColor, Effects, Style as Ansi};
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 
 use super::style::Style;
 use crate::check::rules::Severity;
 use crate::check::{CheckReport, Finding, Summary};
 
-/// Lines longer than this are shown as a window around the finding.
-const MAX_SNIPPET: usize = 110;
-/// Characters of context kept before the finding in a windowed line.
-const CONTEXT_BEFORE: usize = 40;
+/// Characters of the source line kept on each side of the finding before the line goes
+/// to the renderer, which then trims it to [`TERM_WIDTH`] by display width. Bounds the
+/// work per finding on a line of megabytes.
+const CONTEXT_CHARS: usize = 200;
+/// Columns the rendered report fits lines into. Fixed rather than the terminal's, so
+/// the output is the same wherever it is written (rustc's default).
+const TERM_WIDTH: usize = annotate_snippets::renderer::DEFAULT_TERM_WIDTH;
 
 pub fn render(report: &CheckReport, st: Style) -> String {
+    let renderer = renderer(st);
     let mut s = String::new();
     for f in &report.findings {
-        finding(&mut s, f, st);
-        s.push('\n');
+        s.push_str(&finding(&renderer, f));
+        s.push_str("\n\n");
     }
     summary(&mut s, &report.summary, st);
     s
 }
 
-fn finding(s: &mut String, f: &Finding, st: Style) {
-    let head = format!("{}[{}]", f.severity, f.rule);
-    let head = match f.severity {
-        Severity::Error => st.red(&head),
-        Severity::Warning => st.yellow(&head),
-        Severity::Note => st.cyan(&head),
+/// annotate-snippets (rustc's renderer) in the colours of [`Style`], or plain.
+fn renderer(st: Style) -> Renderer {
+    if !st.color {
+        return Renderer::plain().term_width(TERM_WIDTH);
+    }
+    let bold = |c: AnsiColor| Ansi::new().fg_color(Some(c.into())).effects(Effects::BOLD);
+    Renderer::styled()
+        .term_width(TERM_WIDTH)
+        .error(bold(AnsiColor::Red))
+        .warning(bold(AnsiColor::Yellow))
+        .note(bold(AnsiColor::Cyan))
+        .help(Ansi::new().effects(Effects::BOLD))
+        .line_num(bold(AnsiColor::Blue))
+        .emphasis(Ansi::new().effects(Effects::BOLD))
+}
+
+/// One finding, rustc-style: `severity[rule]: message`, `--> file:line:column`, the
+/// source line with carets under the finding, then `= note:` and `= help:` lines.
+/// Every piece of text is escaped with [`escape_controls`]: article text must not
+/// reach the terminal as control sequences.
+fn finding(renderer: &Renderer, f: &Finding) -> String {
+    let level = match f.severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+        Severity::Note => Level::NOTE,
     };
-    let _ = writeln!(s, "{head}{}", st.bold(&format!(": {}", f.message)));
-    let gutter = f.line.to_string().len();
-    let pad = " ".repeat(gutter);
-    let bar = st.blue("|");
-    let _ = writeln!(
-        s,
-        "{pad}{} {}:{}:{}",
-        st.blue("-->"),
-        f.file,
-        f.line,
-        f.column
-    );
-    if let Some(line) = &f.snippet {
-        let (shown, col, width) = window(line, f.column, f.width);
-        let _ = writeln!(s, "{pad} {bar}");
-        let _ = writeln!(s, "{} {bar} {shown}", st.blue(&f.line.to_string()));
-        let marks = "^".repeat(width);
-        let marks = match f.severity {
-            Severity::Error => st.red(&marks),
-            Severity::Warning => st.yellow(&marks),
-            Severity::Note => st.cyan(&marks),
-        };
-        let _ = writeln!(s, "{pad} {bar} {}{marks}", " ".repeat(col - 1));
+    let file = escape_controls(&f.file);
+    let title = level
+        .primary_title(escape_controls(&f.message))
+        .id(f.rule.name());
+    let mut group = Group::with_title(title);
+    // The renderer takes the `-->` column from the line it shows; `rendered_column` is
+    // that, to be put right where escapes or the window shifted it.
+    let mut rendered_column = None;
+    match &f.snippet {
+        Some(line) => {
+            let (source, span) = shown_line(line, f.column, f.width);
+            rendered_column = Some(source[..span.start].chars().count() + 1);
+            group = group.element(
+                Snippet::source(source)
+                    .line_start(f.line)
+                    .path(file.clone())
+                    .annotation(AnnotationKind::Primary.span(span)),
+            );
+        }
+        None => {
+            group = group.element(
+                Origin::path(file.clone())
+                    .line(f.line)
+                    .char_column(f.column),
+            );
+        }
     }
     for n in &f.notes {
-        let _ = writeln!(s, "{pad} {} {}: {n}", st.blue("="), st.bold("note"));
+        group = group.element(Level::NOTE.message(escape_controls(n)));
     }
     if let Some(h) = &f.help {
-        let _ = writeln!(s, "{pad} {} {}: {h}", st.blue("="), st.bold("help"));
+        group = group.element(Level::HELP.message(escape_controls(h)));
+    }
+    let out = renderer.render(&[group]);
+    match rendered_column {
+        // The origin is the first `file:line:column` in the output: the title precedes
+        // it, and the title never holds the file's own location.
+        Some(c) if c != f.column => out.replacen(
+            &format!("{file}:{}:{c}", f.line),
+            &format!("{file}:{}:{}", f.line, f.column),
+            1,
+        ),
+        _ => out,
     }
 }
 
-/// The part of `line` to show, the finding's 1-based column in it, and the underline
-/// width (at least 1, never past the shown text).
-fn window(line: &str, column: usize, width: usize) -> (String, usize, usize) {
-    let chars: Vec<char> = line
-        .chars()
-        .map(|c| if c == '\t' { ' ' } else { c })
-        .collect();
-    let col0 = column.saturating_sub(1).min(chars.len());
-    if chars.len() <= MAX_SNIPPET {
-        let w = width.min(chars.len().saturating_sub(col0)).max(1);
-        return (chars.iter().collect(), col0 + 1, w);
+/// The source line as shown, and the byte range to underline in it: the finding's
+/// `column` and `width` count characters of `line`; they become bytes here, and the
+/// renderer places the carets by display width (a CJK character is two columns).
+/// Long lines are cut to [`CONTEXT_CHARS`] around the finding (marked with `…`), and
+/// control characters are escaped.
+fn shown_line(line: &str, column: usize, width: usize) -> (String, Range<usize>) {
+    let col0 = column.saturating_sub(1);
+    // Byte offsets of chars col0 - CONTEXT .. col0 + width + CONTEXT, found in one pass
+    // that stops at the window's end.
+    let first = col0.saturating_sub(CONTEXT_CHARS);
+    let last = col0 + width.max(1) + CONTEXT_CHARS;
+    let mut window_start = None;
+    let mut span_start = None;
+    let mut span_end = None;
+    let mut window_end = None;
+    for (n, (i, _)) in line.char_indices().enumerate() {
+        if n == first {
+            window_start = Some(i);
+        }
+        if n == col0 {
+            span_start = Some(i);
+        }
+        if n == col0 + width {
+            span_end = Some(i);
+        }
+        if n == last {
+            window_end = Some(i);
+            break;
+        }
     }
-    let start = col0.saturating_sub(CONTEXT_BEFORE);
-    let end = (start + MAX_SNIPPET).min(chars.len());
-    let start = end.saturating_sub(MAX_SNIPPET).min(start);
+    let window_start = window_start.unwrap_or(line.len());
+    let span_start = span_start.unwrap_or(line.len()).max(window_start);
+    let window_end = window_end.unwrap_or(line.len());
+    let span_end = span_end.unwrap_or(window_end).clamp(span_start, window_end);
+
     let mut shown = String::new();
-    let mut col = col0 - start + 1;
-    if start > 0 {
-        shown.push('…');
-        col += 1;
-    }
-    shown.extend(&chars[start..end]);
-    if end < chars.len() {
+    if window_start > 0 {
         shown.push('…');
     }
-    let w = width.min(end.saturating_sub(col0)).max(1);
-    (shown, col, w)
+    // A tab is one character in the file's columns: shown as one space.
+    let shown_part = |part: &str| escape_controls(&part.replace('\t', " ")).into_owned();
+    let before = shown_part(&line[window_start..span_start]);
+    let inside = shown_part(&line[span_start..span_end]);
+    let after = shown_part(&line[span_end..window_end]);
+    shown.push_str(&before);
+    let start = shown.len();
+    shown.push_str(&inside);
+    let end = shown.len();
+    shown.push_str(&after);
+    if window_end < line.len() {
+        shown.push('…');
+    }
+    (shown, start..end)
+}
+
+/// `text` with every control character (C0, DEL, C1) and every bidirectional
+/// override or isolate written as a visible escape (`\u{1b}`), so that text from an
+/// article cannot move the cursor, clear the screen, set the window title or reorder
+/// what is shown. Text without them is borrowed as is.
+pub fn escape_controls(text: &str) -> Cow<'_, str> {
+    let hidden =
+        |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    if !text.chars().any(hidden) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if hidden(c) {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
 }
 
 fn summary(s: &mut String, m: &Summary, st: Style) {
@@ -155,16 +244,36 @@ mod tests {
     use super::*;
 
     #[test]
-    fn long_lines_are_windowed_around_the_mark() {
+    fn long_lines_are_cut_around_the_mark() {
         let line = format!("{}MARK{}", "a".repeat(300), "b".repeat(300));
-        let (shown, col, w) = window(&line, 301, 4);
+        let (shown, span) = shown_line(&line, 301, 4);
         assert!(shown.starts_with('…') && shown.ends_with('…'));
+        assert_eq!(&shown[span], "MARK");
+        let (shown, span) = shown_line("short line", 7, 4);
+        assert_eq!((shown.as_str(), &shown[span]), ("short line", "line"));
+    }
+
+    #[test]
+    fn columns_and_widths_count_characters() {
+        let (shown, span) = shown_line("日ソ中立条約は、In 1941 the pact", 12, 4);
+        assert_eq!(&shown[span], "1941");
+        // A mark past the end of the line is an empty span at its end.
+        let (shown, span) = shown_line("abc", 9, 2);
+        assert_eq!(span, shown.len()..shown.len());
+    }
+
+    #[test]
+    fn control_characters_are_escaped_and_the_mark_follows_them() {
+        let line = "\u{1b}]0;title\u{7}x\rIn 1941 \u{1b}[2J\u{9b}31m";
+        let (shown, span) = shown_line(line, 16, 4);
+        assert_eq!(&shown[span], "1941");
         assert_eq!(
-            shown.chars().skip(col - 1).take(4).collect::<String>(),
-            "MARK"
+            shown,
+            "\\u{1b}]0;title\\u{7}x\\u{d}In 1941 \\u{1b}[2J\\u{9b}31m"
         );
-        assert_eq!(w, 4);
-        let (shown, col, _) = window("short line", 7, 4);
-        assert_eq!((shown.as_str(), col), ("short line", 7));
+        assert!(!shown.chars().any(char::is_control));
+        assert_eq!(escape_controls("tab\tand more"), "tab\\u{9}and more");
+        assert_eq!(escape_controls("plain"), "plain");
+        assert_eq!(escape_controls("\u{202e}evil"), "\\u{202e}evil");
     }
 }

@@ -15,7 +15,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use assert_cmd::Command;
-use citecheck::model::{Article, Format};
+use citecheck::model::Article;
+use citecheck::position::Format;
 use serde_json::Value;
 use tempfile::TempDir;
 

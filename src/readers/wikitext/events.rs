@@ -5,7 +5,8 @@
 //! citation template's parameter values), so rendering there has no side effects
 //! without the renderer having to know.
 
-use crate::model::{CitationFields, CleanText, NonClaimKind};
+use crate::citation::CitationFields;
+use crate::model::{CleanText, NonClaimKind};
 
 /// Where a footnote's marker goes.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

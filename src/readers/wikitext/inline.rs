@@ -11,7 +11,8 @@ use super::events::{Discard, Event, Footnote, Placement, Sink};
 use super::scan::{attr, decode_char_refs, decode_text_ref, template_name, Param, Scan, CHAR_REF};
 use super::templates::{self, date_text, join_authors, render_citation, Template};
 use super::{collapse, space};
-use crate::model::{CitationFields, CleanText, NonClaimKind};
+use crate::citation::CitationFields;
+use crate::model::{CleanText, NonClaimKind};
 use crate::rule::Rule;
 
 /// Templates nest; hostile input can nest them thousands deep.

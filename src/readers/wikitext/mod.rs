@@ -33,8 +33,8 @@ use crate::model::{ArticleDraft, CleanText};
 use crate::rule::Rule;
 
 /// Read a wikitext page.
-pub fn read(text: &str) -> ArticleDraft {
-    let scan = scan::Scan::new(text);
+pub fn read(text: &str, lines: &crate::position::LineIndex) -> ArticleDraft {
+    let scan = scan::Scan::new(text, lines);
     let mut blocks = blocks::Blocks::new(&scan);
     blocks.read();
     blocks.finish()
@@ -114,7 +114,8 @@ mod tests {
 
     #[test]
     fn unbalanced_markup_is_text() {
-        let d = read("A {{broken [[link and <ref>open\n\nNext paragraph.");
+        let text = "A {{broken [[link and <ref>open\n\nNext paragraph.";
+        let d = read(text, &crate::position::LineIndex::new(text));
         assert_eq!(d.problems.len(), 1);
         assert_eq!(d.problems[0].rule, Rule::UnclosedRef);
     }

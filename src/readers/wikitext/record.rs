@@ -13,7 +13,8 @@ use std::collections::{HashMap, HashSet};
 use super::collapse;
 use super::events::{Event, Footnote, Placement, Sink};
 use super::scan::Scan;
-use crate::model::{ArticleDraft, CitationFields, CleanText, Reference};
+use crate::citation::CitationFields;
+use crate::model::{ArticleDraft, CleanText, Reference};
 use crate::rule::Rule;
 
 /// A short footnote waiting for its full citation in the bibliography.
@@ -128,7 +129,7 @@ impl<'s, 'a> Recorder<'s, 'a> {
             .cites
             .get(*cites_before)
             .cloned()
-            .unwrap_or_else(|| crate::readers::fields_from_text(&text));
+            .unwrap_or_else(|| crate::citation::fields_from_text(&text));
         let short = self.shorts.get(*shorts_before).cloned();
         if let (false, Some((author, year, pages))) = (cited, &short) {
             fields.author = Some(author.clone());

@@ -11,7 +11,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::model::{LineIndex, Location};
+use crate::position::{LineIndex, Location};
 
 pub(super) static TAG: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^<(/?)([A-Za-z][A-Za-z0-9]*)\b([^<>]*?)(/?)>").unwrap());
@@ -31,7 +31,7 @@ const CHAR_REF_PATTERN: &str = r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][
 pub(super) struct Scan<'a> {
     pub src: &'a str,
     lower: String,
-    lines: LineIndex,
+    lines: &'a LineIndex,
     /// `{{` offset → offset after its `}}`.
     pub braces: HashMap<usize, usize>,
     /// `[[` offset → offset after its `]]`.
@@ -63,7 +63,7 @@ pub(super) struct RefExtent<'a> {
 pub(super) type Param = (Option<String>, usize, usize);
 
 impl<'a> Scan<'a> {
-    pub fn new(src: &'a str) -> Self {
+    pub fn new(src: &'a str, lines: &'a LineIndex) -> Self {
         let lower = src.to_ascii_lowercase();
         let (braces, brackets, comments) = match_pairs(src, &lower);
         let ref_closes = lower.match_indices("</ref").map(|(i, _)| i).collect();
@@ -80,7 +80,7 @@ impl<'a> Scan<'a> {
         Scan {
             src,
             lower,
-            lines: LineIndex::new(src),
+            lines,
             braces,
             brackets,
             comments,

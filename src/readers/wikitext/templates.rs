@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use crate::model::CitationFields;
+use crate::citation::CitationFields;
 
 /// What a template does to the text and the footnotes.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
