@@ -17,23 +17,44 @@
 //! - [`index`]: the tantivy index of sentences and passages, `search`, source ranking;
 //! - [`report`]: renderers over results computed elsewhere.
 
+#![warn(missing_docs)]
+
+// Modules under rewrite by the issue-9 work running in parallel (rule enum and finding
+// builder in `check`, positions in `manifest`/`model`, the wikitext split in `readers`,
+// renderers on byte spans in `report`): their public items get their documentation with
+// those rewrites, so the lint is held back there until they land. Every module below
+// without this attribute documents its whole public API.
+#[allow(missing_docs)]
 pub mod check;
-pub mod dates;
+mod dates;
 pub mod error;
 pub mod index;
+#[allow(missing_docs)]
 pub mod link;
+#[allow(missing_docs)]
 pub mod manifest;
+#[allow(missing_docs)]
 pub mod model;
-pub mod parallel;
+pub mod observer;
+mod parallel;
+#[allow(missing_docs)]
 pub mod readers;
+#[allow(missing_docs)]
 pub mod report;
-pub mod segment;
+mod segment;
+// Source texts get one shape with the single read stage (issue 9 §1).
+#[allow(missing_docs)]
 pub mod sources;
-pub mod stamp;
+mod stamp;
 
+pub use check::baseline::Baseline;
+pub use check::rules::{Config, Severity};
+pub use check::{CheckReport, Checker, Finding};
 pub use error::{Error, Result};
+pub use index::{Index, SearchRequest, SearchResults};
 pub use manifest::Corpus;
 pub use model::Article;
+pub use observer::{Event, Observer, Silent};
 
 /// Read every article of a corpus and link its references, in manifest order.
 /// `progress` is called with how many articles are read so far (for progress bars).

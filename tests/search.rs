@@ -650,7 +650,7 @@ fn rank_sources_puts_the_source_that_says_it_first() {
     use citecheck::index::Index;
     let ws = Workspace::fixture();
     let corpus = citecheck::Corpus::load(&ws.path().join("corpus")).unwrap();
-    let index = Index::open_or_build(&corpus, &ws.index_dir(), true).unwrap();
+    let index = Index::open_or_build(&corpus, &ws.index_dir(), &citecheck::Silent).unwrap();
 
     let ranked = index
         .rank_sources(
