@@ -161,6 +161,8 @@ fn describe_index(
     match (kind, detail, source) {
         // The engine's own message says it all.
         (IndexErrorKind::Engine, None, Some(e)) => s.push_str(&e.to_string()),
+        // "build stopped after 5 documents (…)": the detail finishes the sentence.
+        (IndexErrorKind::Aborted, Some(d), _) => s.push_str(&format!("{kind} {d}")),
         _ => {
             s.push_str(&kind.to_string());
             if let Some(d) = detail {

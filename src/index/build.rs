@@ -702,7 +702,7 @@ impl Adder<'_> {
                 kind: IndexErrorKind::Aborted,
                 path: None,
                 detail: Some(format!(
-                    "after {} documents: {FAIL_AFTER_ENV} is set",
+                    "after {} documents ({FAIL_AFTER_ENV} is set)",
                     self.ord
                 )),
                 source: None,
