@@ -150,7 +150,7 @@ fn main() {
     let corpus = Corpus::load(&dir).unwrap();
     println!("# check benchmark\n\ngenerated corpus: {count} articles, {SOURCES} source texts\n");
 
-    let index = Index::open_or_build(&corpus, &index_dir, true).unwrap();
+    let index = Index::open_or_build(&corpus, &index_dir, &citecheck::Silent).unwrap();
 
     let mut parse_times = Vec::new();
     let mut check_times = Vec::new();

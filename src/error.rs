@@ -1,33 +1,202 @@
-//! Errors that stop a command: bad configuration or input. Each names the file and,
-//! where there is one, the line and column, so the user can go straight there.
-//! All of them map to exit status 2.
+//! Errors that stop a command: bad configuration or input, a missing corpus, an unusable
+//! index, a query that cannot be run. Each names the file and, where there is one, the
+//! line and column, so the user can go straight there, and keeps its cause
+//! ([`std::error::Error::source`]). What to do about an error (which flag or command
+//! fixes it) is the caller's business: the library says what is wrong, not how to drive
+//! a command line.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-#[derive(Debug)]
+/// A cause kept behind an error: I/O, tantivy, JSON, … whatever failed underneath.
+pub type Cause = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// Everything that can stop a library call.
+#[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// A file could not be read at all.
+    /// A file could not be read or written at all.
+    #[error("{}: {source}", path.display())]
     Io {
+        /// The file.
         path: PathBuf,
+        /// What the operating system said.
+        #[source]
         source: std::io::Error,
     },
     /// Input is wrong at a known place (a manifest key, a byte that is not UTF-8).
+    #[error("{}{}: {message}", path.display(), position(*line, *column))]
     Input {
+        /// The file.
         path: PathBuf,
+        /// 1-based line, when the problem has one.
         line: Option<usize>,
+        /// 1-based column (in characters), when the problem has one.
         column: Option<usize>,
+        /// What is wrong there.
         message: String,
     },
-    /// The command line asks for something that does not exist or does not fit.
+    /// The corpus directory cannot be used as one.
+    #[error("corpus directory {} {problem}", path.display())]
+    Corpus {
+        /// The directory asked for.
+        path: PathBuf,
+        /// Why it cannot be used.
+        problem: CorpusProblem,
+    },
+    /// The index is unusable: missing, corrupt, built by another version, or the search
+    /// engine failed underneath.
+    #[error("index: {}", describe_index(kind, path.as_deref(), detail.as_deref(), source.as_deref()))]
+    Index {
+        /// What kind of trouble.
+        kind: IndexErrorKind,
+        /// The index directory or the file in it at fault, when known.
+        path: Option<PathBuf>,
+        /// What exactly was found there (e.g. what `CURRENT` names).
+        detail: Option<String>,
+        /// The underlying error.
+        #[source]
+        source: Option<Cause>,
+    },
+    /// A search query that cannot be run.
+    #[error("{}", describe_query(query, problem, source.as_ref()))]
+    Query {
+        /// The query as given (trimmed).
+        query: String,
+        /// What is wrong with it.
+        problem: QueryProblem,
+        /// The query parser's error, when it had one.
+        #[source]
+        source: Option<tantivy::query::QueryParserError>,
+    },
+    /// The caller asks for something that does not exist or does not fit (an unknown
+    /// rule, source or article).
+    #[error("{0}")]
     Usage(String),
-    /// The index is unusable (corrupt, locked, built by another version).
-    Index(String),
 }
 
+/// Why a corpus directory cannot be used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CorpusProblem {
+    /// Nothing exists at the path.
+    NotFound,
+    /// Something exists there but it is not a directory.
+    NotADirectory,
+}
+
+impl fmt::Display for CorpusProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            CorpusProblem::NotFound => "does not exist",
+            CorpusProblem::NotADirectory => "is not a directory",
+        })
+    }
+}
+
+/// What kind of trouble an index is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IndexErrorKind {
+    /// No index has been built in the directory.
+    Missing,
+    /// The index's files are damaged or not what they should be.
+    Corrupt,
+    /// The index was built by another version of citecheck (another schema).
+    WrongVersion,
+    /// A build was stopped on purpose (the fault-injection variable is set).
+    Aborted,
+    /// The search engine failed while building or reading the index.
+    Engine,
+}
+
+impl fmt::Display for IndexErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            IndexErrorKind::Missing => "no index",
+            IndexErrorKind::Corrupt => "corrupt",
+            IndexErrorKind::WrongVersion => "not a citecheck index of this version",
+            IndexErrorKind::Aborted => "build stopped",
+            IndexErrorKind::Engine => "search engine error",
+        })
+    }
+}
+
+/// What is wrong with a search query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QueryProblem {
+    /// Nothing but whitespace.
+    Empty,
+    /// A `field:value` filter names a field the index does not have.
+    UnknownField {
+        /// The field named.
+        field: String,
+        /// The fields a query may name.
+        known: Vec<String>,
+    },
+    /// The query cannot be read even leniently.
+    Malformed,
+    /// The query parses but leaves nothing to search for (only operators, stop words).
+    NothingToSearch,
+}
+
+/// `Result` with this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+fn position(line: Option<usize>, column: Option<usize>) -> String {
+    match (line, column) {
+        (Some(l), Some(c)) => format!(":{l}:{c}"),
+        (Some(l), None) => format!(":{l}"),
+        _ => String::new(),
+    }
+}
+
+fn describe_index(
+    kind: &IndexErrorKind,
+    path: Option<&Path>,
+    detail: Option<&str>,
+    source: Option<&(dyn std::error::Error + Send + Sync + 'static)>,
+) -> String {
+    if let (IndexErrorKind::Missing, Some(p)) = (kind, path) {
+        return format!("no index at {}/", p.display());
+    }
+    let mut s = path.map_or_else(String::new, |p| format!("{}: ", p.display()));
+    match (kind, detail, source) {
+        // The engine's own message says it all.
+        (IndexErrorKind::Engine, None, Some(e)) => s.push_str(&e.to_string()),
+        // "build stopped after 5 documents (…)": the detail finishes the sentence.
+        (IndexErrorKind::Aborted, Some(d), _) => s.push_str(&format!("{kind} {d}")),
+        _ => {
+            s.push_str(&kind.to_string());
+            if let Some(d) = detail {
+                s.push_str(&format!(" ({d})"));
+            }
+            if let Some(e) = source {
+                s.push_str(&format!(": {e}"));
+            }
+        }
+    }
+    s
+}
+
+fn describe_query(
+    q: &str,
+    problem: &QueryProblem,
+    source: Option<&tantivy::query::QueryParserError>,
+) -> String {
+    match problem {
+        QueryProblem::Empty => "empty query: give words, a \"phrase\", or field:value".into(),
+        QueryProblem::UnknownField { field, known } => format!(
+            "unknown field `{field}` in query {q:?} (fields: {})",
+            known.join(", ")
+        ),
+        QueryProblem::Malformed => match source {
+            Some(e) => format!("malformed query {q:?}: {e}"),
+            None => format!("malformed query {q:?}"),
+        },
+        QueryProblem::NothingToSearch => format!("query {q:?} has nothing to search for"),
+    }
+}
+
 impl Error {
+    /// An [`Error::Io`] for `path`.
     pub fn io(path: &Path, source: std::io::Error) -> Self {
         Error::Io {
             path: path.to_path_buf(),
@@ -35,6 +204,7 @@ impl Error {
         }
     }
 
+    /// An [`Error::Input`] for the whole file.
     pub fn input(path: &Path, message: impl Into<String>) -> Self {
         Error::Input {
             path: path.to_path_buf(),
@@ -44,6 +214,7 @@ impl Error {
         }
     }
 
+    /// An [`Error::Input`] at a line and column of `path`.
     pub fn input_at(path: &Path, line: usize, column: usize, message: impl Into<String>) -> Self {
         Error::Input {
             path: path.to_path_buf(),
@@ -52,39 +223,52 @@ impl Error {
             message: message.into(),
         }
     }
-}
 
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    /// An [`Error::Index`] of `kind` about `path`, with what was found there.
+    pub fn index(kind: IndexErrorKind, path: &Path, detail: impl Into<String>) -> Self {
+        Error::Index {
+            kind,
+            path: Some(path.to_path_buf()),
+            detail: Some(detail.into()),
+            source: None,
+        }
+    }
+
+    /// An [`Error::Index`] of `kind` about `path`, caused by `source`.
+    pub fn index_caused(
+        kind: IndexErrorKind,
+        path: Option<&Path>,
+        source: impl Into<Cause>,
+    ) -> Self {
+        Error::Index {
+            kind,
+            path: path.map(Path::to_path_buf),
+            detail: None,
+            source: Some(source.into()),
+        }
+    }
+
+    /// An [`Error::Query`] without a parser error behind it.
+    pub fn query(query: &str, problem: QueryProblem) -> Self {
+        Error::Query {
+            query: query.to_string(),
+            problem,
+            source: None,
+        }
+    }
+
+    /// The kind of index trouble, when this is an index error.
+    pub fn index_kind(&self) -> Option<IndexErrorKind> {
         match self {
-            Error::Io { path, source } => write!(f, "{}: {}", path.display(), source),
-            Error::Input {
-                path,
-                line,
-                column,
-                message,
-            } => {
-                write!(f, "{}", path.display())?;
-                if let Some(l) = line {
-                    write!(f, ":{l}")?;
-                    if let Some(c) = column {
-                        write!(f, ":{c}")?;
-                    }
-                }
-                write!(f, ": {message}")
-            }
-            Error::Usage(m) => f.write_str(m),
-            Error::Index(m) => write!(f, "index: {m}"),
+            Error::Index { kind, .. } => Some(*kind),
+            _ => None,
         }
     }
 }
 
-impl std::error::Error for Error {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Error::Io { source, .. } => Some(source),
-            _ => None,
-        }
+impl From<tantivy::TantivyError> for Error {
+    fn from(e: tantivy::TantivyError) -> Self {
+        Error::index_caused(IndexErrorKind::Engine, None, e)
     }
 }
 
@@ -95,6 +279,7 @@ pub fn read_text(path: &Path) -> Result<String> {
     decode_text(path, bytes)
 }
 
+/// [`read_text`] for bytes already read from `path`.
 pub fn decode_text(path: &Path, bytes: Vec<u8>) -> Result<String> {
     if let Some(nul) = bytes.iter().position(|&b| b == 0) {
         let (line, column) = byte_position(&bytes, nul);

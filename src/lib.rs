@@ -32,33 +32,83 @@
 //! - [`readers`]: one reader per input format, each producing a [`model::Article`];
 //! - [`model`]: the article model (sections, paragraphs, sentences, markers, references)
 //!   and the format-independent citation rules (sentence scope, marker resolution);
-//! - [`segment`]: sentence boundaries; [`dates`]: month names every stage shares;
+//! - `segment`: sentence boundaries; `dates`: month names every stage shares;
 //! - [`link`]: references → manifest sources, with a score;
 //! - [`check`]: every rule of `citecheck check` over the linked articles;
 //! - [`sources`]: source texts split into passages with their line (and treaty article);
 //! - [`index`]: the tantivy index of sentences and passages, `search`, source ranking;
-//! - [`report`]: renderers over results computed elsewhere.
+//! - [`report`]: renderers over results computed elsewhere;
+//! - [`observer`]: progress and notes of long calls, for the caller to show (the library
+//!   never prints); [`error`]: typed errors with their causes.
+//!
+//! The items most programs need are re-exported here. Load the bundled corpus, read its
+//! articles and check them:
+//!
+//! ```
+//! use citecheck::{Checker, Config, Corpus, Severity};
+//!
+//! let corpus = Corpus::load("corpus".as_ref())?;
+//! let articles = citecheck::read_corpus(&corpus, |_read_so_far| {})?;
+//! assert_eq!(articles[0].id, "soviet-japanese-neutrality-pact");
+//!
+//! let config = Config::from_corpus(&corpus)?;
+//! let sources = citecheck::check::verify::load_sources(&corpus)?;
+//! // Without an index, checks that rank source passages (weak support) are skipped.
+//! let report = Checker::new(&corpus, config, &sources, None).check(&articles)?;
+//! assert_eq!(report.summary.articles, 1);
+//! // The bundled corpus has no source texts: its citations are unverifiable.
+//! assert!(report.findings.iter().any(|f| f.rule.name() == "missing-source-text"));
+//! assert!(!report.fails(Severity::Error));
+//! # Ok::<(), citecheck::Error>(())
+//! ```
+//!
+//! Searching builds an index first ([`Index::open_or_build`]; pass [`Silent`], or an
+//! [`Observer`] to show its progress), then runs [`Index::search`].
 
+#![warn(missing_docs)]
+
+// Modules under rewrite by the issue-9 work running in parallel (rule enum and finding
+// builder in `check`, positions in `manifest`/`model`, the wikitext split in `readers`,
+// renderers on byte spans in `report`): their public items get their documentation with
+// those rewrites, so the lint is held back there until they land. Every module below
+// without this attribute documents its whole public API.
+#[allow(missing_docs)]
 pub mod check;
 pub mod citation;
-pub mod dates;
+mod dates;
 pub mod error;
 pub mod index;
+#[allow(missing_docs)]
 pub mod link;
+#[allow(missing_docs)]
 pub mod manifest;
+#[allow(missing_docs)]
 pub mod model;
-pub mod parallel;
+pub mod observer;
+mod parallel;
 pub mod position;
+#[allow(missing_docs)]
 pub mod readers;
+#[allow(missing_docs)]
 pub mod report;
+#[allow(missing_docs)]
 pub mod rule;
+#[allow(missing_docs)]
 pub mod segment;
+// Source texts get one shape with the single read stage (issue 9 §1).
+#[allow(missing_docs)]
 pub mod sources;
-pub mod stamp;
+mod stamp;
 
+pub use check::baseline::Baseline;
+pub use check::rules::Config;
+pub use check::{CheckReport, Checker, Finding};
 pub use error::{Error, Result};
+pub use index::{Index, SearchRequest, SearchResults};
 pub use manifest::Corpus;
 pub use model::Article;
+pub use observer::{Event, Observer, Silent};
+pub use rule::{Rule, Severity};
 
 /// Read one article the manifest lists, apply the manifest's settings for it (a `title`
 /// override) and link its references to the corpus's sources.

@@ -1,7 +1,11 @@
 //! The `citecheck` binary: parses the command line and hands each subcommand to a short
 //! function in `commands/` over the library. Exit status: 0 success, 1 findings at deny
 //! level (or a stale index, or no search hit), 2 usage, configuration or input error.
+//!
+//! The binary's modules — this file, `cli.rs`, `commands/`, `output.rs`, `advice.rs` —
+//! are the only code that writes to stdout or stderr.
 
+mod advice;
 mod cli;
 mod commands;
 mod output;
@@ -16,9 +20,9 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             if !output::is_broken_pipe(&e) {
-                eprintln!("citecheck: error: {e}");
+                eprintln!("citecheck: error: {}", advice::message(&e));
             }
-            ExitCode::from(2)
+            ExitCode::from(advice::exit_code(&e))
         }
     }
 }

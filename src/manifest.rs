@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-use crate::error::{Error, Result};
+use crate::error::{CorpusProblem, Error, Result};
 use crate::position::{Format, LineIndex};
 use crate::rule::{Rule, Severity};
 
@@ -316,17 +316,18 @@ impl Corpus {
     /// [`Corpus::load`], reusing those of the `previous` listings (recorded by an index
     /// build) whose directories are unchanged. The result is the same as `load`'s.
     pub fn load_reusing(root: &Path, mut previous: Vec<Listing>) -> Result<Corpus> {
-        if !root.exists() {
-            return Err(Error::Usage(format!(
-                "corpus directory {} does not exist (use --corpus DIR)",
-                root.display()
-            )));
-        }
-        if !root.is_dir() {
-            return Err(Error::Usage(format!(
-                "{} is not a directory; --corpus takes the directory holding corpus.toml",
-                root.display()
-            )));
+        let problem = if !root.exists() {
+            Some(CorpusProblem::NotFound)
+        } else if !root.is_dir() {
+            Some(CorpusProblem::NotADirectory)
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            return Err(Error::Corpus {
+                path: root.to_path_buf(),
+                problem,
+            });
         }
         let manifest = root.join(MANIFEST_NAME);
         if manifest.is_file() {

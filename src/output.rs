@@ -1,9 +1,13 @@
 //! Writing results: to stdout in one go, surviving a closed pipe (`citecheck … | head`)
-//! without a panic message.
+//! without a panic message; and the library's progress and notes to stderr.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
+use std::sync::Mutex;
 
-use citecheck::Error;
+use citecheck::observer::Stage;
+use citecheck::report::style::{ColorChoice, Style};
+use citecheck::{Error, Event, Observer};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// Print `text` to stdout. A reader that went away (broken pipe) is not an error.
 pub fn print(text: &str) -> Result<(), Error> {
@@ -24,4 +28,99 @@ pub fn print_json(value: &serde_json::Value) -> Result<(), Error> {
     let mut s = serde_json::to_string_pretty(value).unwrap_or_default();
     s.push('\n');
     print(&s)
+}
+
+/// How the binary shows the library's [`Event`]s on stderr: notes and warnings as
+/// `citecheck: …` lines, progress as an indicatif bar — on a terminal only, and nothing
+/// at all with `--quiet`.
+pub struct Terminal {
+    quiet: bool,
+    /// Draw bars: stderr is a terminal and not `--quiet`.
+    bars: bool,
+    style: Style,
+    /// The bar of the stage in progress, made on its first event.
+    bar: Mutex<Option<(Stage, ProgressBar)>>,
+}
+
+/// Stages shorter than this many items finish before a bar would help.
+const MIN_ITEMS_FOR_BAR: usize = 50;
+
+impl Terminal {
+    /// The observer for `--quiet` (`quiet`) and the chosen colours.
+    pub fn new(quiet: bool, color: ColorChoice) -> Self {
+        Terminal {
+            quiet,
+            bars: !quiet && std::io::stderr().is_terminal(),
+            style: Style::for_stderr(color),
+            bar: Mutex::new(None),
+        }
+    }
+
+    /// Print a line on stderr (unless `--quiet`), above any progress bar.
+    pub fn note(&self, line: &str) {
+        if self.quiet {
+            return;
+        }
+        let bar = self.bar.lock().unwrap_or_else(|p| p.into_inner());
+        match &*bar {
+            Some((_, b)) => b.suspend(|| eprintln!("citecheck: {line}")),
+            None => eprintln!("citecheck: {line}"),
+        }
+    }
+
+    fn progress(&self, stage: Stage, done: usize, total: usize, item: Option<&str>) {
+        if !self.bars || total < MIN_ITEMS_FOR_BAR {
+            return;
+        }
+        let mut slot = self.bar.lock().unwrap_or_else(|p| p.into_inner());
+        if slot.as_ref().is_none_or(|(s, _)| *s != stage) {
+            if let Some((_, old)) = slot.take() {
+                old.finish_and_clear();
+            }
+            let bar =
+                ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
+            if let Ok(style) =
+                ProgressStyle::with_template("{prefix:>9} [{bar:30}] {pos}/{len} {wide_msg}")
+            {
+                bar.set_style(style.progress_chars("=> "));
+            }
+            bar.set_prefix(stage.name());
+            *slot = Some((stage, bar));
+        }
+        let Some((_, bar)) = slot.as_ref() else {
+            return;
+        };
+        bar.set_position(done as u64);
+        if let Some(item) = item {
+            bar.set_message(item.to_string());
+        }
+        if done >= total {
+            bar.finish_and_clear();
+            *slot = None;
+        }
+    }
+}
+
+impl Observer for Terminal {
+    fn event(&self, event: &Event<'_>) {
+        match event {
+            Event::Progress {
+                stage,
+                done,
+                total,
+                item,
+            } => self.progress(*stage, *done, *total, *item),
+            Event::Warning(w) => self.note(&format!("{}: {w}", self.style.yellow("warning"))),
+            other => self.note(&other.to_string()),
+        }
+    }
+}
+
+impl Drop for Terminal {
+    /// A stage that stopped early (an error) leaves no half-drawn bar behind.
+    fn drop(&mut self) {
+        if let Some((_, bar)) = self.bar.get_mut().ok().and_then(Option::take) {
+            bar.finish_and_clear();
+        }
+    }
 }

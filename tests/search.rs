@@ -191,6 +191,47 @@ fn misspelling_falls_back_to_the_closest_word_and_says_so() {
     assert_eq!(json["corrections"][0]["replacements"][0], "matsuoka");
 }
 
+/// The sentences and passages (doc, line) a search lists.
+fn hit_places(json: &Value) -> Vec<(String, u64)> {
+    json["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            (
+                h["doc"].as_str().unwrap().to_string(),
+                h["line"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn misspelt_words_keep_the_query_structure() {
+    let ws = Workspace::bundled();
+    ws.index();
+    // OR stays OR: each misspelt alternative is replaced, not joined with AND.
+    let (_, right) = ws.search_json(&["-n", "50", "Matsuoka OR Molotov"]);
+    let (code, misspelt) = ws.search_json(&["-n", "50", "Matsuoca OR Molotof"]);
+    assert_eq!(code, 0);
+    assert!(hit_places(&right).len() > 1, "{right}");
+    assert_eq!(hit_places(&misspelt), hit_places(&right), "{misspelt}");
+    let words: Vec<&str> = misspelt["corrections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["word"].as_str().unwrap())
+        .collect();
+    assert_eq!(words, ["Matsuoca", "Molotof"]);
+    // AND stays AND, and an excluded word is not guessed at.
+    let (_, both) = ws.search_json(&["-n", "50", "Matsuoka Molotov"]);
+    let (_, both_misspelt) = ws.search_json(&["-n", "50", "Matsuoca Molotof"]);
+    assert_eq!(hit_places(&both_misspelt), hit_places(&both));
+    let (_, without) = ws.search_json(&["-n", "50", "Matsuoka -Molotov"]);
+    let (_, without_misspelt) = ws.search_json(&["-n", "50", "Matsuoca -Molotov"]);
+    assert_eq!(hit_places(&without_misspelt), hit_places(&without));
+}
+
 #[test]
 fn a_second_index_run_is_up_to_date_and_does_no_work() {
     let ws = Workspace::bundled();
@@ -624,7 +665,7 @@ fn rank_sources_puts_the_source_that_says_it_first() {
     use citecheck::index::Index;
     let ws = Workspace::fixture();
     let corpus = citecheck::Corpus::load(&ws.path().join("corpus")).unwrap();
-    let index = Index::open_or_build(&corpus, &ws.index_dir(), true).unwrap();
+    let index = Index::open_or_build(&corpus, &ws.index_dir(), &citecheck::Silent).unwrap();
 
     let ranked = index
         .rank_sources(
@@ -645,6 +686,53 @@ fn rank_sources_puts_the_source_that_says_it_first() {
 
     assert!(index.rank_sources("", 5).unwrap().is_empty());
     assert!(index.rank_sources("zzzz qqqq", 5).unwrap().is_empty());
+}
+
+#[test]
+fn the_library_reports_index_builds_to_its_observer_and_prints_nothing() {
+    use citecheck::index::Index;
+    use citecheck::observer::{Event, Note, Stage};
+    let ws = Workspace::fixture();
+    let corpus = citecheck::Corpus::load(&ws.path().join("corpus")).unwrap();
+    let heard = std::sync::Mutex::new(Vec::new());
+    let record = |e: &Event| {
+        let what = match e {
+            Event::Note(Note::IndexMissing { .. }) => "missing".to_string(),
+            Event::Note(Note::IndexStale { .. }) => "stale".to_string(),
+            Event::Note(Note::Indexed(stats)) => format!("indexed {}", stats.articles),
+            Event::Progress {
+                stage: Stage::Indexing,
+                done,
+                total,
+                item: None,
+            } => format!("progress {done}/{total}"),
+            Event::Progress { .. } => return,
+            other => other.to_string(),
+        };
+        heard.lock().unwrap().push(what);
+    };
+    Index::open_or_build(&corpus, &ws.index_dir(), &record).unwrap();
+    // Two source texts and one article: the last progress event says all are done.
+    assert_eq!(
+        *heard.lock().unwrap(),
+        ["missing", "progress 3/3", "indexed 1"]
+    );
+    heard.lock().unwrap().clear();
+    Index::open_or_build(&corpus, &ws.index_dir(), &record).unwrap();
+    assert!(
+        heard.lock().unwrap().is_empty(),
+        "a fresh index is opened silently"
+    );
+
+    // What the binary makes of the same notes, and of an index error: the advice is
+    // the binary's, not the library's.
+    std::fs::write(ws.index_dir().join("CURRENT"), "../elsewhere\n").unwrap();
+    let err = Index::open(&ws.index_dir()).unwrap_err();
+    assert_eq!(
+        err.index_kind(),
+        Some(citecheck::error::IndexErrorKind::Corrupt)
+    );
+    assert!(!err.to_string().contains("citecheck index"), "{err}");
 }
 
 #[test]

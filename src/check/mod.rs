@@ -7,12 +7,14 @@
 //! - [`integrity`]: footnotes, references and sections;
 //! - [`claims`]: which sentences state checkable facts;
 //! - [`verify`]: quotations, dates, numbers and names against the cited source texts;
+//! - [`evidence`]: the passages backing a footnote's sentences (`citecheck show`);
 //! - [`ranker`]: which source passage best matches a sentence (weak support, possible
 //!   sources);
 //! - [`baseline`]: accepted findings that no longer count.
 
 pub mod baseline;
 pub mod claims;
+pub mod evidence;
 pub mod finding;
 pub mod integrity;
 pub mod ranker;

@@ -3,9 +3,9 @@ use std::path::Path;
 use citecheck::check::baseline::Baseline;
 use citecheck::check::rules::{self, Config, Severity};
 use citecheck::check::{verify, Checker};
+use citecheck::observer::Stage;
 use citecheck::report::style::Style;
-use citecheck::Result;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use citecheck::{Event, Observer, Result};
 
 use crate::cli::{CheckFormat, Cli, DenyLevel};
 use crate::output;
@@ -26,9 +26,16 @@ pub fn run(
     let config = Config::from_corpus(&corpus);
     let baseline = baseline.map(Baseline::load).transpose()?;
 
-    let bar = progress(cli, corpus.articles.len() as u64);
-    let articles = citecheck::read_corpus(&corpus, |n| bar.set_position(n as u64))?;
-    bar.finish_and_clear();
+    let terminal = super::terminal(cli);
+    let total = corpus.articles.len();
+    let articles = citecheck::read_corpus(&corpus, |done| {
+        terminal.event(&Event::Progress {
+            stage: Stage::Reading,
+            done,
+            total,
+            item: None,
+        })
+    })?;
     let sources = verify::load_sources(&corpus)?;
     // Ranking for weak-support and "possible source" uses the index, built or refreshed
     // here when missing or stale (saying so on stderr).
@@ -53,17 +60,4 @@ pub fn run(
         Some(DenyLevel::Notes) => Severity::Note,
     };
     Ok(u8::from(report.fails(deny)))
-}
-
-/// A bar on a terminal for corpora big enough to wait for; nothing otherwise.
-fn progress(cli: &Cli, total: u64) -> ProgressBar {
-    use std::io::IsTerminal;
-    if cli.quiet || total < 50 || !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-    if let Ok(style) = ProgressStyle::with_template("checking {bar:40} {pos}/{len} articles") {
-        bar.set_style(style);
-    }
-    bar
 }

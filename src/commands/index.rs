@@ -29,7 +29,7 @@ pub fn run(cli: &Cli, check: bool) -> Result<u8> {
         }
         return Ok(code);
     }
-    let line = match build::build(&corpus, dir, false, cli.quiet)? {
+    let line = match build::build(&corpus, dir, false, &super::terminal(cli))? {
         BuildOutcome::UpToDate(stats) => format!(
             "index up to date ({}: {} sentences, {} source passages); nothing to do",
             dir.display(),

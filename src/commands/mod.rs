@@ -68,5 +68,10 @@ pub fn open_index(cli: &Cli, corpus: &Corpus) -> Result<Index> {
             return Ok(index);
         }
     }
-    Index::open_or_build(corpus, &cli.index, cli.quiet)
+    Index::open_or_build(corpus, &cli.index, &terminal(cli))
+}
+
+/// Where the library's progress and notes go: stderr, unless `--quiet`.
+pub fn terminal(cli: &Cli) -> crate::output::Terminal {
+    crate::output::Terminal::new(cli.quiet, cli.color.into())
 }

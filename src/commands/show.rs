@@ -1,4 +1,5 @@
-use citecheck::report::footnote::{Evidence, FootnoteView};
+use citecheck::check::evidence;
+use citecheck::report::footnote::FootnoteView;
 use citecheck::report::style::Style;
 use citecheck::{Corpus, Error, Result};
 
@@ -9,27 +10,9 @@ pub fn run(cli: &Cli, label: &str, article_id: Option<&str>, format: TextOrJson)
     let corpus = super::load_corpus(cli)?;
     let spec = pick_article(&corpus, article_id)?;
     let article = citecheck::read_linked_article(&corpus, spec)?;
-    let label = label
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .trim_start_matches('^');
-    let Some(mut view) = FootnoteView::new(&article, &corpus, label) else {
-        let known: Vec<&str> = article
-            .references
-            .iter()
-            .map(|r| r.label.as_str())
-            .collect();
-        return Err(Error::Usage(format!(
-            "article {:?} has no footnote {label:?} (its references: {})",
-            article.id,
-            if known.is_empty() {
-                "none".to_string()
-            } else {
-                known.join(", ")
-            }
-        )));
-    };
-    view.evidence = evidence(cli, &view)?;
+    let mut view = FootnoteView::find(&article, &corpus, label)?;
+    // The index (built or refreshed if needed) only when a cited source has text.
+    view.evidence = evidence::for_footnote(&view, || super::open_index(cli, &corpus))?;
     match format {
         TextOrJson::Json => output::print_json(&view.json())?,
         TextOrJson::Text => output::print(&view.text(Style::for_stdout(cli.color.into())))?,
@@ -37,6 +20,7 @@ pub fn run(cli: &Cli, label: &str, article_id: Option<&str>, format: TextOrJson)
     Ok(0)
 }
 
+/// The article `--article ID` names, or the corpus's only one.
 fn pick_article<'c>(
     corpus: &'c Corpus,
     id: Option<&str>,
@@ -60,49 +44,4 @@ fn pick_article<'c>(
             corpus.articles.len()
         ))),
     }
-}
-
-/// For each covered sentence, the best passage of a linked source that has text. Uses
-/// the index (built or refreshed if needed); nothing when no linked source has text.
-fn evidence(cli: &Cli, view: &FootnoteView) -> Result<Vec<Evidence>> {
-    let (a, corpus) = (view.article, view.corpus);
-    let sources: Vec<&str> = view
-        .references
-        .iter()
-        .filter_map(|&r| a.references[r].link.as_ref())
-        .map(|l| l.source.as_str())
-        .filter(|id| {
-            corpus
-                .source(id)
-                .is_some_and(|s| corpus.source_available(s))
-        })
-        .collect();
-    if sources.is_empty() {
-        return Ok(Vec::new());
-    }
-    let index = super::open_index(cli, corpus)?;
-    let mut out: Vec<Evidence> = Vec::new();
-    for i in view.covered() {
-        let sentence = &a.sentences[i];
-        // Rank across the whole corpus, keep the cited sources' passages: their rank
-        // among all sources is what makes them evidence.
-        let best = index
-            .rank_sources(&sentence.text, 50)?
-            .into_iter()
-            .find(|h| sources.contains(&h.source.as_str()));
-        if let Some(h) = best {
-            if !out.iter().any(|e| e.source == h.source && e.line == h.line) {
-                out.push(Evidence {
-                    source: h.source,
-                    line: h.line,
-                    section: h.section,
-                    text: h.text.to_string(),
-                    score: h.score,
-                    for_line: sentence.line,
-                    for_column: sentence.column,
-                });
-            }
-        }
-    }
-    Ok(out)
 }

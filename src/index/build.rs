@@ -18,7 +18,7 @@
 
 use std::borrow::Cow;
 use std::fs::{self, File};
-use std::io::{IsTerminal, Read, Write};
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -29,9 +29,10 @@ use tantivy::indexer::NoMergePolicy;
 use tantivy::{IndexWriter, TantivyDocument};
 
 use super::schema::{self, Fields, KIND_ARTICLE, KIND_SOURCE, SCHEMA_VERSION};
-use crate::error::{Error, Result};
+use crate::error::{Cause, Error, IndexErrorKind, Result};
 use crate::manifest::{Corpus, Listing};
 use crate::model::Article;
+use crate::observer::{Event, Observer, Stage};
 use crate::stamp;
 
 pub(crate) const CURRENT: &str = "CURRENT";
@@ -184,10 +185,11 @@ fn current_generation(dir: &Path) -> Result<Option<PathBuf>> {
         Err(e) => return Err(Error::io(&dir.join(CURRENT), e)),
     };
     if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
-        return Err(Error::Index(format!(
-            "{} is corrupt (names {name:?}); delete the directory and run `citecheck index`",
-            dir.join(CURRENT).display()
-        )));
+        return Err(Error::index(
+            IndexErrorKind::Corrupt,
+            &dir.join(CURRENT),
+            format!("names {name:?}"),
+        ));
     }
     Ok(Some(dir.join(name)))
 }
@@ -202,17 +204,17 @@ fn read_current(dir: &Path) -> Result<Option<(PathBuf, BuildMeta)>> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(Error::io(&meta_path, e)),
     };
-    let unreadable = |path: &Path, e: &dyn std::fmt::Display| {
-        Error::Index(format!(
-            "{}: unreadable build record ({e}); run `citecheck index`",
-            path.display()
-        ))
+    let unreadable = |path: &Path, e: Cause| Error::Index {
+        kind: IndexErrorKind::Corrupt,
+        path: Some(path.to_path_buf()),
+        detail: Some("unreadable build record".into()),
+        source: Some(e),
     };
     let mut meta: BuildMeta =
-        serde_json::from_str(&text).map_err(|e| unreadable(&meta_path, &e))?;
+        serde_json::from_str(&text).map_err(|e| unreadable(&meta_path, e.into()))?;
     let files_path = gen.join(FILES);
     meta.files = RecordedFiles {
-        tsv: fs::read_to_string(&files_path).map_err(|e| unreadable(&files_path, &e))?,
+        tsv: fs::read_to_string(&files_path).map_err(|e| unreadable(&files_path, e.into()))?,
     };
     Ok(Some((gen, meta)))
 }
@@ -263,7 +265,7 @@ pub(crate) fn check_current(
         Ok(Some(found)) => found,
         Ok(None) => return Ok((Freshness::Missing, None)),
         // A damaged or foreign build record: rebuilding is the cure.
-        Err(Error::Index(why)) => return Ok((Freshness::Stale(why), None)),
+        Err(e @ Error::Index { .. }) => return Ok((Freshness::Stale(e.to_string()), None)),
         Err(e) => return Err(e),
     };
     if meta.schema_version != SCHEMA_VERSION || meta.citecheck_version != VERSION {
@@ -453,7 +455,7 @@ struct BuildLock {
     _file: File,
 }
 
-fn lock(dir: &Path, quiet: bool) -> Result<BuildLock> {
+fn lock(dir: &Path, observer: &dyn Observer) -> Result<BuildLock> {
     fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let path = dir.join(LOCK);
     let file = fs::OpenOptions::new()
@@ -464,12 +466,7 @@ fn lock(dir: &Path, quiet: bool) -> Result<BuildLock> {
         .map_err(|e| Error::io(&path, e))?;
     let got = file.try_lock_exclusive().map_err(|e| Error::io(&path, e))?;
     if !got {
-        if !quiet {
-            eprintln!(
-                "citecheck: waiting for another citecheck process that is building the index (lock {})",
-                path.display()
-            );
-        }
+        observer.event(&Event::WaitingForLock { lock: &path });
         file.lock_exclusive().map_err(|e| Error::io(&path, e))?;
     }
     Ok(BuildLock { _file: file })
@@ -478,8 +475,14 @@ fn lock(dir: &Path, quiet: bool) -> Result<BuildLock> {
 /// Build the index of `corpus` in `dir` unless it is already up to date (`force`
 /// rebuilds anyway). Holds the directory's lock throughout, so concurrent builds queue
 /// instead of corrupting each other; searches keep reading the previous generation.
-pub fn build(corpus: &Corpus, dir: &Path, force: bool, quiet: bool) -> Result<BuildOutcome> {
-    let _lock = lock(dir, quiet)?;
+/// `observer` hears of a wait for the lock and of the build's progress.
+pub fn build(
+    corpus: &Corpus,
+    dir: &Path,
+    force: bool,
+    observer: &dyn Observer,
+) -> Result<BuildOutcome> {
+    let _lock = lock(dir, observer)?;
     let previous = current(dir).ok().flatten();
     // Another process may have built it while we waited for the lock.
     if !force {
@@ -501,7 +504,7 @@ pub fn build(corpus: &Corpus, dir: &Path, force: bool, quiet: bool) -> Result<Bu
         .prefix(TMP_PREFIX)
         .tempdir_in(dir)
         .map_err(|e| Error::io(dir, e))?;
-    let mut stats = write_index(corpus, tmp.path(), quiet)?;
+    let mut stats = write_index(corpus, tmp.path(), observer)?;
     stats.millis = started.elapsed().as_millis() as u64;
 
     let meta = BuildMeta {
@@ -573,22 +576,8 @@ fn remove_leftovers(dir: &Path, keep: Option<&Path>) {
     }
 }
 
-fn progress_bar(len: usize, quiet: bool) -> indicatif::ProgressBar {
-    if quiet || !std::io::stderr().is_terminal() {
-        return indicatif::ProgressBar::hidden();
-    }
-    let bar = indicatif::ProgressBar::new(len as u64);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{prefix:>9} [{bar:30}] {pos}/{len} {wide_msg}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-            .progress_chars("=> "),
-    );
-    bar.set_prefix("indexing");
-    bar
-}
-
 /// Write a complete tantivy index of the corpus into `path` (an empty directory).
-fn write_index(corpus: &Corpus, path: &Path, quiet: bool) -> Result<BuildStats> {
+fn write_index(corpus: &Corpus, path: &Path, observer: &dyn Observer) -> Result<BuildStats> {
     let (schema, fields) = schema::build();
     // No index sorting and no final merge: the indexing threads' segments stay as they
     // are (which thread took which document varies from run to run), and searches break
@@ -616,7 +605,16 @@ fn write_index(corpus: &Corpus, path: &Path, quiet: bool) -> Result<BuildStats> 
         .iter()
         .filter(|s| corpus.source_available(s))
         .collect();
-    let bar = progress_bar(corpus.articles.len() + available.len(), quiet);
+    let total = corpus.articles.len() + available.len();
+    let mut done = 0;
+    let progress = |done: usize, item: &str| {
+        observer.event(&Event::Progress {
+            stage: Stage::Indexing,
+            done,
+            total,
+            item: Some(item),
+        })
+    };
     let mut stats = BuildStats::default();
     let mut adder = Adder {
         writer: &writer,
@@ -630,7 +628,7 @@ fn write_index(corpus: &Corpus, path: &Path, quiet: bool) -> Result<BuildStats> 
     let mut citing: Vec<Vec<String>> = vec![Vec::new(); corpus.sources.len()];
     let many_articles = corpus.articles.len() > 1;
     for spec in &corpus.articles {
-        bar.set_message(spec.id.clone());
+        progress(done, &spec.id);
         let article = crate::read_linked_article(corpus, spec)?;
         let file = corpus.relative(&article.path);
         for r in &article.references {
@@ -648,13 +646,13 @@ fn write_index(corpus: &Corpus, path: &Path, quiet: bool) -> Result<BuildStats> 
         }
         stats.sentences += adder.add_article(&article, &file)?;
         stats.articles += 1;
-        bar.inc(1);
+        done += 1;
     }
     for (i, source) in corpus.sources.iter().enumerate() {
         let Some(text) = crate::sources::read_source(corpus, source)? else {
             continue;
         };
-        bar.set_message(source.id.clone());
+        progress(done, &source.id);
         let file = corpus.relative(&text.path);
         for p in &text.passages {
             let mut doc = TantivyDocument::new();
@@ -675,9 +673,14 @@ fn write_index(corpus: &Corpus, path: &Path, quiet: bool) -> Result<BuildStats> 
         }
         stats.sources += 1;
         stats.passages += text.passages.len();
-        bar.inc(1);
+        done += 1;
     }
-    bar.finish_and_clear();
+    observer.event(&Event::Progress {
+        stage: Stage::Indexing,
+        done,
+        total,
+        item: None,
+    });
 
     writer.commit().map_err(tantivy_err)?;
     writer.wait_merging_threads().map_err(tantivy_err)?;
@@ -694,10 +697,15 @@ struct Adder<'w> {
 impl Adder<'_> {
     fn add(&mut self, mut doc: TantivyDocument) -> Result<()> {
         if self.fail_after.is_some_and(|n| self.ord >= n) {
-            return Err(Error::Index(format!(
-                "build stopped after {} documents ({FAIL_AFTER_ENV} is set)",
-                self.ord
-            )));
+            return Err(Error::Index {
+                kind: IndexErrorKind::Aborted,
+                path: None,
+                detail: Some(format!(
+                    "after {} documents ({FAIL_AFTER_ENV} is set)",
+                    self.ord
+                )),
+                source: None,
+            });
         }
         doc.add_u64(self.fields.ord, self.ord);
         self.ord += 1;
@@ -742,7 +750,7 @@ impl Adder<'_> {
 }
 
 pub(crate) fn tantivy_err(e: tantivy::TantivyError) -> Error {
-    Error::Index(e.to_string())
+    Error::from(e)
 }
 
 #[cfg(test)]

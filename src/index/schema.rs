@@ -52,6 +52,7 @@ pub const QUERY_FIELDS: &[&str] = &[
     "source",
 ];
 
+/// The schema of a new index, and its fields.
 pub fn build() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let analysed = |positions: bool| {

@@ -7,7 +7,8 @@ use serde::Serialize;
 use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
 use tantivy::collector::{Count, DocSetCollector, TopDocs};
 use tantivy::query::{
-    BooleanQuery, BoostQuery, EmptyQuery, Occur, Query, QueryParser, QueryParserError, TermQuery,
+    BooleanQuery, BoostQuery, EmptyQuery, FuzzyTermQuery, Occur, Query, QueryParser,
+    QueryParserError, TermQuery,
 };
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
@@ -17,7 +18,7 @@ use tantivy::{DocAddress, Order, Score, Searcher, TantivyDocument, Term};
 use super::build::tantivy_err;
 use super::schema::{Fields, KIND_ARTICLE, KIND_SOURCE, QUERY_FIELDS};
 use super::Index;
-use crate::error::{Error, Result};
+use crate::error::{Error, IndexErrorKind, QueryProblem, Result};
 
 /// Characters of context a snippet shows around the matches.
 const SNIPPET_CHARS: usize = 220;
@@ -25,6 +26,7 @@ const SNIPPET_CHARS: usize = 220;
 /// Which documents a search looks at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Scope {
+    /// Article sentences and source passages.
     #[default]
     All,
     /// Article sentences only.
@@ -38,20 +40,26 @@ pub enum Scope {
 pub struct SearchRequest<'a> {
     /// tantivy query syntax: terms, `"phrases"`, `AND`/`OR`/`-`, `field:value`.
     pub query: &'a str,
+    /// At most this many hits.
     pub limit: usize,
+    /// Which documents to look at.
     pub scope: Scope,
     /// Only hits about this source: its passages, and article sentences citing it.
     pub source: Option<&'a str>,
 }
 
+/// What a hit is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
+    /// A sentence of an article.
     Article,
+    /// A passage of a source text.
     Source,
 }
 
 impl Kind {
+    /// `article` or `source`, as the index and the JSON output spell it.
     pub fn name(self) -> &'static str {
         match self {
             Kind::Article => KIND_ARTICLE,
@@ -63,13 +71,17 @@ impl Kind {
 /// One search hit.
 #[derive(Debug, Clone, Serialize)]
 pub struct Hit {
+    /// BM25 score.
     pub score: Score,
+    /// Sentence or passage.
     pub kind: Kind,
     /// Article id or source id.
     pub doc: String,
+    /// The article's or source's title.
     pub title: String,
     /// Section heading (article) or "Article N" (treaty passage); `None` for the lead.
     pub section: Option<String>,
+    /// 1-based line where the sentence or passage starts.
     pub line: usize,
     /// Relative to the corpus root.
     pub file: String,
@@ -77,6 +89,7 @@ pub struct Hit {
     pub text: String,
     /// The part of `text` worth showing, with `highlights` as byte ranges into it.
     pub snippet: String,
+    /// Byte ranges of `snippet` that matched the query.
     pub highlights: Vec<Range<usize>>,
     /// Footnotes covering the sentence, or citing the passage's source.
     pub footnotes: Vec<String>,
@@ -85,12 +98,16 @@ pub struct Hit {
 /// A query word the index does not contain, and the indexed words used instead.
 #[derive(Debug, Clone, Serialize)]
 pub struct Correction {
+    /// The word as the query wrote it.
     pub word: String,
+    /// The indexed words searched for instead (closest first, then most frequent).
     pub replacements: Vec<String>,
 }
 
+/// What a search found.
 #[derive(Debug, Clone, Default)]
 pub struct SearchResults {
+    /// The best hits, best first (equal scores in corpus order).
     pub hits: Vec<Hit>,
     /// Documents matching in all (`hits` holds at most `limit`).
     pub total: usize,
@@ -115,6 +132,7 @@ pub struct SourceHit {
     pub section: Option<String>,
     /// Shared with the index's passage table: ranking returns it without a copy.
     pub text: std::sync::Arc<str>,
+    /// BM25 score for the text ranked against.
     pub score: f32,
 }
 
@@ -125,9 +143,7 @@ impl Index {
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
         let q = req.query.trim();
         if q.is_empty() {
-            return Err(Error::Usage(
-                "empty query: give words, a \"phrase\", or field:value".into(),
-            ));
+            return Err(Error::query(q, QueryProblem::Empty));
         }
         let f = self.fields;
         let searcher = self.searcher();
@@ -138,11 +154,18 @@ impl Index {
         let mut syntax_error = None;
         let user: Box<dyn Query> = match parser.parse_query(q) {
             Ok(query) => query,
-            Err(QueryParserError::FieldDoesNotExist(field)) => {
-                return Err(Error::Usage(format!(
-                    "unknown field `{field}` in query {q:?} (fields: {})",
-                    QUERY_FIELDS.join(", ")
-                )))
+            Err(e @ QueryParserError::FieldDoesNotExist(_)) => {
+                let QueryParserError::FieldDoesNotExist(field) = &e else {
+                    unreachable!("matched just above")
+                };
+                return Err(Error::Query {
+                    query: q.to_string(),
+                    problem: QueryProblem::UnknownField {
+                        field: field.clone(),
+                        known: QUERY_FIELDS.iter().map(|f| f.to_string()).collect(),
+                    },
+                    source: Some(e),
+                });
             }
             Err(e) => {
                 let (query, _) = parser.parse_query_lenient(q);
@@ -159,17 +182,21 @@ impl Index {
                 .downcast_ref::<BooleanQuery>()
                 .is_some_and(|b| b.clauses().is_empty())
         {
-            return Err(Error::Usage(match syntax_error {
-                Some(e) => format!("malformed query {q:?}: {e}"),
-                None => format!("query {q:?} has nothing to search for"),
-            }));
+            return Err(Error::Query {
+                query: q.to_string(),
+                problem: match syntax_error {
+                    Some(_) => QueryProblem::Malformed,
+                    None => QueryProblem::NothingToSearch,
+                },
+                source: syntax_error,
+            });
         }
 
         let (mut hits, total) =
             self.top(&searcher, &*self.filtered(user.box_clone(), req), req.limit)?;
         let mut shown: Box<dyn Query> = user;
         if total == 0 {
-            if let Some((fuzzy, corrections)) = self.fuzzy_query(&searcher, q)? {
+            if let Some((fuzzy, corrections)) = self.fuzzy_query(&searcher, q, &*shown)? {
                 let (h, t) = self.top(
                     &searcher,
                     &*self.filtered(fuzzy.box_clone(), req),
@@ -368,9 +395,14 @@ impl Index {
     /// Built once, even when several `check` threads ask for it at the same moment.
     fn sources_only(&self) -> Result<&super::SourcesOnly> {
         self.sources_only
-            .get_or_init(|| self.build_sources_only().map_err(|e| e.to_string()))
+            .get_or_init(|| self.build_sources_only().map_err(std::sync::Arc::new))
             .as_ref()
-            .map_err(|e| Error::Index(e.clone()))
+            .map_err(|e| Error::Index {
+                kind: IndexErrorKind::Engine,
+                path: Some(self.dir.clone()),
+                detail: Some("cannot load the source passages".into()),
+                source: Some(Box::new(e.clone())),
+            })
     }
 
     fn build_sources_only(&self) -> Result<super::SourcesOnly> {
@@ -422,43 +454,77 @@ impl Index {
         Ok(super::SourcesOnly { reader, passages })
     }
 
-    /// The query's plain words, each replaced by the closest indexed words when it is
-    /// not in the index itself (a misspelling: `Matsuoca` → `matsuoka`). `None` when no
-    /// word needs replacing or some word has no close match.
-    fn fuzzy_query(&self, searcher: &Searcher, q: &str) -> Result<Option<FuzzyQuery>> {
-        let f = self.fields;
+    /// The user's query `parsed` from `q` with each word the index does not contain
+    /// replaced by the closest indexed words (a misspelling: `Matsuoca` → `matsuoka`),
+    /// the rest of the query as it was: `a OR b` stays a disjunction, `-word` and field
+    /// filters are kept, not corrected. `None` when no word has a close replacement.
+    fn fuzzy_query(
+        &self,
+        searcher: &Searcher,
+        q: &str,
+        parsed: &dyn Query,
+    ) -> Result<Option<FuzzyQuery>> {
+        // The words as the user wrote them, by the indexed token they become: the
+        // correction note names what the user typed, not its stem.
         let mut analyzer = super::tokenizer::analyzer();
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let mut corrections = Vec::new();
+        let mut written: std::collections::HashMap<String, String> = Default::default();
         for word in plain_words(q) {
-            let mut tokens = Vec::new();
             let mut stream = analyzer.token_stream(&word);
             while let Some(t) = stream.next() {
-                tokens.push(t.text.clone());
-            }
-            for token in tokens {
-                let term = Term::from_field_text(f.text, &token);
-                let exact: Box<dyn Query> =
-                    Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs));
-                if searcher.doc_freq(&term).map_err(tantivy_err)? > 0 {
-                    clauses.push((Occur::Must, exact));
-                    continue;
-                }
-                let similar = similar_terms(searcher, f, &token)?;
-                if similar.is_empty() {
-                    return Ok(None);
-                }
-                clauses.push((Occur::Must, Box::new(any_word(f, &similar))));
-                corrections.push(Correction {
-                    word: word.clone(),
-                    replacements: similar,
-                });
+                written
+                    .entry(t.text.clone())
+                    .or_insert_with(|| word.clone());
             }
         }
+        let mut corrections = Vec::new();
+        let corrected = self.correct(searcher, parsed, &written, &mut corrections)?;
         if corrections.is_empty() {
             return Ok(None);
         }
-        Ok(Some((Box::new(BooleanQuery::new(clauses)), corrections)))
+        Ok(Some((corrected, corrections)))
+    }
+
+    /// [`Index::fuzzy_query`] on one node of the query tree.
+    fn correct(
+        &self,
+        searcher: &Searcher,
+        query: &dyn Query,
+        written: &std::collections::HashMap<String, String>,
+        corrections: &mut Vec<Correction>,
+    ) -> Result<Box<dyn Query>> {
+        let f = self.fields;
+        if let Some(b) = query.as_any().downcast_ref::<BooleanQuery>() {
+            let mut clauses = Vec::with_capacity(b.clauses().len());
+            for (occur, clause) in b.clauses() {
+                // An excluded word excludes nothing when misspelt; a guess there would
+                // exclude something the user did not name.
+                let clause = match occur {
+                    Occur::MustNot => clause.box_clone(),
+                    _ => self.correct(searcher, &**clause, written, corrections)?,
+                };
+                clauses.push((*occur, clause));
+            }
+            return Ok(Box::new(BooleanQuery::new(clauses)));
+        }
+        if let Some(t) = query.as_any().downcast_ref::<TermQuery>() {
+            let term = t.term();
+            if term.field() == f.text && searcher.doc_freq(term).map_err(tantivy_err)? == 0 {
+                if let Some(token) = term.value().as_str() {
+                    let similar = similar_terms(searcher, f, token)?;
+                    if !similar.is_empty() {
+                        let word = written.get(token).map_or(token, String::as_str);
+                        if !corrections.iter().any(|c| c.word == word) {
+                            corrections.push(Correction {
+                                word: word.to_string(),
+                                replacements: similar.clone(),
+                            });
+                        }
+                        return Ok(Box::new(any_word(f, &similar)));
+                    }
+                }
+            }
+        }
+        Ok(query.box_clone())
     }
 }
 
@@ -567,7 +633,7 @@ fn plain_words(q: &str) -> Vec<String> {
 }
 
 /// How many edits a word of `len` characters may need to count as a misspelling.
-fn max_edits(len: usize) -> usize {
+fn max_edits(len: usize) -> u8 {
     match len {
         0..=3 => 0,
         4..=7 => 1,
@@ -575,115 +641,46 @@ fn max_edits(len: usize) -> usize {
     }
 }
 
-/// Indexed words of the text field closest to `token` (at most 5, closest edit
-/// distance only, most frequent first). Words starting with the same letter are looked
-/// at first; the whole dictionary only when none is close.
+/// Indexed words of the text field closest to `token`: at most 5 of those at the
+/// smallest edit distance that has any (a transposition counts as one edit), most
+/// frequent first. tantivy's Levenshtein automaton walks the term dictionary, visiting
+/// only the prefixes that can still lead to a close word.
 fn similar_terms(searcher: &Searcher, f: Fields, token: &str) -> Result<Vec<String>> {
     let limit = max_edits(token.chars().count());
-    if limit == 0 {
-        return Ok(Vec::new());
-    }
-    let first = token.chars().next().map(String::from).unwrap_or_default();
-    let mut found = scan_terms(searcher, f, token, limit, Some(&first))?;
-    if found.is_empty() {
-        found = scan_terms(searcher, f, token, limit, None)?;
-    }
-    let best = found.iter().map(|c| c.1).min().unwrap_or(0);
-    found.retain(|c| c.1 == best);
-    found.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
-    Ok(found.into_iter().take(5).map(|c| c.0).collect())
-}
-
-/// (term, distance, doc frequency) of terms within `limit` edits of `token`.
-fn scan_terms(
-    searcher: &Searcher,
-    f: Fields,
-    token: &str,
-    limit: usize,
-    prefix: Option<&str>,
-) -> Result<Vec<(String, usize, u64)>> {
-    let wanted: Vec<char> = token.chars().collect();
-    let mut out: Vec<(String, usize, u64)> = Vec::new();
-    for segment in searcher.segment_readers() {
-        let inverted = segment.inverted_index(f.text).map_err(tantivy_err)?;
-        let dict = inverted.terms();
-        let mut stream = match prefix {
-            Some(p) => {
-                let mut upper = p.as_bytes().to_vec();
-                if let Some(last) = upper.last_mut() {
-                    *last = last.saturating_add(1);
-                }
-                dict.range().ge(p.as_bytes()).lt(&upper).into_stream()
-            }
-            None => dict.stream(),
-        }
-        .map_err(|e| Error::Index(e.to_string()))?;
-        while stream.advance() {
-            let Ok(term) = std::str::from_utf8(stream.key()) else {
-                continue;
-            };
-            let n = term.chars().count();
-            if n.abs_diff(wanted.len()) > limit {
-                continue;
-            }
-            let d = edit_distance(&wanted, term, limit);
-            if d <= limit {
+    for distance in 1..=limit {
+        let fuzzy = FuzzyTermQuery::new(Term::from_field_text(f.text, token), distance, true);
+        let automaton = fuzzy.automaton().map_err(tantivy_err)?;
+        // (term, documents having it), summed over the segments.
+        let mut found: Vec<(String, u64)> = Vec::new();
+        for segment in searcher.segment_readers() {
+            let inverted = segment.inverted_index(f.text).map_err(tantivy_err)?;
+            let mut stream = inverted
+                .terms()
+                .search(&automaton)
+                .into_stream()
+                .map_err(|e| Error::index_caused(IndexErrorKind::Engine, None, e))?;
+            while stream.advance() {
+                let Ok(term) = std::str::from_utf8(stream.key()) else {
+                    continue;
+                };
                 let df = u64::from(stream.value().doc_freq);
-                match out.iter_mut().find(|c| c.0 == term) {
-                    Some(c) => c.2 += df,
-                    None => out.push((term.to_string(), d, df)),
+                match found.iter_mut().find(|c| c.0 == term) {
+                    Some(c) => c.1 += df,
+                    None => found.push((term.to_string(), df)),
                 }
             }
         }
-    }
-    Ok(out)
-}
-
-/// Optimal-string-alignment distance (a transposition counts as one edit), giving up
-/// with `limit + 1` once every alignment exceeds `limit`.
-fn edit_distance(a: &[char], b: &str, limit: usize) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let (n, m) = (a.len(), b.len());
-    let mut prev2: Vec<usize> = vec![0; m + 1];
-    let mut prev: Vec<usize> = (0..=m).collect();
-    let mut cur: Vec<usize> = vec![0; m + 1];
-    for i in 1..=n {
-        cur[0] = i;
-        let mut row_min = cur[0];
-        for j in 1..=m {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(prev2[j - 2] + 1);
-            }
-            cur[j] = v;
-            row_min = row_min.min(v);
+        if !found.is_empty() {
+            found.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            return Ok(found.into_iter().take(5).map(|c| c.0).collect());
         }
-        if row_min > limit {
-            return limit + 1;
-        }
-        std::mem::swap(&mut prev2, &mut prev);
-        std::mem::swap(&mut prev, &mut cur);
     }
-    prev[m]
+    Ok(Vec::new())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn edit_distance_counts_transpositions_once() {
-        let d = |a: &str, b: &str| edit_distance(&a.chars().collect::<Vec<_>>(), b, 3);
-        assert_eq!(d("matsuoca", "matsuoka"), 1);
-        assert_eq!(d("teh", "the"), 1);
-        assert_eq!(d("pact", "pact"), 0);
-        assert_eq!(d("abc", ""), 3);
-        assert_eq!(
-            edit_distance(&"abcdef".chars().collect::<Vec<_>>(), "uvwxyz", 1),
-            2
-        );
-    }
 
     #[test]
     fn overlapping_highlights_merge() {

@@ -81,6 +81,7 @@ impl TokenFilter for CachedStemmer {
     }
 }
 
+/// A token filter stemming each token, with a cache of the stems already computed.
 #[derive(Clone)]
 pub struct CachedStemmerFilter<T> {
     inner: T,
@@ -101,6 +102,7 @@ impl<T: Tokenizer> Tokenizer for CachedStemmerFilter<T> {
     }
 }
 
+/// The token stream of [`CachedStemmerFilter`].
 pub struct CachedStemmerStream<'a, S> {
     tail: S,
     stemmer: &'a mut TextAnalyzer,
@@ -166,6 +168,7 @@ impl Tokenizer for CjkBigramTokenizer {
     }
 }
 
+/// The token stream of the CJK bigram tokenizer.
 pub struct CjkBigramStream<'a> {
     text: &'a str,
     /// Byte offset of the next character to look at.

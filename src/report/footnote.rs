@@ -1,6 +1,6 @@
 //! `citecheck show`: one footnote — where it is cited, its reference entry and linked
-//! source, the sentences it covers and evidence passages — as text or JSON. The command
-//! computes the evidence; this module only renders.
+//! source, the sentences it covers and evidence passages — as text or JSON. The evidence
+//! is computed by [`crate::check::evidence`]; this module only renders.
 
 use std::fmt::Write;
 
@@ -8,21 +8,11 @@ use serde_json::json;
 
 use super::model_json::status_name;
 use super::style::Style;
+use crate::error::{Error, Result};
 use crate::manifest::Corpus;
 use crate::model::Article;
 
-/// A source passage that best matches a sentence the footnote covers.
-#[derive(Debug, Clone)]
-pub struct Evidence {
-    pub source: String,
-    pub line: usize,
-    pub section: Option<String>,
-    pub text: String,
-    pub score: f32,
-    /// Where the covered sentence it was found for starts.
-    pub for_line: usize,
-    pub for_column: usize,
-}
+pub use crate::check::evidence::Evidence;
 
 /// One footnote of an article: the reference entries and markers with its label, and the
 /// evidence the command found for it.
@@ -38,6 +28,31 @@ pub struct FootnoteView<'a> {
 }
 
 impl<'a> FootnoteView<'a> {
+    /// The footnote `label` as a user may write it (`4`, `[4]`, `[^note]`), or a usage
+    /// error naming the article's footnotes when it has none such.
+    pub fn find(article: &'a Article, corpus: &'a Corpus, label: &'a str) -> Result<Self> {
+        let label = label
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .trim_start_matches('^');
+        Self::new(article, corpus, label).ok_or_else(|| {
+            let known: Vec<&str> = article
+                .references
+                .iter()
+                .map(|r| r.label.as_str())
+                .collect();
+            Error::Usage(format!(
+                "article {:?} has no footnote {label:?} (its references: {})",
+                article.id,
+                if known.is_empty() {
+                    "none".to_string()
+                } else {
+                    known.join(", ")
+                }
+            ))
+        })
+    }
+
     /// `None` when the article has neither a reference entry nor a marker labelled so.
     pub fn new(article: &'a Article, corpus: &'a Corpus, label: &'a str) -> Option<Self> {
         let references: Vec<usize> = article.references_labelled(label).map(|(i, _)| i).collect();
