@@ -96,20 +96,47 @@ impl Baseline {
 
     /// Drop baselined findings from the report and count them, and the stale entries.
     pub fn apply(&self, report: &mut CheckReport) {
-        let mut left = self.entries.clone();
-        let mut matched = 0;
-        report
-            .findings
-            .retain(|f| match left.get_mut(&finding_key(f)) {
-                Some(n) if *n > 0 => {
-                    *n -= 1;
-                    matched += 1;
-                    false
-                }
-                _ => true,
-            });
-        report.summary.baselined = matched;
-        report.summary.baseline_stale = self.total - matched;
+        let mut matcher = self.matcher();
+        report.findings.retain(|f| !matcher.absorbs(f));
+        report.summary.baselined = matcher.matched;
+        report.summary.baseline_stale = matcher.stale();
         report.count_severities();
+    }
+
+    /// A matcher for findings as they stream by: each entry absorbs one finding.
+    pub fn matcher(&self) -> BaselineMatcher {
+        BaselineMatcher {
+            left: self.entries.clone(),
+            total: self.total,
+            matched: 0,
+        }
+    }
+}
+
+/// The entries of a [`Baseline`] not yet matched by a finding.
+#[derive(Debug, Clone)]
+pub struct BaselineMatcher {
+    left: BTreeMap<String, usize>,
+    total: usize,
+    /// Findings absorbed so far.
+    pub matched: usize,
+}
+
+impl BaselineMatcher {
+    /// Whether `f` is baselined (it then no longer counts); uses up one entry.
+    pub fn absorbs(&mut self, f: &Finding) -> bool {
+        match self.left.get_mut(&finding_key(f)) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                self.matched += 1;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Entries that matched no finding.
+    pub fn stale(&self) -> usize {
+        self.total - self.matched
     }
 }

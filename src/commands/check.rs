@@ -2,10 +2,11 @@ use std::path::Path;
 
 use citecheck::check::baseline::Baseline;
 use citecheck::check::rules::{self, Config, Severity};
-use citecheck::check::{verify, Checker};
+use citecheck::check::{CheckReport, Checker, Finding};
+use citecheck::index::{build, Freshness, IndexBuild, Start};
+use citecheck::pipeline::{ReadStage, Sources};
 use citecheck::report::style::Style;
 use citecheck::Result;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::cli::{CheckFormat, Cli, DenyLevel};
 use crate::output;
@@ -26,44 +27,138 @@ pub fn run(
     let config = Config::from_corpus(&corpus)?;
     let baseline = baseline.map(Baseline::load).transpose()?;
 
-    let bar = progress(cli, corpus.articles.len() as u64);
-    let articles = citecheck::read_corpus(&corpus, |n| bar.set_position(n as u64))?;
-    bar.finish_and_clear();
-    let sources = verify::load_sources(&corpus)?;
-    // Ranking for weak-support and "possible source" uses the index, built or refreshed
-    // here when missing or stale (saying so on stderr).
-    let index = super::open_index(cli, &corpus)?;
-    let mut report = Checker::new(&corpus, config, &sources, Some(&index)).check(&articles)?;
-    if let Some(b) = &baseline {
-        b.apply(&mut report);
-    }
+    // Sources are read once and held; articles stream past in batches. Ranking for
+    // weak-support and "possible source" uses an in-memory index of the source passages,
+    // so checking needs nothing from the full index — but a missing or stale one is
+    // rebuilt from the same read of the articles.
+    let sources = Sources::load(&corpus)?;
+    let ranker = sources.ranker()?;
+    let checker = Checker::new(&corpus, config, &sources.docs, Some(&ranker));
+    let mut index = start_index_refresh(cli, &corpus)?;
 
-    match format {
-        CheckFormat::Text => output::print(&citecheck::report::text::render(
-            &report,
-            Style::for_stdout(cli.color.into()),
-        ))?,
-        CheckFormat::Json => output::print_json(&citecheck::report::json::render(&report))?,
-        CheckFormat::Sarif => output::print_json(&citecheck::report::sarif::render(&report))?,
-        CheckFormat::Github => output::print(&citecheck::report::github::render(&report))?,
-    }
+    let style = Style::for_stdout(cli.color.into());
+    let mut out = output::Stream::stdout();
+    let mut json = citecheck::report::json::Streamed::default();
+    // SARIF and annotations need the whole list (and limits over it); text and JSON
+    // are written as findings are made.
+    let mut held: Vec<Finding> = Vec::new();
+    let mut failed = false;
     let deny = match deny {
         None => Severity::Error,
         Some(DenyLevel::Warnings) => Severity::Warning,
         Some(DenyLevel::Notes) => Severity::Note,
     };
-    Ok(u8::from(report.fails(deny)))
+    let mut write_error = None;
+    let mut emit = |f: Finding| {
+        failed |= f.severity >= deny;
+        let written = match format {
+            CheckFormat::Text => out.write(&citecheck::report::text::render_finding(&f, style)),
+            CheckFormat::Json => out.write(&json.finding(&f)),
+            CheckFormat::Sarif | CheckFormat::Github => {
+                held.push(f);
+                Ok(())
+            }
+        };
+        if let Err(e) = written {
+            write_error.get_or_insert(e);
+        }
+    };
+
+    let bar = output::progress_bar(cli.quiet, corpus.articles.len(), "checking");
+    let mut session = checker.session(baseline.as_ref());
+    ReadStage::new(&corpus).for_each_batch(
+        |_, article| {
+            let article = article?;
+            let result = checker.check_article(&article)?;
+            Ok((article, result))
+        },
+        |batch| {
+            for item in batch {
+                let (article, result) = item?;
+                if let Some(b) = index.as_mut() {
+                    b.add_article(&article)?;
+                }
+                session.add(result, &mut emit);
+            }
+            Ok(())
+        },
+        &|n| bar.set_position(n as u64),
+    )?;
+    bar.finish_and_clear();
+    if let Some(b) = index {
+        let stats = b.finish(&sources)?;
+        super::note(
+            cli,
+            &format!("indexed {}", citecheck::index::describe_stats(&stats)),
+        );
+    }
+    let summary = session.finish(&mut emit);
+    if let Some(e) = write_error {
+        return Err(e);
+    }
+
+    match format {
+        CheckFormat::Text => {
+            out.write(&citecheck::report::text::render_summary(&summary, style))?
+        }
+        CheckFormat::Json => out.write(&json.end(&summary))?,
+        CheckFormat::Sarif | CheckFormat::Github => {
+            let report = CheckReport {
+                findings: held,
+                summary,
+            };
+            out.write(&if format == CheckFormat::Sarif {
+                let mut s =
+                    serde_json::to_string_pretty(&citecheck::report::sarif::render(&report))
+                        .unwrap_or_default();
+                s.push('\n');
+                s
+            } else {
+                citecheck::report::github::render(&report)
+            })?
+        }
+    }
+    out.finish()?;
+    Ok(u8::from(failed))
 }
 
-/// A bar on a terminal for corpora big enough to wait for; nothing otherwise.
-fn progress(cli: &Cli, total: u64) -> ProgressBar {
-    use std::io::IsTerminal;
-    if cli.quiet || total < 50 || !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
+/// A build of the index to feed while checking, when it is missing or stale (saying so
+/// on stderr); `None` when it is fresh or `--no-refresh` finds one.
+fn start_index_refresh<'c>(
+    cli: &'c Cli,
+    corpus: &'c citecheck::Corpus,
+) -> Result<Option<IndexBuild<'c>>> {
+    let dir = &cli.index;
+    if cli.no_refresh && citecheck::index::Index::open(dir)?.is_some() {
+        return Ok(None);
     }
-    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-    if let Ok(style) = ProgressStyle::with_template("checking {bar:40} {pos}/{len} articles") {
-        bar.set_style(style);
+    match build::freshness(corpus, dir) {
+        Ok(Freshness::Fresh) => return Ok(None),
+        Ok(Freshness::Missing) => super::note(
+            cli,
+            &format!("no index at {}/ yet: building it", dir.display()),
+        ),
+        Ok(Freshness::Stale(why)) => {
+            super::note(cli, &format!("index is stale ({why}): rebuilding it"))
+        }
+        Err(e) => {
+            // Checking does not need the index: say why it is not refreshed and go on.
+            super::note(
+                cli,
+                &format!("warning: cannot tell whether the index is up to date ({e})"),
+            );
+            return Ok(None);
+        }
     }
-    bar
+    match IndexBuild::start(corpus, dir, false, cli.quiet) {
+        Ok(Start::Building(b)) => Ok(Some(b)),
+        Ok(Start::UpToDate(_)) => Ok(None),
+        Err(e) => {
+            super::note(
+                cli,
+                &format!("warning: could not rebuild the index ({e}); checking without it"),
+            );
+            Ok(None)
+        }
+    }
 }

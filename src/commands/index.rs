@@ -29,7 +29,12 @@ pub fn run(cli: &Cli, check: bool) -> Result<u8> {
         }
         return Ok(code);
     }
-    let line = match build::build(&corpus, dir, false, cli.quiet)? {
+    let bar = output::progress_bar(cli.quiet, corpus.articles.len(), "indexing");
+    let outcome = build::build(&corpus, dir, false, cli.quiet, &|n| {
+        bar.set_position(n as u64)
+    })?;
+    bar.finish_and_clear();
+    let line = match outcome {
         BuildOutcome::UpToDate(stats) => format!(
             "index up to date ({}: {} sentences, {} source passages); nothing to do",
             dir.display(),

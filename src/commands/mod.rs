@@ -70,3 +70,10 @@ pub fn open_index(cli: &Cli, corpus: &Corpus) -> Result<Index> {
     }
     Index::open_or_build(corpus, &cli.index, cli.quiet)
 }
+
+/// A note on stderr (`citecheck: …`) unless `--quiet`.
+pub fn note(cli: &Cli, msg: &str) {
+    if !cli.quiet {
+        eprintln!("citecheck: {msg}");
+    }
+}

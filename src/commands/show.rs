@@ -8,8 +8,7 @@ use crate::output;
 pub fn run(cli: &Cli, label: &str, article_id: Option<&str>, format: TextOrJson) -> Result<u8> {
     let corpus = super::load_corpus(cli)?;
     let spec = pick_article(&corpus, article_id)?;
-    let mut article = citecheck::readers::read_article(spec)?;
-    citecheck::link::link_article(&mut article, &corpus);
+    let article = citecheck::pipeline::read_article(&corpus, spec)?;
     let label = label
         .trim_start_matches('[')
         .trim_end_matches(']')

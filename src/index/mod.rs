@@ -8,17 +8,23 @@
 //! - [`schema`], [`tokenizer`]: the document fields and the text analyzer.
 
 pub mod build;
+mod freshness;
+mod generation;
 pub mod schema;
 pub mod search;
+pub mod sources_only;
 pub mod tokenizer;
+mod writer;
 
 use std::path::{Path, PathBuf};
 
 use tantivy::{IndexReader, ReloadPolicy};
 
-pub use build::{recorded_listings, BuildMeta, BuildOutcome, BuildStats, Freshness};
+pub use build::{recorded_listings, BuildOutcome, IndexBuild, Start};
+pub use freshness::{BuildMeta, BuildStats, Freshness};
 pub use schema::Fields;
 pub use search::{Hit, Kind, Scope, SearchRequest, SearchResults, SourceHit};
+pub use sources_only::SourceIndex;
 
 use crate::error::{Error, Result};
 use crate::manifest::Corpus;
@@ -32,22 +38,12 @@ pub struct Index {
     fields: Fields,
     /// The source passages alone, copied into memory on first use by `rank_sources`.
     /// (An error is kept as its message: it is reported to every caller.)
-    sources_only: std::sync::OnceLock<std::result::Result<SourcesOnly, String>>,
+    sources_only: std::sync::OnceLock<std::result::Result<SourceIndex, String>>,
     /// Each segment's `ord` column (the tie-break between equal scores), opened on
     /// first use: opening one costs more than ranking a single-term query.
     ord_columns: std::sync::Mutex<
         std::collections::HashMap<tantivy::index::SegmentId, tantivy::columnar::Column<u64>>,
     >,
-}
-
-/// An in-memory index holding only source passages. Ranking sources for a claim then
-/// costs what the sources cost: in the full index the word disjunction walks every
-/// article sentence sharing a word before the `kind:source` filter drops it, so `check`
-/// slowed down as the corpus grew.
-pub(crate) struct SourcesOnly {
-    pub(crate) reader: IndexReader,
-    /// Each passage by `ord`, sorted: what a ranked hit returns.
-    pub(crate) passages: Vec<(u64, SourceHit)>,
 }
 
 impl std::fmt::Debug for Index {
@@ -63,7 +59,7 @@ impl Index {
         // may have removed that generation: read CURRENT again and retry.
         let mut last_err = None;
         for _ in 0..3 {
-            let Some((gen, meta)) = build::current(dir)? else {
+            let Some((gen, meta)) = generation::current(dir)? else {
                 return Ok(None);
             };
             match Self::open_generation(&gen, meta) {
@@ -93,7 +89,7 @@ impl Index {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
-            .map_err(build::tantivy_err)?;
+            .map_err(writer::tantivy_err)?;
         Ok(Index {
             dir: gen.to_path_buf(),
             meta,
@@ -115,7 +111,7 @@ impl Index {
                 eprintln!("citecheck: {msg}");
             }
         };
-        match build::check_current(corpus, dir) {
+        match freshness::check_current(corpus, dir) {
             Ok((Freshness::Fresh, Some((gen, meta)))) => {
                 // Opened straight away; should a build have swapped it out meanwhile,
                 // the generic open below finds the new one.
@@ -126,11 +122,11 @@ impl Index {
             Ok((Freshness::Fresh, None)) => {}
             Ok((Freshness::Missing, _)) => {
                 note(format!("no index at {}/ yet: building it", dir.display()));
-                report_build(build::build(corpus, dir, false, quiet)?, &note);
+                report_build(build::build(corpus, dir, false, quiet, &|_| {})?, &note);
             }
             Ok((Freshness::Stale(why), _)) => {
                 note(format!("index is stale ({why}): rebuilding it"));
-                match build::build(corpus, dir, false, quiet) {
+                match build::build(corpus, dir, false, quiet, &|_| {}) {
                     Ok(outcome) => report_build(outcome, &note),
                     Err(e) => note(format!(
                         "warning: could not rebuild the index ({e}); using the previous one"
@@ -138,7 +134,7 @@ impl Index {
                 }
             }
             Err(e) => {
-                if build::current(dir).ok().flatten().is_none() {
+                if generation::current(dir).ok().flatten().is_none() {
                     return Err(e);
                 }
                 note(format!(

@@ -23,10 +23,25 @@ const CONTEXT_BEFORE: usize = 40;
 pub fn render(report: &CheckReport, st: Style) -> String {
     let mut s = String::new();
     for f in &report.findings {
-        finding(&mut s, f, st);
-        s.push('\n');
+        s.push_str(&render_finding(f, st));
     }
-    summary(&mut s, &report.summary, st);
+    s.push_str(&render_summary(&report.summary, st));
+    s
+}
+
+/// One finding as [`render`] shows it, followed by a blank line: for output written as
+/// findings are made.
+pub fn render_finding(f: &Finding, st: Style) -> String {
+    let mut s = String::new();
+    finding(&mut s, f, st);
+    s.push('\n');
+    s
+}
+
+/// The summary lines that end [`render`]'s report.
+pub fn render_summary(m: &Summary, st: Style) -> String {
+    let mut s = String::new();
+    summary(&mut s, m, st);
     s
 }
 
