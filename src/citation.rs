@@ -11,18 +11,25 @@ use serde::Serialize;
 /// reader can recognise them in free text.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
 pub struct CitationFields {
+    /// The cited work's title.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+    /// Its author(s), as written.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub author: Option<String>,
+    /// Its date, as written.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
+    /// Where it can be read.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// Its publisher.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub publisher: Option<String>,
+    /// The periodical or site it appeared in.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub work: Option<String>,
+    /// The pages cited.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pages: Option<String>,
     /// When the cited web page was read (`access-date`): which version of it the

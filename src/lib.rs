@@ -34,6 +34,8 @@
 //!   and the format-independent citation rules (sentence scope, marker resolution);
 //! - `segment`: sentence boundaries; `dates`: month names every stage shares;
 //! - [`link`]: references → manifest sources, with a score;
+//! - [`pipeline`]: the read stage — every article read, parsed and linked once, in
+//!   batches on all cores, for whichever stages consume it;
 //! - [`check`]: every rule of `citecheck check` over the linked articles;
 //! - [`sources`]: source texts split into passages with their line (and treaty article);
 //! - [`index`]: the tantivy index of sentences and passages, `search`, source ranking;
@@ -86,6 +88,8 @@ pub mod manifest;
 pub mod model;
 pub mod observer;
 mod parallel;
+#[allow(missing_docs)]
+pub mod pipeline;
 pub mod position;
 #[allow(missing_docs)]
 pub mod readers;
@@ -110,43 +114,9 @@ pub use model::Article;
 pub use observer::{Event, Observer, Silent};
 pub use rule::{Rule, Severity};
 
-/// Read one article the manifest lists, apply the manifest's settings for it (a `title`
-/// override) and link its references to the corpus's sources.
-pub fn read_linked_article(corpus: &Corpus, spec: &manifest::ArticleSpec) -> Result<Article> {
-    let mut article = readers::read_article(&spec.id, &spec.path, spec.format)?;
-    if let Some(title) = &spec.title {
-        article.title = Some(title.clone());
-    }
-    link::link_article(&mut article, corpus);
-    Ok(article)
-}
-
-/// Read every article of a corpus and link its references, in manifest order.
-/// `progress` is called with how many articles are read so far (for progress bars).
-pub fn read_corpus(corpus: &Corpus, mut progress: impl FnMut(usize)) -> Result<Vec<Article>> {
-    // Articles parse independently: contiguous runs on all cores, joined in order. The
-    // first error in article order is the one reported, as a single thread would.
-    let specs = &corpus.articles;
-    let done = std::sync::atomic::AtomicUsize::new(0);
-    let read_run = |run: &[manifest::ArticleSpec], report: &mut dyn FnMut(usize)| {
-        let mut out = Vec::with_capacity(run.len());
-        for spec in run {
-            out.push(read_linked_article(corpus, spec)?);
-            report(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1);
-        }
-        Ok::<_, Error>(out)
-    };
-    // This thread reads the first run and reports progress for all of them.
-    let runs = parallel::map_runs(
-        specs,
-        32,
-        |_, run| read_run(run, &mut |_| {}),
-        |_, run| read_run(run, &mut progress),
-    );
-    let mut articles = Vec::with_capacity(specs.len());
-    for run in runs {
-        articles.extend(run?);
-    }
-    progress(articles.len());
-    Ok(articles)
+/// Read every article of a corpus and link its references, in manifest order (the
+/// read stage, [`pipeline::ReadStage`], holding them all). `progress` is called with how
+/// many articles are read so far (for progress bars).
+pub fn read_corpus(corpus: &Corpus, progress: impl Fn(usize)) -> Result<Vec<Article>> {
+    pipeline::ReadStage::new(corpus).read_all(&progress)
 }

@@ -76,6 +76,8 @@ pub enum Stage {
     Reading,
     /// Writing articles and sources into the full-text index.
     Indexing,
+    /// Reading and checking articles (and indexing them when the index is stale).
+    Checking,
 }
 
 impl Stage {
@@ -84,6 +86,7 @@ impl Stage {
         match self {
             Stage::Reading => "reading",
             Stage::Indexing => "indexing",
+            Stage::Checking => "checking",
         }
     }
 }
@@ -116,6 +119,11 @@ pub enum Warning<'a> {
     /// Whether the index matches the corpus could not be decided; it is used as it is.
     FreshnessUnknown {
         /// Why not.
+        error: &'a Error,
+    },
+    /// `check` could not refresh the index; checking, which does not need it, goes on.
+    NotRefreshed {
+        /// Why.
         error: &'a Error,
     },
 }
@@ -168,6 +176,10 @@ impl fmt::Display for Warning<'_> {
             Warning::FreshnessUnknown { error } => write!(
                 f,
                 "cannot tell whether the index is up to date ({error}); using it as it is"
+            ),
+            Warning::NotRefreshed { error } => write!(
+                f,
+                "could not refresh the index ({error}); checking goes on without it"
             ),
         }
     }

@@ -124,3 +124,47 @@ impl Drop for Terminal {
         }
     }
 }
+
+/// Stdout for output written as it is made (findings streamed by `check`): buffered,
+/// and once the reader has gone away (`| head`), further writes are dropped quietly so
+/// the command still finishes with the right exit status.
+pub struct Stream {
+    out: std::io::BufWriter<std::io::Stdout>,
+    closed: bool,
+}
+
+impl Stream {
+    pub fn stdout() -> Stream {
+        Stream {
+            out: std::io::BufWriter::with_capacity(1 << 16, std::io::stdout()),
+            closed: false,
+        }
+    }
+
+    pub fn write(&mut self, text: &str) -> Result<(), Error> {
+        if self.closed {
+            return Ok(());
+        }
+        let r = self.out.write_all(text.as_bytes());
+        self.check(r)
+    }
+
+    pub fn finish(mut self) -> Result<(), Error> {
+        if self.closed {
+            return Ok(());
+        }
+        let r = self.out.flush();
+        self.check(r)
+    }
+
+    fn check(&mut self, r: std::io::Result<()>) -> Result<(), Error> {
+        match r {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(())
+            }
+            Err(e) => Err(Error::io(std::path::Path::new("<stdout>"), e)),
+        }
+    }
+}

@@ -12,15 +12,21 @@ use serde::Serialize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
+    /// Chosen by file extension, then by content.
     #[default]
     Auto,
+    /// Plain text with `[n]` markers (the World Library export).
     Text,
+    /// Markdown footnotes (`[^label]`).
     Markdown,
+    /// MediaWiki wikitext (`<ref>`, `{{cite …}}`).
     Wikitext,
+    /// HTML (Wikipedia-rendered pages).
     Html,
 }
 
 impl Format {
+    /// The name used in `corpus.toml` (`format = "…"`).
     pub fn name(self) -> &'static str {
         match self {
             Format::Auto => "auto",
@@ -36,8 +42,11 @@ impl Format {
 /// characters (as rustc and editors do), `offset` counts bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Default)]
 pub struct Location {
+    /// 1-based line.
     pub line: usize,
+    /// 1-based column, in characters.
     pub column: usize,
+    /// Byte offset from the start of the text.
     pub offset: usize,
 }
 
@@ -67,6 +76,7 @@ pub struct LineIndex {
 }
 
 impl LineIndex {
+    /// The index of `text`'s lines (one pass over it).
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));

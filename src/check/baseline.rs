@@ -16,7 +16,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::{CheckReport, FindingKey};
+use super::{CheckReport, Finding, FindingKey};
 use crate::error::{Error, Result};
 use crate::rule::Rule;
 
@@ -139,9 +139,38 @@ impl Baseline {
 
     /// Drop baselined findings from the report and count them, and the stale entries.
     pub fn apply(&self, report: &mut CheckReport) {
-        let mut left = self.entries.clone();
-        let mut left_without_subject = self.without_subject.clone();
-        let mut matched = 0;
+        let mut matcher = self.matcher();
+        report.findings.retain(|f| !matcher.absorbs(f));
+        report.summary.baselined = matcher.matched;
+        report.summary.baseline_stale = matcher.stale();
+        report.count_severities();
+    }
+
+    /// A matcher for findings as they stream by: each entry absorbs one finding.
+    pub fn matcher(&self) -> BaselineMatcher {
+        BaselineMatcher {
+            left: self.entries.clone(),
+            left_without_subject: self.without_subject.clone(),
+            total: self.total,
+            matched: 0,
+        }
+    }
+}
+
+/// The entries of a [`Baseline`] not yet matched by a finding.
+#[derive(Debug, Clone)]
+pub struct BaselineMatcher {
+    left: BTreeMap<FindingKey, usize>,
+    /// Entries from files written before finding keys had a subject.
+    left_without_subject: BTreeMap<FindingKey, usize>,
+    total: usize,
+    /// Findings absorbed so far.
+    pub matched: usize,
+}
+
+impl BaselineMatcher {
+    /// Whether `f` is baselined (it then no longer counts); uses up one entry.
+    pub fn absorbs(&mut self, f: &Finding) -> bool {
         let take = |map: &mut BTreeMap<FindingKey, usize>, key: &FindingKey| match map.get_mut(key)
         {
             Some(n) if *n > 0 => {
@@ -150,16 +179,16 @@ impl Baseline {
             }
             _ => false,
         };
-        report.findings.retain(|f| {
-            let key = f.key();
-            let accepted =
-                take(&mut left, &key) || take(&mut left_without_subject, &key.without_subject());
-            matched += usize::from(accepted);
-            !accepted
-        });
-        report.summary.baselined = matched;
-        report.summary.baseline_stale = self.total - matched;
-        report.count_severities();
+        let key = f.key();
+        let accepted = take(&mut self.left, &key)
+            || take(&mut self.left_without_subject, &key.without_subject());
+        self.matched += usize::from(accepted);
+        accepted
+    }
+
+    /// Entries that matched no finding.
+    pub fn stale(&self) -> usize {
+        self.total - self.matched
     }
 }
 

@@ -112,9 +112,10 @@ pub struct Checker<'a> {
     ranker: Option<&'a dyn SourceRanker>,
 }
 
-/// What checking a run of articles found, before the corpus-wide rules.
+/// What checking one article found, before the corpus-wide rules: made on whichever
+/// thread read the article, merged in corpus order by a [`CheckSession`].
 #[derive(Default)]
-struct Partial {
+pub struct ArticleResult {
     findings: Vec<Finding>,
     summary: Summary,
     unavailable: BTreeMap<String, Unavailable>,
@@ -124,19 +125,84 @@ struct Partial {
 /// unverifiable.
 #[derive(Default)]
 struct Unavailable {
-    first: Option<FirstCitation>,
+    /// The finding for its first citation, placed there; its message is written once
+    /// the whole corpus is checked.
+    first: Option<Finding>,
     references: usize,
     articles: BTreeSet<String>,
     sentences: usize,
 }
 
-/// Where a work is first cited: the place its one finding points at.
-#[derive(Clone)]
-struct FirstCitation {
-    article: usize,
-    label: Option<String>,
-    /// The reference entry's (or bibliography line's) bytes in the article file.
-    span: std::ops::Range<usize>,
+/// Findings of a corpus as they are made: articles' results go in, in corpus order, and
+/// their findings come out (severities from `[check]`, baselined ones dropped, sorted
+/// and deduplicated per article) without the session keeping them. Only counts and one
+/// pending finding per work without text are kept, so memory does not grow with the
+/// corpus.
+pub struct CheckSession<'c> {
+    checker: &'c Checker<'c>,
+    summary: Summary,
+    unavailable: BTreeMap<String, Unavailable>,
+    baseline: Option<baseline::BaselineMatcher>,
+}
+
+impl<'c> CheckSession<'c> {
+    /// Merge the result of the next article (in corpus order) and emit its findings.
+    pub fn add(&mut self, result: ArticleResult, emit: &mut dyn FnMut(Finding)) {
+        self.summary.articles += 1;
+        self.summary.add(&result.summary);
+        for (id, u) in result.unavailable {
+            let into = self.unavailable.entry(id).or_default();
+            // Articles come in corpus order: the first one citing a work keeps its place.
+            if into.first.is_none() {
+                into.first = u.first;
+            }
+            into.references += u.references;
+            into.articles.extend(u.articles);
+            into.sentences += u.sentences;
+        }
+        self.emit_all(result.findings, emit);
+    }
+
+    /// The corpus-wide findings (after every article's own), and the summary.
+    pub fn finish(mut self, emit: &mut dyn FnMut(Finding)) -> Summary {
+        self.summary.unavailable_sources = self.unavailable.len();
+        let findings = self.checker.missing_source_text(&mut self.unavailable);
+        self.emit_all(findings, emit);
+        if let Some(b) = &self.baseline {
+            self.summary.baselined = b.matched;
+            self.summary.baseline_stale = b.stale();
+        }
+        self.summary
+    }
+
+    fn emit_all(&mut self, findings: Vec<Finding>, emit: &mut dyn FnMut(Finding)) {
+        let mut kept = Vec::with_capacity(findings.len());
+        for mut f in findings {
+            if let Some(sev) = self.checker.config.severity(f.rule) {
+                f.severity = sev;
+                kept.push(f);
+            }
+        }
+        sort_findings(&mut kept);
+        kept.dedup_by(|b, a| {
+            a.file == b.file
+                && a.line == b.line
+                && a.column == b.column
+                && a.rule == b.rule
+                && a.footnote == b.footnote
+        });
+        for f in kept {
+            if self.baseline.as_mut().is_some_and(|b| b.absorbs(&f)) {
+                continue;
+            }
+            match f.severity {
+                Severity::Error => self.summary.errors += 1,
+                Severity::Warning => self.summary.warnings += 1,
+                Severity::Note => self.summary.notes += 1,
+            }
+            emit(f);
+        }
+    }
 }
 
 /// A passage beats the cited sources by this factor in ranker score to be "clearly"
@@ -162,80 +228,53 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// Check every article; findings sorted by file, line, column, rule.
+    /// A session that takes articles' results in corpus order; `baseline` entries
+    /// absorb the findings they match.
+    pub fn session(&'a self, baseline: Option<&baseline::Baseline>) -> CheckSession<'a> {
+        CheckSession {
+            checker: self,
+            summary: Summary::default(),
+            unavailable: BTreeMap::new(),
+            baseline: baseline.map(baseline::Baseline::matcher),
+        }
+    }
+
+    /// Check articles already in memory (tests, library users with few articles): every
+    /// article's findings in article order, then the corpus-wide ones.
     pub fn check(&self, articles: &[Article]) -> crate::Result<CheckReport> {
         // Articles are independent until the corpus-wide rules at the end: contiguous
         // runs of them are checked on all cores and merged in article order, so the
         // result is the one a single thread gives.
-        let check_run = |first: usize, run: &[Article]| self.check_run(first, run);
+        let check_run = |_: usize, run: &[Article]| {
+            run.iter()
+                .map(|a| self.check_article(a))
+                .collect::<crate::Result<Vec<_>>>()
+        };
         let runs = crate::parallel::map_runs(articles, 16, check_run, check_run);
         let mut findings = Vec::new();
-        let mut summary = Summary {
-            articles: articles.len(),
-            ..Summary::default()
-        };
-        let mut unavailable: BTreeMap<String, Unavailable> = BTreeMap::new();
+        let mut session = self.session(None);
         for run in runs {
-            let run = run?;
-            findings.extend(run.findings);
-            summary.add(&run.summary);
-            for (id, u) in run.unavailable {
-                let into = unavailable.entry(id).or_default();
-                // Runs come in article order: the first one citing a work keeps its place.
-                if into.first.is_none() {
-                    into.first = u.first;
-                }
-                into.references += u.references;
-                into.articles.extend(u.articles);
-                into.sentences += u.sentences;
+            for result in run? {
+                session.add(result, &mut |f| findings.push(f));
             }
         }
-        summary.unavailable_sources = unavailable.len();
-        findings.extend(self.missing_source_text(articles, &unavailable));
-
-        let mut kept = Vec::with_capacity(findings.len());
-        for mut f in findings {
-            if let Some(sev) = self.config.severity(f.rule) {
-                f.severity = sev;
-                kept.push(f);
-            }
-        }
-        sort_findings(&mut kept);
-        kept.dedup_by(|b, a| {
-            a.file == b.file
-                && a.line == b.line
-                && a.column == b.column
-                && a.rule == b.rule
-                && a.footnote == b.footnote
-        });
-        let mut report = CheckReport {
-            findings: kept,
-            summary,
-        };
-        report.count_severities();
-        Ok(report)
+        let summary = session.finish(&mut |f| findings.push(f));
+        Ok(CheckReport { findings, summary })
     }
 
-    /// The per-article rules over a run of articles, the first being article `first`.
-    fn check_run(&self, first: usize, articles: &[Article]) -> crate::Result<Partial> {
-        let mut p = Partial::default();
-        for (n, a) in articles.iter().enumerate() {
-            let site = Site::new(a);
-            integrity::footnotes(&site, &mut p.findings);
-            integrity::sections(&site, &mut p.findings);
-            self.note_unavailable(first + n, &site, &mut p.unavailable);
-            self.sentences(&site, &mut p.findings, &mut p.summary, &mut p.unavailable)?;
-        }
+    /// The per-article rules over one article; callable from any thread.
+    pub fn check_article(&self, a: &Article) -> crate::Result<ArticleResult> {
+        let mut p = ArticleResult::default();
+        let site = Site::new(a);
+        integrity::footnotes(&site, &mut p.findings);
+        integrity::sections(&site, &mut p.findings);
+        self.note_unavailable(&site, &mut p.unavailable);
+        self.sentences(&site, &mut p.findings, &mut p.summary, &mut p.unavailable)?;
         Ok(p)
     }
 
     /// Record which linked works of an article have no text.
-    fn note_unavailable(
-        &self,
-        n: usize,
-        site: &Site,
-        unavailable: &mut BTreeMap<String, Unavailable>,
-    ) {
+    fn note_unavailable(&self, site: &Site, unavailable: &mut BTreeMap<String, Unavailable>) {
         let a = site.article;
         let links = a
             .references
@@ -261,11 +300,23 @@ impl<'a> Checker<'a> {
                 u.articles.insert(a.id.clone());
             }
             if u.first.is_none() {
-                u.first = Some(FirstCitation {
-                    article: n,
-                    label: label.cloned(),
-                    span,
-                });
+                let title = self
+                    .corpus
+                    .source(&link.source)
+                    .map_or("", |s| s.title.as_str());
+                u.first = Some(
+                    site.finding(
+                        Rule::MissingSourceText,
+                        span,
+                        format!(
+                            "source `{}` ({title}) has no text in the corpus: claims citing it cannot be verified",
+                            link.source
+                        ),
+                    )
+                    .subject(link.source.clone())
+                    .source(link.source.clone())
+                    .footnote(label.cloned()),
+                );
             }
         }
     }
@@ -274,42 +325,25 @@ impl<'a> Checker<'a> {
     /// `url` to fetch it from, or a `file` that is not there). Printed books without
     /// either cannot be added: a finding nobody can fix would only teach people to
     /// ignore the rule, so they are counted in the summary instead.
-    fn missing_source_text(
-        &self,
-        articles: &[Article],
-        unavailable: &BTreeMap<String, Unavailable>,
-    ) -> Vec<Finding> {
+    fn missing_source_text(&self, unavailable: &mut BTreeMap<String, Unavailable>) -> Vec<Finding> {
         let mut out = Vec::new();
-        for (id, u) in unavailable {
+        for (id, u) in unavailable.iter_mut() {
             let Some(src) = self.corpus.source(id) else {
                 continue;
             };
             if src.url.is_none() && src.file.is_none() {
                 continue;
             }
-            let Some(first) = u.first.clone() else {
+            let Some(mut f) = u.first.take() else {
                 continue;
             };
-            let site = Site::new(&articles[first.article]);
             // Counts go to notes: they change whenever a sentence is added.
-            let mut f = site
-                .finding(
-                    Rule::MissingSourceText,
-                    first.span,
-                    format!(
-                        "source `{id}` ({}) has no text in the corpus: claims citing it cannot be verified",
-                        src.title
-                    ),
-                )
-                .subject(id.clone())
-                .source(id.clone())
-                .footnote(first.label)
-                .note(format!(
-                    "{} sentence{} cite{} it",
-                    u.sentences,
-                    if u.sentences == 1 { "" } else { "s" },
-                    if u.sentences == 1 { "s" } else { "" }
-                ));
+            f = f.note(format!(
+                "{} sentence{} cite{} it",
+                u.sentences,
+                if u.sentences == 1 { "" } else { "s" },
+                if u.sentences == 1 { "s" } else { "" }
+            ));
             if u.references > 1 || u.articles.len() > 1 {
                 f = f.note(format!(
                     "cited by {} reference entr{} in {} article{}",
@@ -546,7 +580,7 @@ impl<'a> Checker<'a> {
         text: &str,
         cited: &[String],
     ) -> crate::Result<Option<(RankedPassage, Option<RankedPassage>)>> {
-        let Some(ranker) = self.ranker else {
+        let Some(ranker) = self.ranker.filter(|_| !self.sources.is_empty()) else {
             return Ok(None);
         };
         if distinct_terms(text) < MIN_TERMS {
@@ -574,7 +608,7 @@ impl<'a> Checker<'a> {
 
     /// The source passage that clearly matches an uncited sentence, if any.
     fn possible_source(&self, text: &str) -> crate::Result<Option<RankedPassage>> {
-        let Some(ranker) = self.ranker else {
+        let Some(ranker) = self.ranker.filter(|_| !self.sources.is_empty()) else {
             return Ok(None);
         };
         if distinct_terms(text) < MIN_TERMS {

@@ -127,17 +127,27 @@ fn overlap_with(sentence: &str, passage: &HashSet<String>) -> f64 {
 /// the same analysis `search` uses).
 impl SourceRanker for crate::index::Index {
     fn rank(&self, text: &str, limit: usize) -> Result<Vec<RankedPassage>> {
-        Ok(self
-            .rank_sources(text, limit)?
-            .into_iter()
-            .map(|h| RankedPassage {
-                source: h.source,
-                line: h.line,
-                text: h.text,
-                score: h.score,
-            })
-            .collect())
+        Ok(ranked(self.rank_sources(text, limit)?))
     }
+}
+
+/// The in-memory index of the source texts `check` loaded ranks them the same way,
+/// without the full index.
+impl SourceRanker for crate::index::SourceIndex {
+    fn rank(&self, text: &str, limit: usize) -> Result<Vec<RankedPassage>> {
+        Ok(ranked(crate::index::SourceIndex::rank(self, text, limit)?))
+    }
+}
+
+fn ranked(hits: Vec<crate::index::SourceHit>) -> Vec<RankedPassage> {
+    hits.into_iter()
+        .map(|h| RankedPassage {
+            source: h.source,
+            line: h.line,
+            text: h.text,
+            score: h.score,
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -2,8 +2,10 @@ use std::path::Path;
 
 use citecheck::check::baseline::Baseline;
 use citecheck::check::rules::{self, Config, Severity};
-use citecheck::check::{verify, Checker};
-use citecheck::observer::Stage;
+use citecheck::check::{CheckReport, Checker, Finding};
+use citecheck::index::{build, Freshness, IndexBuild, Start};
+use citecheck::observer::{Note, Stage, Warning};
+use citecheck::pipeline::{ReadStage, Sources};
 use citecheck::report::style::Style;
 use citecheck::{Event, Observer, Result};
 
@@ -26,38 +28,134 @@ pub fn run(
     let config = Config::from_corpus(&corpus);
     let baseline = baseline.map(Baseline::load).transpose()?;
 
+    // Sources are read once and held; articles stream past in batches. Ranking for
+    // weak-support and "possible source" uses an in-memory index of the source passages,
+    // so checking needs nothing from the full index — but a missing or stale one is
+    // rebuilt from the same read of the articles.
+    let sources = Sources::load(&corpus)?;
+    let ranker = sources.ranker()?;
+    let checker = Checker::new(&corpus, config, &sources.docs, Some(&ranker));
     let terminal = super::terminal(cli);
-    let total = corpus.articles.len();
-    let articles = citecheck::read_corpus(&corpus, |done| {
-        terminal.event(&Event::Progress {
-            stage: Stage::Reading,
-            done,
-            total,
-            item: None,
-        })
-    })?;
-    let sources = verify::load_sources(&corpus)?;
-    // Ranking for weak-support and "possible source" uses the index, built or refreshed
-    // here when missing or stale (saying so on stderr).
-    let index = super::open_index(cli, &corpus)?;
-    let mut report = Checker::new(&corpus, config, &sources, Some(&index)).check(&articles)?;
-    if let Some(b) = &baseline {
-        b.apply(&mut report);
-    }
+    let mut index = start_index_refresh(cli, &corpus, &terminal)?;
 
-    match format {
-        CheckFormat::Text => output::print(&citecheck::report::text::render(
-            &report,
-            Style::for_stdout(cli.color.into()),
-        ))?,
-        CheckFormat::Json => output::print_json(&citecheck::report::json::render(&report))?,
-        CheckFormat::Sarif => output::print_json(&citecheck::report::sarif::render(&report))?,
-        CheckFormat::Github => output::print(&citecheck::report::github::render(&report))?,
-    }
+    let style = Style::for_stdout(cli.color.into());
+    let mut out = output::Stream::stdout();
+    let mut json = citecheck::report::json::Streamed::default();
+    // SARIF and annotations need the whole list (and limits over it); text and JSON
+    // are written as findings are made.
+    let mut held: Vec<Finding> = Vec::new();
+    let mut failed = false;
     let deny = match deny {
         None => Severity::Error,
         Some(DenyLevel::Warnings) => Severity::Warning,
         Some(DenyLevel::Notes) => Severity::Note,
     };
-    Ok(u8::from(report.fails(deny)))
+    let mut write_error = None;
+    let mut emit = |f: Finding| {
+        failed |= f.severity >= deny;
+        let written = match format {
+            CheckFormat::Text => out.write(&citecheck::report::text::render_finding(&f, style)),
+            CheckFormat::Json => out.write(&json.finding(&f)),
+            CheckFormat::Sarif | CheckFormat::Github => {
+                held.push(f);
+                Ok(())
+            }
+        };
+        if let Err(e) = written {
+            write_error.get_or_insert(e);
+        }
+    };
+
+    let total = corpus.articles.len();
+    let mut session = checker.session(baseline.as_ref());
+    ReadStage::new(&corpus).for_each_batch(
+        |_, article| {
+            let article = article?;
+            let result = checker.check_article(&article)?;
+            Ok::<_, citecheck::Error>((article, result))
+        },
+        |batch| {
+            for item in batch {
+                let (article, result) = item?;
+                if let Some(b) = index.as_mut() {
+                    b.add_article(&article)?;
+                }
+                session.add(result, &mut emit);
+            }
+            Ok(())
+        },
+        &|done| {
+            terminal.event(&Event::Progress {
+                stage: Stage::Checking,
+                done,
+                total,
+                item: None,
+            })
+        },
+    )?;
+    if let Some(b) = index {
+        match b.finish(&sources) {
+            Ok(stats) => terminal.event(&Event::Note(Note::Indexed(stats))),
+            Err(error) => terminal.event(&Event::Warning(Warning::NotRefreshed { error: &error })),
+        }
+    }
+    let summary = session.finish(&mut emit);
+    if let Some(e) = write_error {
+        return Err(e);
+    }
+
+    match format {
+        CheckFormat::Text => {
+            out.write(&citecheck::report::text::render_summary(&summary, style))?
+        }
+        CheckFormat::Json => out.write(&json.end(&summary))?,
+        CheckFormat::Sarif | CheckFormat::Github => {
+            let report = CheckReport {
+                findings: held,
+                summary,
+            };
+            out.write(&if format == CheckFormat::Sarif {
+                let mut s =
+                    serde_json::to_string_pretty(&citecheck::report::sarif::render(&report))
+                        .unwrap_or_default();
+                s.push('\n');
+                s
+            } else {
+                citecheck::report::github::render(&report)
+            })?
+        }
+    }
+    out.finish()?;
+    Ok(u8::from(failed))
+}
+
+/// A build of the index to feed while checking, when it is missing or stale (saying so
+/// on stderr); `None` when it is fresh or `--no-refresh` finds one. Checking does not
+/// need the index, so a failure to refresh it is a warning.
+fn start_index_refresh<'c>(
+    cli: &'c Cli,
+    corpus: &'c citecheck::Corpus,
+    terminal: &dyn Observer,
+) -> Result<Option<IndexBuild<'c>>> {
+    let dir = &cli.index;
+    if cli.no_refresh && citecheck::index::Index::open(dir)?.is_some() {
+        return Ok(None);
+    }
+    match build::freshness(corpus, dir) {
+        Ok(Freshness::Fresh) => return Ok(None),
+        Ok(Freshness::Missing) => terminal.event(&Event::Note(Note::IndexMissing { dir })),
+        Ok(Freshness::Stale(reason)) => terminal.event(&Event::Note(Note::IndexStale { reason })),
+        Err(error) => {
+            terminal.event(&Event::Warning(Warning::NotRefreshed { error: &error }));
+            return Ok(None);
+        }
+    }
+    match IndexBuild::start(corpus, dir, false, terminal) {
+        Ok(Start::Building(b)) => Ok(Some(b)),
+        Ok(Start::UpToDate(_)) => Ok(None),
+        Err(error) => {
+            terminal.event(&Event::Warning(Warning::NotRefreshed { error: &error }));
+            Ok(None)
+        }
+    }
 }

@@ -9,7 +9,7 @@ use crate::output;
 pub fn run(cli: &Cli, label: &str, article_id: Option<&str>, format: TextOrJson) -> Result<u8> {
     let corpus = super::load_corpus(cli)?;
     let spec = pick_article(&corpus, article_id)?;
-    let article = citecheck::read_linked_article(&corpus, spec)?;
+    let article = citecheck::pipeline::read_article(&corpus, spec)?;
     let mut view = FootnoteView::find(&article, &corpus, label)?;
     // The index (built or refreshed if needed) only when a cited source has text.
     view.evidence = evidence::for_footnote(&view, || super::open_index(cli, &corpus))?;

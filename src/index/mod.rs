@@ -11,17 +11,23 @@
 // §5); documented with that split.
 #[allow(missing_docs)]
 pub mod build;
+mod freshness;
+mod generation;
 pub mod schema;
 pub mod search;
+pub mod sources_only;
 pub mod tokenizer;
+mod writer;
 
 use std::path::{Path, PathBuf};
 
 use tantivy::{IndexReader, ReloadPolicy};
 
-pub use build::{recorded_listings, BuildMeta, BuildOutcome, BuildStats, Freshness};
+pub use build::{recorded_listings, BuildOutcome, IndexBuild, Start};
+pub use freshness::{BuildMeta, BuildStats, Freshness};
 pub use schema::Fields;
 pub use search::{Hit, Kind, Scope, SearchRequest, SearchResults, SourceHit};
+pub use sources_only::SourceIndex;
 
 use crate::error::{Error, IndexErrorKind, Result};
 use crate::manifest::Corpus;
@@ -36,22 +42,12 @@ pub struct Index {
     fields: Fields,
     /// The source passages alone, copied into memory on first use by `rank_sources`.
     /// (An error is shared: it is reported to every caller.)
-    sources_only: std::sync::OnceLock<std::result::Result<SourcesOnly, std::sync::Arc<Error>>>,
+    sources_only: std::sync::OnceLock<std::result::Result<SourceIndex, std::sync::Arc<Error>>>,
     /// Each segment's `ord` column (the tie-break between equal scores), opened on
     /// first use: opening one costs more than ranking a single-term query.
     ord_columns: std::sync::Mutex<
         std::collections::HashMap<tantivy::index::SegmentId, tantivy::columnar::Column<u64>>,
     >,
-}
-
-/// An in-memory index holding only source passages. Ranking sources for a claim then
-/// costs what the sources cost: in the full index the word disjunction walks every
-/// article sentence sharing a word before the `kind:source` filter drops it, so `check`
-/// slowed down as the corpus grew.
-pub(crate) struct SourcesOnly {
-    pub(crate) reader: IndexReader,
-    /// Each passage by `ord`, sorted: what a ranked hit returns.
-    pub(crate) passages: Vec<(u64, SourceHit)>,
 }
 
 impl std::fmt::Debug for Index {
@@ -67,7 +63,7 @@ impl Index {
         // may have removed that generation: read CURRENT again and retry.
         let mut last_err = None;
         for _ in 0..3 {
-            let Some((gen, meta)) = build::current(dir)? else {
+            let Some((gen, meta)) = generation::current(dir)? else {
                 return Ok(None);
             };
             match Self::open_generation(&gen, meta) {
@@ -90,7 +86,7 @@ impl Index {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
-            .map_err(build::tantivy_err)?;
+            .map_err(writer::tantivy_err)?;
         Ok(Index {
             dir: gen.to_path_buf(),
             meta,
@@ -113,7 +109,7 @@ impl Index {
             }
             Ok(())
         };
-        match build::check_current(corpus, dir) {
+        match freshness::check_current(corpus, dir) {
             Ok((Freshness::Fresh, Some((gen, meta)))) => {
                 // Opened straight away; should a build have swapped it out meanwhile,
                 // the generic open below finds the new one.
@@ -133,7 +129,7 @@ impl Index {
                 }
             }
             Err(error) => {
-                if build::current(dir).ok().flatten().is_none() {
+                if generation::current(dir).ok().flatten().is_none() {
                     return Err(error);
                 }
                 observer.event(&Event::Warning(Warning::FreshnessUnknown { error: &error }));

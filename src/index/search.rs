@@ -15,9 +15,9 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::TokenStream;
 use tantivy::{DocAddress, Order, Score, Searcher, TantivyDocument, Term};
 
-use super::build::tantivy_err;
 use super::schema::{Fields, KIND_ARTICLE, KIND_SOURCE, QUERY_FIELDS};
-use super::Index;
+use super::writer::tantivy_err;
+use super::{Index, SourceIndex};
 use crate::error::{Error, IndexErrorKind, QueryProblem, Result};
 
 /// Characters of context a snippet shows around the matches.
@@ -352,48 +352,17 @@ impl Index {
         }
     }
 
-    /// Source passages ranked by how well they match `text` (a claim), best first: a
-    /// disjunction of the text's words scored by BM25, so passages sharing its rarer
-    /// words rank highest. Equal scores keep index order (manifest order, then line).
-    /// Empty when the text has no words or the corpus has no source text.
+    /// Source passages ranked by how well they match `text` (a claim), best first
+    /// ([`SourceIndex::rank`] over this index's passages). Empty when the text has no
+    /// words or the corpus has no source text.
     pub fn rank_sources(&self, text: &str, limit: usize) -> Result<Vec<SourceHit>> {
-        let f = self.fields;
-        let mut terms: Vec<String> = Vec::new();
-        let mut analyzer = super::tokenizer::analyzer();
-        let mut stream = analyzer.token_stream(text);
-        while let Some(t) = stream.next() {
-            if !terms.contains(&t.text) {
-                terms.push(t.text.clone());
-            }
-        }
-        if terms.is_empty() || limit == 0 {
-            return Ok(Vec::new());
-        }
-        let query = any_word(f, &terms);
-        let sources = self.sources_only()?;
-        let searcher = sources.reader.searcher();
-        if searcher.num_docs() == 0 {
-            return Ok(Vec::new());
-        }
-        let (docs, _) = self.top_with_ord(&searcher, &query, limit)?;
-        // Passages come from the in-memory table, not the document store: decoding
-        // stored documents was most of what `check` spent ranking.
-        let mut out = Vec::with_capacity(docs.len());
-        for (score, ord, _) in docs {
-            if let Ok(i) = sources.passages.binary_search_by_key(&ord, |(o, _)| *o) {
-                let mut hit = sources.passages[i].1.clone();
-                hit.score = score;
-                out.push(hit);
-            }
-        }
-        Ok(out)
+        self.sources_only()?.rank(text, limit)
     }
 
-    /// The source passages of this index in an in-memory index of their own, with
-    /// their `ord` (ties rank in corpus order as in `search`). BM25 statistics are then
-    /// those of the sources, which is what ranking sources against each other needs.
-    /// Built once, even when several `check` threads ask for it at the same moment.
-    fn sources_only(&self) -> Result<&super::SourcesOnly> {
+    /// The source passages of this index in an in-memory index of their own, in `ord`
+    /// order (ties rank in corpus order as in `search`). Built once, even when several
+    /// threads ask for it at the same moment.
+    fn sources_only(&self) -> Result<&SourceIndex> {
         self.sources_only
             .get_or_init(|| self.build_sources_only().map_err(std::sync::Arc::new))
             .as_ref()
@@ -405,7 +374,7 @@ impl Index {
             })
     }
 
-    fn build_sources_only(&self) -> Result<super::SourcesOnly> {
+    fn build_sources_only(&self) -> Result<SourceIndex> {
         let f = self.fields;
         let searcher = self.searcher();
         let kind = TermQuery::new(
@@ -421,37 +390,20 @@ impl Index {
             ordered.push((column.first(addr.doc_id).unwrap_or(u64::MAX), addr));
         }
         ordered.sort();
-        let ram = tantivy::Index::create_in_ram(self.index.schema());
-        super::tokenizer::register(&ram);
-        let mut writer: tantivy::IndexWriter<TantivyDocument> = ram
-            .writer_with_num_threads(1, 15_000_000)
-            .map_err(tantivy_err)?;
         let mut passages = Vec::with_capacity(ordered.len());
-        for (ord, addr) in ordered {
-            let mut doc: TantivyDocument = searcher.doc(addr).map_err(tantivy_err)?;
-            passages.push((
-                ord,
-                SourceHit {
-                    source: stored(&doc, f.doc),
-                    line: doc.get_first(f.line).and_then(|v| v.as_u64()).unwrap_or(0) as usize,
-                    section: doc
-                        .get_first(f.section)
-                        .and_then(|v| v.as_str().map(str::to_string)),
-                    text: stored(&doc, f.text).into(),
-                    score: 0.0,
-                },
-            ));
-            // `ord` is a fast field only (not stored): carry it over for `top`.
-            doc.add_u64(f.ord, ord);
-            writer.add_document(doc).map_err(tantivy_err)?;
+        for (_, addr) in ordered {
+            let doc: TantivyDocument = searcher.doc(addr).map_err(tantivy_err)?;
+            passages.push(SourceHit {
+                source: stored(&doc, f.doc),
+                line: doc.get_first(f.line).and_then(|v| v.as_u64()).unwrap_or(0) as usize,
+                section: doc
+                    .get_first(f.section)
+                    .and_then(|v| v.as_str().map(str::to_string)),
+                text: stored(&doc, f.text).into(),
+                score: 0.0,
+            });
         }
-        writer.commit().map_err(tantivy_err)?;
-        let reader = ram
-            .reader_builder()
-            .reload_policy(tantivy::ReloadPolicy::Manual)
-            .try_into()
-            .map_err(tantivy_err)?;
-        Ok(super::SourcesOnly { reader, passages })
+        SourceIndex::build(passages)
     }
 
     /// The user's query `parsed` from `q` with each word the index does not contain
@@ -533,7 +485,7 @@ type FuzzyQuery = (Box<dyn Query>, Vec<Correction>);
 
 /// A clause that restricts without scoring.
 /// Documents whose text has any of `words` (indexed terms), scored by BM25.
-fn any_word(f: Fields, words: &[String]) -> BooleanQuery {
+pub(super) fn any_word(f: Fields, words: &[String]) -> BooleanQuery {
     BooleanQuery::new(
         words
             .iter()

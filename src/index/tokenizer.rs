@@ -35,6 +35,16 @@ pub fn analyzer() -> TextAnalyzer {
         .build()
 }
 
+/// Run `f` with this thread's analyzer: one per thread, so its stem cache lasts across
+/// calls (ranking analyses every claim of a corpus; a fresh analyzer each time started
+/// with an empty cache).
+pub fn with_analyzer<R>(f: impl FnOnce(&mut TextAnalyzer) -> R) -> R {
+    thread_local! {
+        static ANALYZER: std::cell::RefCell<TextAnalyzer> = std::cell::RefCell::new(analyzer());
+    }
+    ANALYZER.with(|a| f(&mut a.borrow_mut()))
+}
+
 /// FxHash (rustc's hasher): the stem cache is looked up once per token, and SipHash's
 /// flooding resistance buys nothing for a bounded cache of corpus words.
 #[derive(Default, Clone, Copy)]

@@ -5,14 +5,20 @@
 
 use serde_json::{json, Value};
 
-use crate::check::CheckReport;
+use crate::check::{CheckReport, Finding, Summary};
 
 pub fn render(report: &CheckReport) -> Value {
-    let findings: Vec<Value> = report
-        .findings
-        .iter()
-        .map(|f| {
-            json!({
+    let findings: Vec<Value> = report.findings.iter().map(finding).collect();
+    json!({
+        "version": super::JSON_VERSION,
+        "findings": findings,
+        "summary": report.summary,
+    })
+}
+
+/// One finding's JSON object.
+pub fn finding(f: &Finding) -> Value {
+    json!({
                 "rule": f.rule,
                 "severity": f.severity,
                 "file": f.file,
@@ -27,12 +33,56 @@ pub fn render(report: &CheckReport) -> Value {
                 "subject": f.subject,
                 "help": f.help,
                 "notes": f.notes,
-            })
-        })
-        .collect();
-    json!({
-        "version": super::JSON_VERSION,
-        "findings": findings,
-        "summary": report.summary,
     })
+}
+
+/// [`render`]'s document written piece by piece, byte for byte the same as
+/// `serde_json::to_string_pretty(&render(report))` plus a newline: findings are written
+/// as they are made and never held together.
+#[derive(Debug, Default)]
+pub struct Streamed {
+    findings: usize,
+}
+
+impl Streamed {
+    /// The text to write for the next finding.
+    pub fn finding(&mut self, f: &Finding) -> String {
+        let mut s = String::from(if self.findings == 0 {
+            "{\n  \"findings\": [\n"
+        } else {
+            ",\n"
+        });
+        self.findings += 1;
+        let pretty = serde_json::to_string_pretty(&finding(f)).unwrap_or_default();
+        for (i, line) in pretty.lines().enumerate() {
+            if i > 0 {
+                s.push('\n');
+            }
+            s.push_str("    ");
+            s.push_str(line);
+        }
+        s
+    }
+
+    /// The text that closes the document, with the summary.
+    pub fn end(&self, summary: &Summary) -> String {
+        let mut s = String::from(if self.findings == 0 {
+            "{\n  \"findings\": [],\n"
+        } else {
+            "\n  ],\n"
+        });
+        // Through a `Value`, as in `render`: its keys come out sorted.
+        let summary = serde_json::to_value(summary)
+            .and_then(|v| serde_json::to_string_pretty(&v))
+            .unwrap_or_default();
+        s.push_str("  \"summary\": ");
+        for (i, line) in summary.lines().enumerate() {
+            if i > 0 {
+                s.push_str("\n  ");
+            }
+            s.push_str(line);
+        }
+        s.push_str(&format!(",\n  \"version\": {}\n}}\n", super::JSON_VERSION));
+        s
+    }
 }

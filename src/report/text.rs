@@ -35,7 +35,22 @@ pub fn render(report: &CheckReport, st: Style) -> String {
         s.push_str(&finding(&renderer, f));
         s.push_str("\n\n");
     }
-    summary(&mut s, &report.summary, st);
+    s.push_str(&render_summary(&report.summary, st));
+    s
+}
+
+/// One finding as [`render`] shows it, followed by a blank line: for output written as
+/// findings are made.
+pub fn render_finding(f: &Finding, st: Style) -> String {
+    let mut s = finding(&renderer(st), f);
+    s.push_str("\n\n");
+    s
+}
+
+/// The summary lines that end [`render`]'s report.
+pub fn render_summary(m: &Summary, st: Style) -> String {
+    let mut s = String::new();
+    summary(&mut s, m, st);
     s
 }
 

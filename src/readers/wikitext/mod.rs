@@ -30,7 +30,6 @@ use crate::model::{ArticleDraft, CleanText};
 // with different content; `Rule::UnknownFootnote`: a short footnote whose full citation
 // is not in the bibliography — named refs used but never defined stay unresolved
 // markers, which `check` reports as that rule).
-use crate::rule::Rule;
 
 /// Read a wikitext page.
 pub fn read(text: &str, lines: &crate::position::LineIndex) -> ArticleDraft {
@@ -56,6 +55,7 @@ mod tests {
     use super::scan::{attr, decode_char_refs, decode_text_ref, template_name};
     use super::templates::date_text;
     use super::*;
+    use crate::rule::Rule;
 
     #[test]
     fn template_names_normalise() {
