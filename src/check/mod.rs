@@ -19,6 +19,7 @@ pub mod finding;
 pub mod integrity;
 pub mod ranker;
 pub mod rules;
+pub mod run;
 pub mod verify;
 
 use std::collections::{BTreeMap, BTreeSet};

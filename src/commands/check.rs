@@ -2,12 +2,10 @@ use std::path::Path;
 
 use citecheck::check::baseline::Baseline;
 use citecheck::check::rules::{self, Config, Severity};
-use citecheck::check::{CheckReport, Checker, Finding};
-use citecheck::index::{build, Freshness, IndexBuild, Start};
-use citecheck::observer::{Note, Stage, Warning};
-use citecheck::pipeline::{ReadStage, Sources};
+use citecheck::check::run::{check_corpus, IndexRefresh};
+use citecheck::check::{CheckReport, Finding};
 use citecheck::report::style::Style;
-use citecheck::{Event, Observer, Result};
+use citecheck::Result;
 
 use crate::cli::{CheckFormat, Cli, DenyLevel};
 use crate::output;
@@ -28,15 +26,7 @@ pub fn run(
     let config = Config::from_corpus(&corpus);
     let baseline = baseline.map(Baseline::load).transpose()?;
 
-    // Sources are read once and held; articles stream past in batches. Ranking for
-    // weak-support and "possible source" uses an in-memory index of the source passages,
-    // so checking needs nothing from the full index — but a missing or stale one is
-    // rebuilt from the same read of the articles.
-    let sources = Sources::load(&corpus)?;
-    let ranker = sources.ranker()?;
-    let checker = Checker::new(&corpus, config, &sources.docs, Some(&ranker));
     let terminal = super::terminal(cli);
-    let mut index = start_index_refresh(cli, &corpus, &terminal)?;
 
     let style = Style::for_stdout(cli.color.into());
     let mut out = output::Stream::stdout();
@@ -66,40 +56,21 @@ pub fn run(
         }
     };
 
-    let total = corpus.articles.len();
-    let mut session = checker.session(baseline.as_ref());
-    ReadStage::new(&corpus).for_each_batch(
-        |_, article| {
-            let article = article?;
-            let result = checker.check_article(&article)?;
-            Ok::<_, citecheck::Error>((article, result))
-        },
-        |batch| {
-            for item in batch {
-                let (article, result) = item?;
-                if let Some(b) = index.as_mut() {
-                    b.add_article(&article)?;
-                }
-                session.add(result, &mut emit);
-            }
-            Ok(())
-        },
-        &|done| {
-            terminal.event(&Event::Progress {
-                stage: Stage::Checking,
-                done,
-                total,
-                item: None,
-            })
-        },
+    // Checking needs only the source passages; a missing or stale index is rebuilt
+    // from the same read of the articles.
+    let refresh = if cli.no_refresh && citecheck::index::Index::open(&cli.index)?.is_some() {
+        IndexRefresh::Skip
+    } else {
+        IndexRefresh::IfStale(&cli.index)
+    };
+    let summary = check_corpus(
+        &corpus,
+        config,
+        baseline.as_ref(),
+        refresh,
+        &terminal,
+        &mut emit,
     )?;
-    if let Some(b) = index {
-        match b.finish(&sources) {
-            Ok(stats) => terminal.event(&Event::Note(Note::Indexed(stats))),
-            Err(error) => terminal.event(&Event::Warning(Warning::NotRefreshed { error: &error })),
-        }
-    }
-    let summary = session.finish(&mut emit);
     if let Some(e) = write_error {
         return Err(e);
     }
@@ -127,35 +98,4 @@ pub fn run(
     }
     out.finish()?;
     Ok(u8::from(failed))
-}
-
-/// A build of the index to feed while checking, when it is missing or stale (saying so
-/// on stderr); `None` when it is fresh or `--no-refresh` finds one. Checking does not
-/// need the index, so a failure to refresh it is a warning.
-fn start_index_refresh<'c>(
-    cli: &'c Cli,
-    corpus: &'c citecheck::Corpus,
-    terminal: &dyn Observer,
-) -> Result<Option<IndexBuild<'c>>> {
-    let dir = &cli.index;
-    if cli.no_refresh && citecheck::index::Index::open(dir)?.is_some() {
-        return Ok(None);
-    }
-    match build::freshness(corpus, dir) {
-        Ok(Freshness::Fresh) => return Ok(None),
-        Ok(Freshness::Missing) => terminal.event(&Event::Note(Note::IndexMissing { dir })),
-        Ok(Freshness::Stale(reason)) => terminal.event(&Event::Note(Note::IndexStale { reason })),
-        Err(error) => {
-            terminal.event(&Event::Warning(Warning::NotRefreshed { error: &error }));
-            return Ok(None);
-        }
-    }
-    match IndexBuild::start(corpus, dir, false, terminal) {
-        Ok(Start::Building(b)) => Ok(Some(b)),
-        Ok(Start::UpToDate(_)) => Ok(None),
-        Err(error) => {
-            terminal.event(&Event::Warning(Warning::NotRefreshed { error: &error }));
-            Ok(None)
-        }
-    }
 }
