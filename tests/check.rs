@@ -587,11 +587,11 @@ fn integrity_rules_on_a_small_article() {
 fn weak_support_follows_any_ranker() {
     use citecheck::check::ranker::RankedPassage;
     use citecheck::check::rules::Config;
-    use citecheck::check::{verify, Checker};
+    use citecheck::check::Checker;
 
     let corpus = citecheck::Corpus::load(&Path::new(ROOT).join(VERIFY)).unwrap();
     let articles = citecheck::read_corpus(&corpus, |_| {}).unwrap();
-    let sources = verify::load_sources(&corpus).unwrap();
+    let sources = citecheck::sources::load_all(&corpus).unwrap();
     let herring = "After the drift nets were banned in the estuary, the herring catch fell by half, and many boats were laid up for good.";
     let minutes = "The Commission resolved that harbour dues be fixed at twelve shillings for every vessel entering the port.";
     let passage = |source: &str, text: &str, score: f32| RankedPassage {

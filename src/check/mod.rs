@@ -22,10 +22,11 @@ use serde::Serialize;
 
 use crate::manifest::Corpus;
 use crate::model::{Article, CitationStatus, LineIndex};
+use crate::sources::{SourceText, Sources};
 use claims::Fact;
 use ranker::{RankedPassage, SourceRanker};
 use rules::*;
-use verify::SourceDoc;
+use verify::{Evidence, FactCheck, Outcome};
 
 /// One finding. `line`/`column` are 1-based (column in characters); `width` is how many
 /// characters from `column` the finding covers on that line.
@@ -45,6 +46,8 @@ pub struct Finding {
     pub help: Option<String>,
     /// Supporting detail: the closest passage, where an entry was first listed.
     pub notes: Vec<String>,
+    /// Where the source says it (or the passage the claim was looked for in).
+    pub evidence: Vec<Evidence>,
     /// The text of line `line`, to show the finding in context.
     #[serde(skip)]
     pub snippet: Option<String>,
@@ -62,9 +65,15 @@ pub struct Summary {
     pub uncited: usize,
     /// Cited sentences whose facts all occur in their cited sources' text.
     pub verified: usize,
-    /// Cited sentences with a quotation or fact no cited source contains.
+    /// Cited sentences some of whose facts were found and some not.
+    pub partly: usize,
+    /// Cited sentences none of whose checked facts were found.
+    pub not_found: usize,
+    /// `partly + not_found`: cited sentences with a quotation or fact the cited texts do
+    /// not contain (kept for readers of older reports).
     pub unsupported: usize,
-    /// Cited sentences whose sources (some or all) have no text in the corpus.
+    /// Cited sentences with nothing checked: their cited works have no text in the
+    /// corpus, or are linked only weakly.
     pub unverifiable: usize,
     /// Linked works without text in the corpus (with or without a finding).
     pub unavailable_sources: usize,
@@ -87,6 +96,8 @@ impl Summary {
         self.implicit += o.implicit;
         self.uncited += o.uncited;
         self.verified += o.verified;
+        self.partly += o.partly;
+        self.not_found += o.not_found;
         self.unsupported += o.unsupported;
         self.unverifiable += o.unverifiable;
     }
@@ -96,6 +107,52 @@ impl Summary {
 pub struct CheckReport {
     pub findings: Vec<Finding>,
     pub summary: Summary,
+    /// One record per cited sentence with checkable facts, in corpus order.
+    pub verification: Vec<SentenceVerification>,
+}
+
+/// What verifying one cited sentence concluded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum VerificationResult {
+    /// Every checked fact is in a cited text.
+    Verified,
+    /// Some are, some are not (or could not be checked).
+    Partly,
+    /// None of the checked facts is.
+    NotFound,
+    /// Nothing could be checked: no cited text, or only weak links.
+    Unverifiable,
+}
+
+/// The verification record of one cited sentence: what was checked against which text,
+/// and the evidence for each claim.
+#[derive(Debug, Clone, Serialize)]
+pub struct SentenceVerification {
+    pub article: String,
+    pub file: String,
+    pub line: usize,
+    pub sentence: String,
+    pub result: VerificationResult,
+    /// Cited sources whose text was checked.
+    pub checked: Vec<String>,
+    /// Cited works that could not be checked (no text, weak or no link), as source ids
+    /// or `[label]` for an unlinked reference.
+    pub unchecked: Vec<String>,
+    pub claims: Vec<ClaimRecord>,
+}
+
+/// One fact of a sentence and what its lookup found.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClaimRecord {
+    pub kind: &'static str,
+    pub text: String,
+    pub outcome: Outcome,
+    pub evidence: Vec<Evidence>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub diff: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 impl CheckReport {
@@ -157,6 +214,7 @@ impl<'a> Site<'a> {
             sentence: None,
             help: None,
             notes: Vec::new(),
+            evidence: Vec::new(),
             snippet: self.line_text(line).map(str::to_string),
         }
     }
@@ -186,7 +244,7 @@ impl<'a> Site<'a> {
 pub struct Checker<'a> {
     corpus: &'a Corpus,
     config: Config,
-    sources: &'a BTreeMap<String, SourceDoc>,
+    sources: &'a Sources,
     ranker: Option<&'a dyn SourceRanker>,
 }
 
@@ -195,6 +253,7 @@ pub struct Checker<'a> {
 struct Partial {
     findings: Vec<Finding>,
     summary: Summary,
+    verification: Vec<SentenceVerification>,
     unavailable: BTreeMap<String, Unavailable>,
 }
 
@@ -224,12 +283,34 @@ const WEAK_SUPPORT_MARGIN: f32 = 1.5;
 const MIN_OVERLAP: f64 = 0.5;
 /// Sentences with fewer content words say too little to rank sources by.
 const MIN_TERMS: usize = 3;
+/// A quotation at least this similar to a cited text's passage is a changed copy of it:
+/// a misquotation even when the sentence also cites a work without text.
+const MISQUOTE_SIMILARITY: f64 = 0.6;
+/// Differences listed for a near miss, at most.
+const MAX_CHANGES: usize = 5;
+/// Ranked passages weighed for a possible source.
+const SUGGESTION_CANDIDATES: usize = 5;
+
+fn claim_record(c: &FactCheck) -> ClaimRecord {
+    ClaimRecord {
+        kind: c.fact.kind.noun(),
+        text: c.fact.text.clone(),
+        outcome: c.outcome,
+        evidence: c.evidence.iter().cloned().collect(),
+        diff: c
+            .closest
+            .iter()
+            .flat_map(|x| x.changes.iter().map(|ch| ch.describe()))
+            .collect(),
+        notes: c.notes.clone(),
+    }
+}
 
 impl<'a> Checker<'a> {
     pub fn new(
         corpus: &'a Corpus,
         config: Config,
-        sources: &'a BTreeMap<String, SourceDoc>,
+        sources: &'a Sources,
         ranker: Option<&'a dyn SourceRanker>,
     ) -> Self {
         Checker {
@@ -253,9 +334,11 @@ impl<'a> Checker<'a> {
             ..Summary::default()
         };
         let mut unavailable: BTreeMap<String, Unavailable> = BTreeMap::new();
+        let mut verification = Vec::new();
         for run in runs {
             let run = run?;
             findings.extend(run.findings);
+            verification.extend(run.verification);
             summary.add(&run.summary);
             for (id, u) in run.unavailable {
                 let into = unavailable.entry(id).or_default();
@@ -289,6 +372,7 @@ impl<'a> Checker<'a> {
         let mut report = CheckReport {
             findings: kept,
             summary,
+            verification,
         };
         report.count_severities();
         Ok(report)
@@ -302,7 +386,7 @@ impl<'a> Checker<'a> {
             integrity::footnotes(&site, &mut p.findings);
             integrity::sections(&site, &mut p.findings);
             self.note_unavailable(first + n, &site, &mut p.unavailable);
-            self.sentences(&site, &mut p.findings, &mut p.summary, &mut p.unavailable)?;
+            self.sentences(&site, &mut p)?;
         }
         Ok(p)
     }
@@ -325,8 +409,10 @@ impl<'a> Checker<'a> {
                     .map(|b| (b.link.as_ref(), b.line, 1, None)),
             );
         for (link, line, column, label) in links {
-            let Some(link) = link else { continue };
-            if self.sources.contains_key(&link.source) {
+            let Some(link) = link.filter(|l| l.is_sure()) else {
+                continue;
+            };
+            if self.sources.contains(&link.source) {
                 continue;
             }
             let u = unavailable.entry(link.source.clone()).or_default();
@@ -405,14 +491,10 @@ impl<'a> Checker<'a> {
         out
     }
 
-    fn sentences(
-        &self,
-        site: &Site,
-        out: &mut Vec<Finding>,
-        summary: &mut Summary,
-        unavailable: &mut BTreeMap<String, Unavailable>,
-    ) -> crate::Result<()> {
+    fn sentences(&self, site: &Site, p: &mut Partial) -> crate::Result<()> {
         let a = site.article;
+        let out = &mut p.findings;
+        let summary = &mut p.summary;
         for (i, s) in a.sentences.iter().enumerate() {
             summary.sentences += 1;
             match s.status {
@@ -432,7 +514,15 @@ impl<'a> Checker<'a> {
                 }
                 continue;
             }
-            self.verify_sentence(site, i, &facts, out, summary, unavailable)?;
+            self.verify_sentence(
+                site,
+                i,
+                &facts,
+                out,
+                summary,
+                &mut p.unavailable,
+                &mut p.verification,
+            )?;
         }
         Ok(())
     }
@@ -465,7 +555,7 @@ impl<'a> Checker<'a> {
         }
         f.sentence = Some(s.text.clone());
         f.help = Some("add a footnote citing a source that states this".into());
-        if let Some(hit) = self.possible_source(&s.text)? {
+        if let Some(hit) = self.possible_source(&s.text, facts, &[])? {
             f.source = Some(hit.source.clone());
             f.help = Some(format!(
                 "possible source: {} — add a footnote citing it",
@@ -475,6 +565,7 @@ impl<'a> Checker<'a> {
         Ok(f)
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn verify_sentence(
         &self,
         site: &Site,
@@ -483,16 +574,23 @@ impl<'a> Checker<'a> {
         out: &mut Vec<Finding>,
         summary: &mut Summary,
         unavailable: &mut BTreeMap<String, Unavailable>,
+        records: &mut Vec<SentenceVerification>,
     ) -> crate::Result<()> {
         let a = site.article;
         let s = &a.sentences[i];
         let refs = a.sentence_references(i);
+        // Check what can be checked: the cited works with text and a sure link. The
+        // others are named in the record; a fact not found while one of them is cited
+        // may well be in it.
         let mut cited: Vec<String> = Vec::new();
-        let mut docs: Vec<&SourceDoc> = Vec::new();
-        let mut missing = refs.is_empty();
+        let mut docs: Vec<&SourceText> = Vec::new();
+        let mut unchecked: Vec<String> = Vec::new();
+        let mut hints: Vec<&str> = Vec::new();
         for &r in &refs {
-            match &a.references[r].link {
-                Some(l) => match self.sources.get(&l.source) {
+            let reference = &a.references[r];
+            hints.push(&reference.text);
+            match &reference.link {
+                Some(l) if l.is_sure() => match self.sources.get(&l.source) {
                     Some(d) => {
                         if !cited.contains(&l.source) {
                             cited.push(l.source.clone());
@@ -500,33 +598,97 @@ impl<'a> Checker<'a> {
                         }
                     }
                     None => {
-                        missing = true;
+                        if !unchecked.contains(&l.source) {
+                            unchecked.push(l.source.clone());
+                        }
                         if let Some(u) = unavailable.get_mut(&l.source) {
                             u.sentences += 1;
                         }
                     }
                 },
-                None => missing = true,
+                _ => unchecked.push(format!("[{}]", reference.label)),
             }
         }
+        if refs.is_empty() {
+            unchecked.push("(no reference entry)".into());
+        }
+        let verifiable: Vec<&Fact> = facts.iter().filter(|f| verify::is_verifiable(f)).collect();
+        let mut record = SentenceVerification {
+            article: a.id.clone(),
+            file: site.file.clone(),
+            line: s.line,
+            sentence: s.text.clone(),
+            result: VerificationResult::Unverifiable,
+            checked: cited.clone(),
+            unchecked: unchecked.clone(),
+            claims: Vec::new(),
+        };
         if docs.is_empty() {
             summary.unverifiable += 1;
-            return Ok(());
-        }
-        let unsupported = verify::verify_facts(facts, &docs);
-        if missing {
-            // Part of the support is a work without text: what is not found in the
-            // others may well be in it.
-            if unsupported.is_empty() {
-                summary.verified += 1;
-            } else {
-                summary.unverifiable += 1;
+            if !verifiable.is_empty() {
+                // Nothing to check against: say which corpus source states it, if one
+                // clearly does.
+                if let Some(hit) = self.possible_source(&s.text, facts, &[])? {
+                    out.push(self.possible_source_note(site, i, &hit, &unchecked));
+                }
+                record.claims = verifiable
+                    .iter()
+                    .map(|f| ClaimRecord {
+                        kind: f.kind.noun(),
+                        text: f.text.clone(),
+                        outcome: Outcome::Unchecked,
+                        evidence: Vec::new(),
+                        diff: Vec::new(),
+                        notes: Vec::new(),
+                    })
+                    .collect();
+                records.push(record);
             }
             return Ok(());
         }
-        if unsupported.is_empty() {
-            summary.verified += 1;
-        } else {
+        let mut checks = verify::check_facts(&s.text, facts, &docs, &hints);
+        if !unchecked.is_empty() {
+            // A co-cited work without text may state what the checked texts do not; a
+            // quotation that is a changed copy of a checked text is still a misquotation.
+            for c in &mut checks {
+                let misquote = c
+                    .closest
+                    .as_ref()
+                    .is_some_and(|x| x.similarity >= MISQUOTE_SIMILARITY);
+                if c.outcome == Outcome::NotFound && !misquote {
+                    c.outcome = Outcome::Unchecked;
+                }
+            }
+        }
+        let found = checks
+            .iter()
+            .filter(|c| c.outcome == Outcome::Found)
+            .count();
+        let missing = checks
+            .iter()
+            .filter(|c| c.outcome == Outcome::NotFound)
+            .count();
+        let open = checks
+            .iter()
+            .filter(|c| c.outcome == Outcome::Unchecked)
+            .count();
+        record.result = match (found, missing, open) {
+            (_, 0, 0) => VerificationResult::Verified,
+            (0, 0, _) => VerificationResult::Unverifiable,
+            (0, _, _) => VerificationResult::NotFound,
+            _ => VerificationResult::Partly,
+        };
+        match record.result {
+            VerificationResult::Verified => summary.verified += 1,
+            VerificationResult::Partly => summary.partly += 1,
+            VerificationResult::NotFound => summary.not_found += 1,
+            VerificationResult::Unverifiable => summary.unverifiable += 1,
+        }
+        if matches!(
+            record.result,
+            VerificationResult::Partly | VerificationResult::NotFound
+        ) && missing > 0
+        {
             summary.unsupported += 1;
         }
         let label = |src: &str| {
@@ -540,26 +702,36 @@ impl<'a> Checker<'a> {
             .map(|c| format!("`{c}`"))
             .collect::<Vec<_>>()
             .join(", ");
-        for u in &unsupported {
-            let start = s.file_offset(u.fact.start);
-            let end = s.file_offset(u.fact.end);
-            let mut f = if u.fact.kind == claims::FactKind::Quotation {
+        let mut quote_elsewhere = None;
+        for c in checks.iter().filter(|c| c.outcome == Outcome::NotFound) {
+            let start = s.file_offset(c.fact.start);
+            let end = s.file_offset(c.fact.end);
+            let mut f = if c.fact.kind == claims::FactKind::Quotation {
                 let mut f = site.at_offset(QUOTE_NOT_IN_SOURCE, start, end);
                 f.message = format!("quotation not found in the cited source ({cited_list})");
-                if let Some(c) = &u.closest {
-                    let path = self
-                        .sources
-                        .get(&c.source)
-                        .map(|d| d.path.to_string_lossy().replace('\\', "/"))
-                        .unwrap_or_default();
+                if let Some(x) = &c.closest {
                     f.notes.push(format!(
-                        "closest passage ({:.0}% similar), {path}:{}: “{}”",
-                        c.similarity * 100.0,
-                        c.line,
-                        c.text
+                        "closest passage ({:.0}% similar), {}:{}: “{}”",
+                        x.similarity * 100.0,
+                        self.source_path(&x.source),
+                        x.line,
+                        excerpt(&x.text, 300)
                     ));
-                    f.source = Some(c.source.clone());
-                    f.footnote = label(&c.source);
+                    for change in x.changes.iter().take(MAX_CHANGES) {
+                        f.notes.push(change.describe());
+                    }
+                    f.source = Some(x.source.clone());
+                    f.footnote = label(&x.source);
+                }
+                if let Some(m) = self.quote_in_other_source(&c.fact.text, &cited) {
+                    f.notes.push(format!(
+                        "the quotation is in `{}` ({}), {}:{}",
+                        m.source,
+                        self.sources.get(&m.source).map_or("", |d| d.title.as_str()),
+                        self.source_path(&m.source),
+                        m.line
+                    ));
+                    quote_elsewhere.get_or_insert(m);
                 }
                 f.help = Some(
                     "quote the source's exact words, or cite the source the quotation comes from"
@@ -570,9 +742,17 @@ impl<'a> Checker<'a> {
                 let mut f = site.at_offset(FACT_NOT_IN_SOURCE, start, end);
                 f.message = format!(
                     "{} “{}” does not occur in the cited source ({cited_list})",
-                    u.fact.kind.noun(),
-                    u.fact.text
+                    c.fact.kind.noun(),
+                    c.fact.text
                 );
+                if let Some(e) = &c.evidence {
+                    f.notes.push(format!(
+                        "source says, at {}:{}: “{}”",
+                        self.source_path(&e.source),
+                        e.line,
+                        excerpt(&e.text, 200)
+                    ));
+                }
                 f.help = Some("correct it, or cite the source that states it".into());
                 f
             };
@@ -580,10 +760,37 @@ impl<'a> Checker<'a> {
                 f.source = Some(cited[0].clone());
                 f.footnote = label(&cited[0]);
             }
+            f.evidence.extend(c.evidence.clone());
             f.sentence = Some(s.text.clone());
             out.push(f);
         }
-        if let Some((better, cited_best)) = self.weak_support(&s.text, &cited)? {
+        record.claims = checks.iter().map(claim_record).collect();
+        records.push(record);
+        if let Some(m) = quote_elsewhere {
+            let (start, end) = marker_span(a, i);
+            let mut f = site.at_offset(WEAK_SUPPORT, start, end);
+            f.message = format!(
+                "`{}` has the quotation, not the cited source ({cited_list})",
+                m.source
+            );
+            f.notes.push(format!(
+                "source says, at {}:{}: “{}”",
+                self.source_path(&m.source),
+                m.line,
+                excerpt(&m.text, 200)
+            ));
+            f.help = Some(format!("cite `{}` for the quotation", m.source));
+            f.evidence.push(Evidence {
+                source: m.source.clone(),
+                line: m.line,
+                text: m.text.clone(),
+                score: 1.0,
+            });
+            f.source = Some(m.source.clone());
+            f.footnote = cited.first().and_then(|c| label(c));
+            f.sentence = Some(s.text.clone());
+            out.push(f);
+        } else if let Some((better, cited_best)) = self.weak_support(&s.text, &cited)? {
             let (start, end) = marker_span(a, i);
             let mut f = site.at_offset(WEAK_SUPPORT, start, end);
             f.message = format!(
@@ -600,12 +807,83 @@ impl<'a> Checker<'a> {
                 "check `{}` and cite it if it states the claim",
                 better.source
             ));
+            f.evidence.push(Evidence {
+                source: better.source.clone(),
+                line: better.line,
+                text: better.text.to_string(),
+                score: f64::from(better.score),
+            });
             f.source = Some(better.source.clone());
             f.footnote = cited.first().and_then(|c| label(c));
             f.sentence = Some(s.text.clone());
             out.push(f);
         }
         Ok(())
+    }
+
+    fn source_path(&self, id: &str) -> String {
+        self.sources
+            .get(id)
+            .map(|d| d.path.to_string_lossy().replace('\\', "/"))
+            .unwrap_or_default()
+    }
+
+    /// A quotation not in the cited sources, found verbatim in another corpus source.
+    fn quote_in_other_source(&self, quote: &str, cited: &[String]) -> Option<verify::QuoteMatch> {
+        let pattern = verify::QuotePattern::parse(quote);
+        self.sources
+            .iter()
+            .filter(|d| !cited.contains(&d.id))
+            .find_map(|d| verify::find_quote(&pattern, d))
+    }
+
+    /// weak-support (note) for a sentence cited only to works without text (or weakly
+    /// linked): a corpus source that states it.
+    fn possible_source_note(
+        &self,
+        site: &Site,
+        i: usize,
+        hit: &RankedPassage,
+        unchecked: &[String],
+    ) -> Finding {
+        let a = site.article;
+        let s = &a.sentences[i];
+        let (start, end) = marker_span(a, i);
+        let mut f = site.at_offset(WEAK_SUPPORT, start, end);
+        let works = unchecked
+            .iter()
+            .map(|c| {
+                if c.starts_with('[') {
+                    c.clone()
+                } else {
+                    format!("`{c}`")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        f.message = format!(
+            "possible source `{}`: the cited work ({works}) cannot be checked",
+            hit.source
+        );
+        f.notes
+            .push(format!("source says: {}", self.describe_passage(hit)));
+        f.help = Some(format!(
+            "check `{}` and cite it too if it states the claim",
+            hit.source
+        ));
+        f.evidence.push(Evidence {
+            source: hit.source.clone(),
+            line: hit.line,
+            text: hit.text.to_string(),
+            score: f64::from(hit.score),
+        });
+        f.source = Some(hit.source.clone());
+        f.footnote = a
+            .sentence_references(i)
+            .first()
+            .map(|&r| a.references[r].label.clone());
+        f.sentence = Some(s.text.clone());
+        f
     }
 
     /// The best passage of a source other than the cited ones, when it outranks every
@@ -641,19 +919,39 @@ impl<'a> Checker<'a> {
         Ok(None)
     }
 
-    /// The source passage that clearly matches an uncited sentence, if any.
-    fn possible_source(&self, text: &str) -> crate::Result<Option<RankedPassage>> {
+    /// The source passage that clearly states a sentence, if any: among the passages
+    /// the index ranks highest, the quotation or the facts found in a passage count more
+    /// than its word overlap. Sources in `exclude` are not suggested.
+    fn possible_source(
+        &self,
+        text: &str,
+        facts: &[Fact],
+        exclude: &[String],
+    ) -> crate::Result<Option<RankedPassage>> {
         let Some(ranker) = self.ranker else {
             return Ok(None);
         };
         if distinct_terms(text) < MIN_TERMS {
             return Ok(None);
         }
-        let hits = ranker.rank(text, 1)?;
-        Ok(hits
-            .into_iter()
-            .next()
-            .filter(|h| h.overlap(text) >= MIN_OVERLAP))
+        let hits = ranker.rank(text, SUGGESTION_CANDIDATES)?;
+        let mut best: Option<(f64, RankedPassage)> = None;
+        for hit in hits.into_iter().filter(|h| !exclude.contains(&h.source)) {
+            let overlap = hit.overlap(text);
+            let (stated, checked) = match self.sources.get(&hit.source) {
+                Some(doc) => verify::facts_in_passage(text, facts, doc, hit.line),
+                None => (0, 0),
+            };
+            let clear = overlap >= MIN_OVERLAP || (stated > 0 && overlap >= MIN_OVERLAP / 2.0);
+            if !clear || (checked > 0 && stated == 0) {
+                continue;
+            }
+            let score = stated as f64 + overlap;
+            if best.as_ref().is_none_or(|(b, _)| score > *b) {
+                best = Some((score, hit));
+            }
+        }
+        Ok(best.map(|(_, h)| h))
     }
 
     fn describe_passage(&self, p: &RankedPassage) -> String {

@@ -2,7 +2,7 @@ use std::path::Path;
 
 use citecheck::check::baseline::Baseline;
 use citecheck::check::rules::{self, Config, Severity};
-use citecheck::check::{verify, Checker};
+use citecheck::check::Checker;
 use citecheck::report::style::Style;
 use citecheck::Result;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -29,7 +29,7 @@ pub fn run(
     let bar = progress(cli, corpus.articles.len() as u64);
     let articles = citecheck::read_corpus(&corpus, |n| bar.set_position(n as u64))?;
     bar.finish_and_clear();
-    let sources = verify::load_sources(&corpus)?;
+    let sources = citecheck::sources::load_all(&corpus)?;
     // Ranking for weak-support and "possible source" uses the index, built or refreshed
     // here when missing or stale (saying so on stderr).
     let index = super::open_index(cli, &corpus)?;

@@ -25,6 +25,7 @@ pub fn render(report: &CheckReport) -> Value {
                 "article": f.article,
                 "help": f.help,
                 "notes": f.notes,
+                "evidence": f.evidence,
             })
         })
         .collect();
@@ -32,5 +33,6 @@ pub fn render(report: &CheckReport) -> Value {
         "version": super::JSON_VERSION,
         "findings": findings,
         "summary": report.summary,
+        "verification": report.verification,
     })
 }
