@@ -502,7 +502,11 @@ impl<'a> Checker<'a> {
                 CitationStatus::Implicit => summary.implicit += 1,
                 CitationStatus::Uncited => summary.uncited += 1,
             }
-            let facts = claims::facts(&s.text);
+            let facts = if is_block_quotation(site, i) {
+                claims::block_quotation(&s.text)
+            } else {
+                claims::facts(&s.text)
+            };
             let exempt = in_exempt_lead(a, s) && self.config.lead == LeadPolicy::Exempt;
             let claim = claims::is_claim(&facts) || s.citation_needed;
             if claim && (!exempt || s.citation_needed) {
@@ -981,6 +985,32 @@ fn marker_span(a: &Article, i: usize) -> (usize, usize) {
         Some(&m) => (a.markers[m].offset, a.markers[m].offset + a.markers[m].len),
         None => (s.start, s.start + 1),
     }
+}
+
+/// Whether sentence `i` is part of a block quotation: its line is a `>` block or
+/// indented, or its paragraph follows one whose last sentence ends in a colon ("The
+/// declaration reads:"). The words are the source's, not the article's.
+fn is_block_quotation(site: &Site, i: usize) -> bool {
+    let a = site.article;
+    let s = &a.sentences[i];
+    let quoted_line = site.line_text(s.line).is_some_and(|l| {
+        let t = l.trim_start();
+        // Indented prose; not list items, footnotes or table-of-contents lines.
+        let indented = l.len() - t.len() >= 2
+            && t.starts_with(|c: char| c.is_alphabetic() || matches!(c, '"' | '“' | '‘'));
+        t.starts_with('>') || indented
+    });
+    if quoted_line {
+        return true;
+    }
+    let mut first = i;
+    while first > 0 && a.sentences[first - 1].paragraph == s.paragraph {
+        first -= 1;
+    }
+    let Some(intro) = first.checked_sub(1).map(|k| &a.sentences[k]) else {
+        return false;
+    };
+    intro.section == s.section && intro.text.trim_end().ends_with(':')
 }
 
 /// Whether a sentence is in a lead the lead policy can exempt. The lead is the text

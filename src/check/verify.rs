@@ -601,6 +601,8 @@ pub struct FactCheck {
     pub notes: Vec<String>,
 }
 
+/// Passages at the start of a source that are its heading (title, date, parties).
+const HEADING_PASSAGES: usize = 2;
 /// Passages a fact may be confirmed in, at most.
 const MAX_FACT_PASSAGES: usize = 3;
 /// A passage within this share of the best one's match with the sentence is as good.
@@ -685,8 +687,21 @@ pub fn check_facts(
         .filter(|f| f.kind != FactKind::Quotation && is_verifiable(f))
         .collect();
     if !others.is_empty() {
-        let mut places: Vec<(usize, usize, f64)> =
-            anchors.iter().map(|&(d, p)| (d, p, 1.0)).collect();
+        // The quotation's passages and the ones either side of them: what a quoting
+        // sentence says about the quotation (who, when) is stated around it.
+        let mut places: Vec<(usize, usize, f64)> = Vec::new();
+        for &(d, p) in &anchors {
+            for q in [Some(p), p.checked_sub(1), Some(p + 1)]
+                .into_iter()
+                .flatten()
+            {
+                if q < docs[d].passages.len()
+                    && !places.iter().any(|&(d2, p2, _)| (d2, p2) == (d, q))
+                {
+                    places.push((d, q, 1.0));
+                }
+            }
+        }
         for (d, doc) in docs.iter().enumerate() {
             for p in article_passages(sentence, hints, doc) {
                 if !places.iter().any(|&(d2, p2, _)| d2 == d && p2 == p) {
@@ -694,8 +709,17 @@ pub fn check_facts(
                 }
             }
         }
-        if places.is_empty() {
-            places = ranked_passages(sentence, facts, docs);
+        // The passages best matching the rest of the sentence too: a date or name may be
+        // stated in the paragraph before the quoted one.
+        let found_quotes: Vec<&Fact> = out
+            .iter()
+            .filter(|c| c.outcome == Outcome::Found)
+            .map(|c| &c.fact)
+            .collect();
+        for (d, p, score) in ranked_passages(sentence, facts, &found_quotes, docs) {
+            if !places.iter().any(|&(d2, p2, _)| d2 == d && p2 == p) {
+                places.push((d, p, score));
+            }
         }
         for fact in others {
             out.push(check_fact(fact, sentence, docs, &places));
@@ -753,11 +777,13 @@ fn article_passages(sentence: &str, hints: &[&str], doc: &SourceText) -> Vec<usi
 fn ranked_passages(
     sentence: &str,
     facts: &[Fact],
+    found_quotes: &[&Fact],
     docs: &[&SourceText],
 ) -> Vec<(usize, usize, f64)> {
     let fact_terms: BTreeSet<String> = facts
         .iter()
         .filter(|f| f.kind != FactKind::Quotation)
+        .chain(found_quotes.iter().copied())
         .flat_map(|f| words::terms(&f.text))
         .collect();
     let mut context: Vec<String> = words::terms(sentence)
@@ -783,6 +809,10 @@ fn ranked_passages(
         scored.extend(score.into_iter().map(|(p, s)| (d, p, s)));
     }
     if scored.is_empty() {
+        if !found_quotes.is_empty() {
+            // The quotation's passage places the claim.
+            return Vec::new();
+        }
         return docs
             .iter()
             .enumerate()
@@ -804,11 +834,24 @@ fn check_fact(
     places: &[(usize, usize, f64)],
 ) -> FactCheck {
     let mut notes = Vec::new();
-    for &(d, p, score) in places {
+    // A document's date and parties are in its heading: dates and names are also looked
+    // for in the first passages.
+    let heading: Vec<(usize, usize, f64)> =
+        if matches!(fact.kind, FactKind::Date | FactKind::Year | FactKind::Name) {
+            (0..docs.len())
+                .flat_map(|d| {
+                    (0..docs[d].passages.len().min(HEADING_PASSAGES)).map(move |p| (d, p, 0.0))
+                })
+                .filter(|h| !places.iter().any(|x| (x.0, x.1) == (h.0, h.1)))
+                .collect()
+        } else {
+            Vec::new()
+        };
+    for &(d, p, score) in places.iter().chain(&heading) {
         let doc = docs[d];
         let passage = &doc.passages[p];
         let ws = &doc.words[passage.words.clone()];
-        if let Some(at) = find_fact(fact, ws) {
+        if let Some(at) = find_fact(fact, ws, &passage.text) {
             let line = passage.line_at(ws[at].word.start);
             return FactCheck {
                 fact: fact.clone(),
@@ -834,6 +877,43 @@ fn check_fact(
                 outcome: Outcome::Found,
                 evidence: Some(Evidence {
                     source: doc.id.clone(),
+                    line: passage.line,
+                    text: passage.text.clone(),
+                    score,
+                }),
+                closest: None,
+                notes,
+            };
+        }
+    }
+    // A name of several parts may be spread over the places ("Harbourmaster of Wexmoor":
+    // the office in its article, the town in the heading).
+    let parts = name_parts(&fact.text);
+    if fact.kind == FactKind::Name && parts.len() > 1 {
+        let mut at = None;
+        let all = parts.iter().all(|part| {
+            let one = Fact {
+                text: part.clone(),
+                end: fact.start + part.len(),
+                ..fact.clone()
+            };
+            places.iter().chain(&heading).any(|&(d, p, score)| {
+                let passage = &docs[d].passages[p];
+                let found =
+                    find_fact(&one, &docs[d].words[passage.words.clone()], &passage.text).is_some();
+                if found && at.is_none() {
+                    at = Some((d, p, score));
+                }
+                found
+            })
+        });
+        if let (true, Some((d, p, score))) = (all, at) {
+            let passage = &docs[d].passages[p];
+            return FactCheck {
+                fact: fact.clone(),
+                outcome: Outcome::Found,
+                evidence: Some(Evidence {
+                    source: docs[d].id.clone(),
                     line: passage.line,
                     text: passage.text.clone(),
                     score,
@@ -884,7 +964,8 @@ pub fn facts_in_passage(
                 m.words.start >= passage.words.start && m.words.start < passage.words.end
             })
         } else {
-            find_fact(fact, ws).is_some() || counted_list(fact, sentence, &passage.text).is_some()
+            find_fact(fact, ws, &passage.text).is_some()
+                || counted_list(fact, sentence, &passage.text).is_some()
         };
         stated += usize::from(found);
     }
@@ -892,7 +973,7 @@ pub fn facts_in_passage(
 }
 
 /// Where in a passage's canonical words a fact is stated, if it is.
-fn find_fact(fact: &Fact, ws: &[crate::sources::SourceWord]) -> Option<usize> {
+fn find_fact(fact: &Fact, ws: &[crate::sources::SourceWord], passage: &str) -> Option<usize> {
     let text = |i: usize| ws[i].word.text.as_str();
     let number_at = |i: usize| ws.get(i).and_then(|w| w.word.number());
     match fact.kind {
@@ -951,18 +1032,41 @@ fn find_fact(fact: &Fact, ws: &[crate::sources::SourceWord]) -> Option<usize> {
         }
         FactKind::Name => {
             let name = fact.text.trim_end_matches("'s").trim_end_matches("’s");
+            // "Duke of Orvane", "Court of the Quay": each capitalised part whole, in
+            // order ("Charter of Wexmoor" for "Charter of the Port of Wexmoor").
+            let parts = name_parts(name);
+            if parts.len() > 1 {
+                let mut from = 0;
+                let mut first = None;
+                for part in &parts {
+                    let at = find_run(&canonical(part), &ws[from..])? + from;
+                    first.get_or_insert(at);
+                    from = at + 1;
+                }
+                return first;
+            }
             let c = canonical(name);
             if c.len() >= 2 {
                 if let Some(i) = find_run(&c, ws) {
                     return Some(i);
                 }
                 // A person's surname alone: "Sato" for "Naotake Sato"; not an
-                // institution's last word ("Nations" for "United Nations").
+                // institution's last word ("Nations" for "United Nations"), nor the
+                // same word in another name ("Rock" of "Gull Rock" for "Seal Rock").
                 let last = c.last()?;
-                if is_person_name(name) && last.text.chars().count() >= 3 {
-                    return (0..ws.len()).find(|&i| text(i) == last.text);
+                if !is_person_name(name) || last.text.chars().count() < 3 {
+                    return None;
                 }
-                return None;
+                let own: Vec<String> = words(name).words;
+                return (0..ws.len()).find(|&i| {
+                    text(i) == last.text
+                        && (i == 0 || {
+                            let prev = &passage[ws[i - 1].word.start..ws[i - 1].word.end];
+                            !prev.starts_with(char::is_uppercase)
+                                || TITLES.contains(&normalise(prev).as_str())
+                                || own.contains(&normalise(prev))
+                        })
+                });
             }
             let w = c.first()?;
             (0..ws.len()).find(|&i| same_name_word(&w.text, text(i)))
@@ -970,6 +1074,74 @@ fn find_fact(fact: &Fact, ws: &[crate::sources::SourceWord]) -> Option<usize> {
         FactKind::Quotation | FactKind::Attribution => None,
     }
 }
+
+/// The capitalised parts of a name, split at its lower-case connectors.
+fn name_parts(name: &str) -> Vec<String> {
+    let mut parts: Vec<String> = Vec::new();
+    let mut current: Vec<&str> = Vec::new();
+    for w in name.split_whitespace() {
+        if w.starts_with(char::is_lowercase) {
+            if !current.is_empty() {
+                parts.push(current.join(" "));
+                current.clear();
+            }
+        } else {
+            current.push(w);
+        }
+    }
+    if !current.is_empty() {
+        parts.push(current.join(" "));
+    }
+    parts
+}
+
+/// Words before a surname that do not make it another name: "Ambassador Sato".
+const TITLES: &[&str] = &[
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "dr",
+    "sir",
+    "lord",
+    "lady",
+    "master",
+    "mistress",
+    "ambassador",
+    "minister",
+    "commissar",
+    "president",
+    "general",
+    "admiral",
+    "colonel",
+    "captain",
+    "judge",
+    "king",
+    "queen",
+    "prince",
+    "princess",
+    "duke",
+    "count",
+    "baron",
+    "bishop",
+    "father",
+    "saint",
+    "st",
+    "professor",
+    "prof",
+    "senator",
+    "governor",
+    "mayor",
+    "premier",
+    "chancellor",
+    "secretary",
+    "treasurer",
+    "clerk",
+    "engineer",
+    "the",
+    "a",
+    "an",
+];
 
 fn find_run(run: &[Word], ws: &[crate::sources::SourceWord]) -> Option<usize> {
     if run.is_empty() || run.len() > ws.len() {
