@@ -1,7 +1,9 @@
 //! `citecheck check`: every rule over every article, producing [`Finding`]s that the
 //! reporters in `crate::report` render without recomputing anything.
 //!
-//! - [`rules`]: the rule table (names, default severities, explanations) and `[check]`;
+//! - [`finding`]: findings, their positions and the key that identifies them;
+//! - [`rules`]: `[check]` configuration and `--explain` over the rule table
+//!   ([`crate::rule`]);
 //! - [`integrity`]: footnotes, references and sections;
 //! - [`claims`]: which sentences state checkable facts;
 //! - [`verify`]: quotations, dates, numbers and names against the cited source texts;
@@ -11,6 +13,7 @@
 
 pub mod baseline;
 pub mod claims;
+pub mod finding;
 pub mod integrity;
 pub mod ranker;
 pub mod rules;
@@ -20,38 +23,16 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
+pub use finding::{Finding, FindingKey, Site};
+
 use crate::manifest::Corpus;
-use crate::model::{Article, CitationStatus, LineIndex};
+use crate::model::{Article, CitationStatus};
+use crate::rule::{Rule, Severity};
 use crate::sources::{SourceText, Sources};
 use claims::Fact;
 use ranker::{RankedPassage, SourceRanker};
-use rules::*;
+use rules::{Config, LeadPolicy};
 use verify::{Evidence, FactCheck, Outcome};
-
-/// One finding. `line`/`column` are 1-based (column in characters); `width` is how many
-/// characters from `column` the finding covers on that line.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Finding {
-    pub rule: &'static str,
-    pub severity: Severity,
-    pub article: String,
-    pub file: String,
-    pub line: usize,
-    pub column: usize,
-    pub width: usize,
-    pub message: String,
-    pub footnote: Option<String>,
-    pub source: Option<String>,
-    pub sentence: Option<String>,
-    pub help: Option<String>,
-    /// Supporting detail: the closest passage, where an entry was first listed.
-    pub notes: Vec<String>,
-    /// Where the source says it (or the passage the claim was looked for in).
-    pub evidence: Vec<Evidence>,
-    /// The text of line `line`, to show the finding in context.
-    #[serde(skip)]
-    pub snippet: Option<String>,
-}
 
 /// Counts for the summary line. Sentence counts cover every article; `claims` counts
 /// the sentences that state a checkable fact (outside an exempt lead).
@@ -75,6 +56,7 @@ pub struct Summary {
     /// Cited sentences with nothing checked: their cited works have no text in the
     /// corpus, or are linked only weakly.
     pub unverifiable: usize,
+
     /// Linked works without text in the corpus (with or without a finding).
     pub unavailable_sources: usize,
     pub errors: usize,
@@ -176,70 +158,6 @@ impl CheckReport {
     }
 }
 
-/// Locations in one article, for building findings.
-pub struct Site<'a> {
-    pub article: &'a Article,
-    file: String,
-    lines: LineIndex,
-}
-
-impl<'a> Site<'a> {
-    pub fn new(article: &'a Article) -> Self {
-        Site {
-            article,
-            file: article.path.to_string_lossy().replace('\\', "/"),
-            lines: article.line_index(),
-        }
-    }
-
-    pub fn line_text(&self, line: usize) -> Option<&'a str> {
-        let text = &self.article.text;
-        let start = self.lines.line_start(line)?;
-        let end = text[start..].find('\n').map_or(text.len(), |e| start + e);
-        Some(text[start..end].trim_end_matches('\r'))
-    }
-
-    fn blank(&self, rule: &'static str, line: usize, column: usize, width: usize) -> Finding {
-        Finding {
-            rule,
-            severity: rules::default_severity(rule),
-            article: self.article.id.clone(),
-            file: self.file.clone(),
-            line,
-            column,
-            width: width.max(1),
-            message: String::new(),
-            footnote: None,
-            source: None,
-            sentence: None,
-            help: None,
-            notes: Vec::new(),
-            evidence: Vec::new(),
-            snippet: self.line_text(line).map(str::to_string),
-        }
-    }
-
-    pub fn at_line_col(
-        &self,
-        rule: &'static str,
-        line: usize,
-        column: usize,
-        width: usize,
-    ) -> Finding {
-        self.blank(rule, line, column, width)
-    }
-
-    /// A finding covering file bytes `start..end` (clipped to the first line).
-    pub fn at_offset(&self, rule: &'static str, start: usize, end: usize) -> Finding {
-        let text = &self.article.text;
-        let loc = self.lines.locate(text, start);
-        let end = end.clamp(start, text.len());
-        let span = text.get(start..end).unwrap_or("");
-        let width = span.split('\n').next().unwrap_or("").chars().count();
-        self.blank(rule, loc.line, loc.column, width)
-    }
-}
-
 /// Runs every rule. Built once per corpus: source texts are loaded once.
 pub struct Checker<'a> {
     corpus: &'a Corpus,
@@ -272,8 +190,8 @@ struct Unavailable {
 struct FirstCitation {
     article: usize,
     label: Option<String>,
-    line: usize,
-    column: usize,
+    /// The reference entry's (or bibliography line's) bytes in the article file.
+    span: std::ops::Range<usize>,
 }
 
 /// A passage beats the cited sources by this factor in ranker score to be "clearly"
@@ -290,6 +208,15 @@ const MISQUOTE_SIMILARITY: f64 = 0.6;
 const MAX_CHANGES: usize = 5;
 /// Ranked passages weighed for a possible source.
 const SUGGESTION_CANDIDATES: usize = 5;
+
+fn ranked_evidence(p: &RankedPassage) -> Evidence {
+    Evidence {
+        source: p.source.clone(),
+        line: p.line,
+        text: p.text.to_string(),
+        score: f64::from(p.score),
+    }
+}
 
 fn claim_record(c: &FactCheck) -> ClaimRecord {
     ClaimRecord {
@@ -402,13 +329,18 @@ impl<'a> Checker<'a> {
         let links = a
             .references
             .iter()
-            .map(|r| (r.link.as_ref(), r.line, r.column, Some(&r.label)))
+            .map(|r| {
+                let width = r.label.chars().count();
+                let span = site.span_at(r.line, r.column, width);
+                (r.link.as_ref(), span, Some(&r.label))
+            })
             .chain(
                 a.bibliography
                     .iter()
-                    .map(|b| (b.link.as_ref(), b.line, 1, None)),
+                    .map(|b| (b.link.as_ref(), site.span_at(b.line, 1, 1), None)),
             );
-        for (link, line, column, label) in links {
+        for (link, span, label) in links {
+            // Weak links are not citations of the work: they are counted unverifiable.
             let Some(link) = link.filter(|l| l.is_sure()) else {
                 continue;
             };
@@ -424,8 +356,7 @@ impl<'a> Checker<'a> {
                 u.first = Some(FirstCitation {
                     article: n,
                     label: label.cloned(),
-                    line,
-                    column,
+                    span,
                 });
             }
         }
@@ -452,24 +383,27 @@ impl<'a> Checker<'a> {
                 continue;
             };
             let site = Site::new(&articles[first.article]);
-            let width = first.label.as_ref().map_or(1, |l| l.chars().count());
-            let mut f = site.at_line_col(MISSING_SOURCE_TEXT, first.line, first.column, width);
-            // Counts go to a note: the message is part of the baseline key and must not
-            // change when a sentence is added.
-            f.message = format!(
-                "source `{id}` ({}) has no text in the corpus: claims citing it cannot be verified",
-                src.title
-            );
-            f.notes.push(format!(
-                "{} sentence{} cite{} it",
-                u.sentences,
-                if u.sentences == 1 { "" } else { "s" },
-                if u.sentences == 1 { "s" } else { "" }
-            ));
-            f.source = Some(id.clone());
-            f.footnote = first.label;
+            // Counts go to notes: they change whenever a sentence is added.
+            let mut f = site
+                .finding(
+                    Rule::MissingSourceText,
+                    first.span,
+                    format!(
+                        "source `{id}` ({}) has no text in the corpus: claims citing it cannot be verified",
+                        src.title
+                    ),
+                )
+                .subject(id.clone())
+                .source(id.clone())
+                .footnote(first.label)
+                .note(format!(
+                    "{} sentence{} cite{} it",
+                    u.sentences,
+                    if u.sentences == 1 { "" } else { "s" },
+                    if u.sentences == 1 { "s" } else { "" }
+                ));
             if u.references > 1 || u.articles.len() > 1 {
-                f.notes.push(format!(
+                f = f.note(format!(
                     "cited by {} reference entr{} in {} article{}",
                     u.references,
                     if u.references == 1 { "y" } else { "ies" },
@@ -477,16 +411,16 @@ impl<'a> Checker<'a> {
                     if u.articles.len() == 1 { "" } else { "s" }
                 ));
             }
-            f.help = Some(match (&src.file, &src.url) {
+            let help = match (&src.file, &src.url) {
                 (Some(file), _) => format!(
                     "corpus.toml names {file} for it, but there is no such file: save the text there"
                 ),
                 (None, Some(url)) => format!(
                     "save the text from {url} under sources/ and add `file = \"sources/{id}.txt\"` to its [[source]]"
                 ),
-                (None, None) => unreachable!("skipped above"),
-            });
-            out.push(f);
+                (None, None) => continue,
+            };
+            out.push(f.help(help));
         }
         out
     }
@@ -534,34 +468,31 @@ impl<'a> Checker<'a> {
     fn uncited_claim(&self, site: &Site, i: usize, facts: &[Fact]) -> crate::Result<Finding> {
         let s = &site.article.sentences[i];
         let mut f = match claims::headline(facts) {
-            Some(fact) => {
-                let mut f = site.at_offset(
-                    UNCITED_CLAIM,
-                    s.file_offset(fact.start),
-                    s.file_offset(fact.end),
-                );
-                f.message = format!(
-                    "uncited claim: states {} (“{}”) but no footnote covers it",
-                    fact.kind.describe(),
-                    fact.text
-                );
-                f
-            }
-            None => {
-                let mut f = site.at_offset(UNCITED_CLAIM, s.start, s.end);
-                f.message = "uncited claim: the article flags it [citation needed]".into();
-                f
-            }
+            Some(fact) => site
+                .finding(
+                    Rule::UncitedClaim,
+                    s.file_offset(fact.start)..s.file_offset(fact.end),
+                    format!(
+                        "uncited claim: states {} (“{}”) but no footnote covers it",
+                        fact.kind.describe(),
+                        fact.text
+                    ),
+                )
+                .subject(fact.text.clone()),
+            None => site.finding(
+                Rule::UncitedClaim,
+                s.start..s.end,
+                "uncited claim: the article flags it [citation needed]",
+            ),
         };
         if s.citation_needed && !facts.is_empty() {
-            f.notes
-                .push("the article itself flags it [citation needed]".into());
+            f = f.note("the article itself flags it [citation needed]");
         }
-        f.sentence = Some(s.text.clone());
-        f.help = Some("add a footnote citing a source that states this".into());
+        f = f
+            .sentence(s.text.clone())
+            .help("add a footnote citing a source that states this");
         if let Some(hit) = self.possible_source(&s.text, facts, &[])? {
-            f.source = Some(hit.source.clone());
-            f.help = Some(format!(
+            f = f.source(hit.source.clone()).help(format!(
                 "possible source: {} — add a footnote citing it",
                 self.describe_passage(&hit)
             ));
@@ -619,7 +550,7 @@ impl<'a> Checker<'a> {
         let verifiable: Vec<&Fact> = facts.iter().filter(|f| verify::is_verifiable(f)).collect();
         let mut record = SentenceVerification {
             article: a.id.clone(),
-            file: site.file.clone(),
+            file: a.path.to_string_lossy().replace('\\', "/"),
             line: s.line,
             sentence: s.text.clone(),
             result: VerificationResult::Unverifiable,
@@ -688,11 +619,7 @@ impl<'a> Checker<'a> {
             VerificationResult::NotFound => summary.not_found += 1,
             VerificationResult::Unverifiable => summary.unverifiable += 1,
         }
-        if matches!(
-            record.result,
-            VerificationResult::Partly | VerificationResult::NotFound
-        ) && missing > 0
-        {
+        if missing > 0 {
             summary.unsupported += 1;
         }
         let label = |src: &str| {
@@ -708,27 +635,34 @@ impl<'a> Checker<'a> {
             .join(", ");
         let mut quote_elsewhere = None;
         for c in checks.iter().filter(|c| c.outcome == Outcome::NotFound) {
-            let start = s.file_offset(c.fact.start);
-            let end = s.file_offset(c.fact.end);
+            let span = s.file_offset(c.fact.start)..s.file_offset(c.fact.end);
             let mut f = if c.fact.kind == claims::FactKind::Quotation {
-                let mut f = site.at_offset(QUOTE_NOT_IN_SOURCE, start, end);
-                f.message = format!("quotation not found in the cited source ({cited_list})");
+                let mut f = site
+                    .finding(
+                        Rule::QuoteNotInSource,
+                        span,
+                        format!("quotation not found in the cited source ({cited_list})"),
+                    )
+                    .help(
+                        "quote the source's exact words, or cite the source the quotation comes from",
+                    );
                 if let Some(x) = &c.closest {
-                    f.notes.push(format!(
-                        "closest passage ({:.0}% similar), {}:{}: “{}”",
-                        x.similarity * 100.0,
-                        self.source_path(&x.source),
-                        x.line,
-                        excerpt(&x.text, 300)
-                    ));
+                    f = f
+                        .note(format!(
+                            "closest passage ({:.0}% similar), {}:{}: “{}”",
+                            x.similarity * 100.0,
+                            self.source_path(&x.source),
+                            x.line,
+                            excerpt(&x.text, 300)
+                        ))
+                        .source(x.source.clone())
+                        .footnote(label(&x.source));
                     for change in x.changes.iter().take(MAX_CHANGES) {
-                        f.notes.push(change.describe());
+                        f = f.note(change.describe());
                     }
-                    f.source = Some(x.source.clone());
-                    f.footnote = label(&x.source);
                 }
                 if let Some(m) = self.quote_in_other_source(&c.fact.text, &cited) {
-                    f.notes.push(format!(
+                    f = f.note(format!(
                         "the quotation is in `{}` ({}), {}:{}",
                         m.source,
                         self.sources.get(&m.source).map_or("", |d| d.title.as_str()),
@@ -737,90 +671,93 @@ impl<'a> Checker<'a> {
                     ));
                     quote_elsewhere.get_or_insert(m);
                 }
-                f.help = Some(
-                    "quote the source's exact words, or cite the source the quotation comes from"
-                        .into(),
-                );
                 f
             } else {
-                let mut f = site.at_offset(FACT_NOT_IN_SOURCE, start, end);
-                f.message = format!(
-                    "{} “{}” does not occur in the cited source ({cited_list})",
-                    c.fact.kind.noun(),
-                    c.fact.text
-                );
+                let mut f = site
+                    .finding(
+                        Rule::FactNotInSource,
+                        span,
+                        format!(
+                            "{} “{}” does not occur in the cited source ({cited_list})",
+                            c.fact.kind.noun(),
+                            c.fact.text
+                        ),
+                    )
+                    .help("correct it, or cite the source that states it");
                 if let Some(e) = &c.evidence {
-                    f.notes.push(format!(
+                    f = f.note(format!(
                         "source says, at {}:{}: “{}”",
                         self.source_path(&e.source),
                         e.line,
                         excerpt(&e.text, 200)
                     ));
                 }
-                f.help = Some("correct it, or cite the source that states it".into());
                 f
             };
             if f.source.is_none() && cited.len() == 1 {
-                f.source = Some(cited[0].clone());
-                f.footnote = label(&cited[0]);
+                f = f.source(cited[0].clone()).footnote(label(&cited[0]));
             }
-            f.evidence.extend(c.evidence.clone());
-            f.sentence = Some(s.text.clone());
-            out.push(f);
+            out.push(
+                f.evidence(c.evidence.iter().cloned())
+                    .subject(c.fact.text.clone())
+                    .sentence(s.text.clone()),
+            );
         }
         record.claims = checks.iter().map(claim_record).collect();
         records.push(record);
         if let Some(m) = quote_elsewhere {
-            let (start, end) = marker_span(a, i);
-            let mut f = site.at_offset(WEAK_SUPPORT, start, end);
-            f.message = format!(
-                "`{}` has the quotation, not the cited source ({cited_list})",
-                m.source
+            out.push(
+                site.finding(
+                    Rule::WeakSupport,
+                    marker_span(a, i),
+                    format!(
+                        "`{}` has the quotation, not the cited source ({cited_list})",
+                        m.source
+                    ),
+                )
+                .note(format!(
+                    "source says, at {}:{}: “{}”",
+                    self.source_path(&m.source),
+                    m.line,
+                    excerpt(&m.text, 200)
+                ))
+                .help(format!("cite `{}` for the quotation", m.source))
+                .evidence([Evidence {
+                    source: m.source.clone(),
+                    line: m.line,
+                    text: m.text.clone(),
+                    score: 1.0,
+                }])
+                .subject(m.source.clone())
+                .source(m.source.clone())
+                .footnote(cited.first().and_then(|c| label(c)))
+                .sentence(s.text.clone()),
             );
-            f.notes.push(format!(
-                "source says, at {}:{}: “{}”",
-                self.source_path(&m.source),
-                m.line,
-                excerpt(&m.text, 200)
-            ));
-            f.help = Some(format!("cite `{}` for the quotation", m.source));
-            f.evidence.push(Evidence {
-                source: m.source.clone(),
-                line: m.line,
-                text: m.text.clone(),
-                score: 1.0,
-            });
-            f.source = Some(m.source.clone());
-            f.footnote = cited.first().and_then(|c| label(c));
-            f.sentence = Some(s.text.clone());
-            out.push(f);
         } else if let Some((better, cited_best)) = self.weak_support(&s.text, &cited)? {
-            let (start, end) = marker_span(a, i);
-            let mut f = site.at_offset(WEAK_SUPPORT, start, end);
-            f.message = format!(
-                "`{}` supports this better than the cited source ({cited_list})",
-                better.source
-            );
-            f.notes
-                .push(format!("better match: {}", self.describe_passage(&better)));
+            let mut f = site
+                .finding(
+                    Rule::WeakSupport,
+                    marker_span(a, i),
+                    format!(
+                        "`{}` supports this better than the cited source ({cited_list})",
+                        better.source
+                    ),
+                )
+                .note(format!("better match: {}", self.describe_passage(&better)));
             if let Some(c) = cited_best {
-                f.notes
-                    .push(format!("best cited match: {}", self.describe_passage(&c)));
+                f = f.note(format!("best cited match: {}", self.describe_passage(&c)));
             }
-            f.help = Some(format!(
-                "check `{}` and cite it if it states the claim",
-                better.source
-            ));
-            f.evidence.push(Evidence {
-                source: better.source.clone(),
-                line: better.line,
-                text: better.text.to_string(),
-                score: f64::from(better.score),
-            });
-            f.source = Some(better.source.clone());
-            f.footnote = cited.first().and_then(|c| label(c));
-            f.sentence = Some(s.text.clone());
-            out.push(f);
+            out.push(
+                f.help(format!(
+                    "check `{}` and cite it if it states the claim",
+                    better.source
+                ))
+                .evidence([ranked_evidence(&better)])
+                .subject(better.source.clone())
+                .source(better.source.clone())
+                .footnote(cited.first().and_then(|c| label(c)))
+                .sentence(s.text.clone()),
+            );
         }
         Ok(())
     }
@@ -852,12 +789,10 @@ impl<'a> Checker<'a> {
     ) -> Finding {
         let a = site.article;
         let s = &a.sentences[i];
-        let (start, end) = marker_span(a, i);
-        let mut f = site.at_offset(WEAK_SUPPORT, start, end);
         let works = unchecked
             .iter()
             .map(|c| {
-                if c.starts_with('[') {
+                if c.starts_with('[') || c.starts_with('(') {
                     c.clone()
                 } else {
                     format!("`{c}`")
@@ -865,29 +800,28 @@ impl<'a> Checker<'a> {
             })
             .collect::<Vec<_>>()
             .join(", ");
-        f.message = format!(
-            "possible source `{}`: the cited work ({works}) cannot be checked",
-            hit.source
-        );
-        f.notes
-            .push(format!("source says: {}", self.describe_passage(hit)));
-        f.help = Some(format!(
+        site.finding(
+            Rule::WeakSupport,
+            marker_span(a, i),
+            format!(
+                "possible source `{}`: the cited work ({works}) cannot be checked",
+                hit.source
+            ),
+        )
+        .note(format!("source says: {}", self.describe_passage(hit)))
+        .help(format!(
             "check `{}` and cite it too if it states the claim",
             hit.source
-        ));
-        f.evidence.push(Evidence {
-            source: hit.source.clone(),
-            line: hit.line,
-            text: hit.text.to_string(),
-            score: f64::from(hit.score),
-        });
-        f.source = Some(hit.source.clone());
-        f.footnote = a
-            .sentence_references(i)
-            .first()
-            .map(|&r| a.references[r].label.clone());
-        f.sentence = Some(s.text.clone());
-        f
+        ))
+        .evidence([ranked_evidence(hit)])
+        .subject(hit.source.clone())
+        .source(hit.source.clone())
+        .footnote(
+            a.sentence_references(i)
+                .first()
+                .map(|&r| a.references[r].label.clone()),
+        )
+        .sentence(s.text.clone())
     }
 
     /// The best passage of a source other than the cited ones, when it outranks every
@@ -979,11 +913,11 @@ impl<'a> Checker<'a> {
 
 /// Where to point for a cited sentence as a whole: its first own marker, else the
 /// sentence's first character.
-fn marker_span(a: &Article, i: usize) -> (usize, usize) {
+fn marker_span(a: &Article, i: usize) -> std::ops::Range<usize> {
     let s = &a.sentences[i];
     match s.markers.first() {
-        Some(&m) => (a.markers[m].offset, a.markers[m].offset + a.markers[m].len),
-        None => (s.start, s.start + 1),
+        Some(&m) => a.markers[m].offset..a.markers[m].offset + a.markers[m].len,
+        None => s.start..s.start + 1,
     }
 }
 
@@ -1063,7 +997,12 @@ fn excerpt(text: &str, max: usize) -> String {
 /// File, line, column, rule: the order every output uses.
 pub fn sort_findings(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
-        (&a.file, a.line, a.column, a.rule, &a.message)
-            .cmp(&(&b.file, b.line, b.column, b.rule, &b.message))
+        (&a.file, a.line, a.column, a.rule.name(), &a.message).cmp(&(
+            &b.file,
+            b.line,
+            b.column,
+            b.rule.name(),
+            &b.message,
+        ))
     });
 }

@@ -601,7 +601,8 @@ pub struct FactCheck {
     pub notes: Vec<String>,
 }
 
-/// Passages at the start of a source that are its heading (title, date, parties).
+/// Passages at the start and at the end of a source that are its heading and its
+/// closing (title, date, place, parties).
 const HEADING_PASSAGES: usize = 2;
 /// Passages a fact may be confirmed in, at most.
 const MAX_FACT_PASSAGES: usize = 3;
@@ -834,16 +835,23 @@ fn check_fact(
     places: &[(usize, usize, f64)],
 ) -> FactCheck {
     let mut notes = Vec::new();
-    // A document's date and parties are in its heading: dates and names are also looked
-    // for in the first passages.
+    // A document's date, place and parties are in its heading and its closing lines
+    // ("Done at Vellmar on 3 May 1888"): dates and names are looked for there too.
     let heading: Vec<(usize, usize, f64)> =
         if matches!(fact.kind, FactKind::Date | FactKind::Year | FactKind::Name) {
             (0..docs.len())
                 .flat_map(|d| {
-                    (0..docs[d].passages.len().min(HEADING_PASSAGES)).map(move |p| (d, p, 0.0))
+                    let n = docs[d].passages.len();
+                    (0..n.min(HEADING_PASSAGES))
+                        .chain(n.saturating_sub(HEADING_PASSAGES)..n)
+                        .map(move |p| (d, p, 0.0))
                 })
-                .filter(|h| !places.iter().any(|x| (x.0, x.1) == (h.0, h.1)))
-                .collect()
+                .fold(Vec::new(), |mut v, h| {
+                    if !v.contains(&h) && !places.iter().any(|x| (x.0, x.1) == (h.0, h.1)) {
+                        v.push(h);
+                    }
+                    v
+                })
         } else {
             Vec::new()
         };

@@ -23,7 +23,7 @@ pub fn run(
     }
     let corpus = super::load_corpus(cli)?;
     // Configuration and baseline errors come before any long work.
-    let config = Config::from_corpus(&corpus)?;
+    let config = Config::from_corpus(&corpus);
     let baseline = baseline.map(Baseline::load).transpose()?;
 
     let bar = progress(cli, corpus.articles.len() as u64);
