@@ -937,8 +937,11 @@ fn sample_sentence_cited_only_to_a_book_gets_a_possible_source() {
 
 const PLANTED: &str = "tests/fixtures/verify-planted/sources";
 
+/// A number in a quotation and a different one to plant.
+type NumberChange = Option<(&'static str, &'static str)>;
+
 /// (source, genuine quotation, a number in it and a different one)
-const QUOTES: &[(&str, &str, Option<(&str, &str)>)] = &[
+const QUOTES: &[(&str, &str, NumberChange)] = &[
     (
         "wexmoor-charter",
         "for the better ordering of the harbour and its trade",
@@ -1616,4 +1619,26 @@ fn planted_errors_are_caught_and_editors_variants_accepted() {
         .collect();
     assert!(QUOTES.len() >= 30 && FACTS.len() >= 30);
     assert!(failures.is_empty(), "{failures:#?}");
+}
+
+/// A `>` block quotation is checked against the source cited for it, like one in quote
+/// marks: the genuine one verified, the one with a changed word flagged.
+#[test]
+fn block_quotations_are_checked_against_their_source() {
+    let charter = fs::read(Path::new(ROOT).join(PLANTED).join("wexmoor-charter.txt")).unwrap();
+    let article = "Port history\n\nThe charter opens with these words:\n\n> The harbour of Wexmoor shall be open to the vessels of every nation at peace with the realm.[1]\n\nOf its officer it provides:\n\n> The Harbourmaster shall be chosen every year by the Council from among the freemen of the town.[1]\n\nReferences\n\n[1] The Charter of the Port of Wexmoor\n";
+    let dir = common::write_corpus(
+        Some("[[article]]\nid = \"a\"\nfile = \"a.md\"\n\n[[source]]\nid = \"charter\"\ntitle = \"The Charter of the Port of Wexmoor\"\nfile = \"charter.txt\"\n"),
+        &[("a.md", article.as_bytes()), ("charter.txt", &charter)],
+    );
+    let v = check(dir.path(), &["--format", "json"]).json();
+    let quotes = of_rule(&v, "quote-not-in-source");
+    assert_eq!(quotes.len(), 1, "{:#}", v["findings"]);
+    assert_eq!(quotes[0]["line"], 9);
+    assert!(quotes[0]["notes"]
+        .to_string()
+        .contains("source says “each”, article says “every”"));
+    let genuine = verification_record(&v, "open to the vessels");
+    assert_eq!(genuine["result"], "verified", "{genuine:#}");
+    assert_eq!(genuine["claims"][0]["kind"], "quotation");
 }
