@@ -14,7 +14,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use citecheck::check::rules::Config;
-use citecheck::check::{verify, Checker};
+use citecheck::check::Checker;
 use citecheck::index::Index;
 use citecheck::Corpus;
 
@@ -162,7 +162,7 @@ fn main() {
 
         let t = Instant::now();
         let articles2 = citecheck::read_corpus(&corpus, |_| {}).unwrap();
-        let sources = verify::load_sources(&corpus).unwrap();
+        let sources = citecheck::sources::load_all(&corpus).unwrap();
         let config = Config::from_corpus(&corpus);
         let report = Checker::new(&corpus, config, &sources, Some(&index))
             .check(&articles2)

@@ -53,8 +53,8 @@
 //! let articles = citecheck::read_corpus(&corpus, |_read_so_far| {})?;
 //! assert_eq!(articles[0].id, "soviet-japanese-neutrality-pact");
 //!
-//! let config = Config::from_corpus(&corpus)?;
-//! let sources = citecheck::check::verify::load_sources(&corpus)?;
+//! let config = Config::from_corpus(&corpus);
+//! let sources = citecheck::sources::load_all(&corpus)?;
 //! // Without an index, checks that rank source passages (weak support) are skipped.
 //! let report = Checker::new(&corpus, config, &sources, None).check(&articles)?;
 //! assert_eq!(report.summary.articles, 1);

@@ -3,10 +3,23 @@
 //! A reference links to the source that best matches it by title words, date, author
 //! and URL, with a score in 0..1; below [`MIN_SCORE`] it stays unlinked. An explicit
 //! `[[link]]` in the manifest wins with score 1.
+//!
+//! An automatic link carries its evidence (what matched) and its doubts: a reference
+//! that names an author, publisher, year or title words the source does not have is
+//! probably a different work *about* it (a book titled "The Harbour Charter and Its
+//! Critics" is not the charter). Such a link is not confident, and `check` does not
+//! verify claims against it.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
 
 use crate::citation::CitationFields;
 use crate::manifest::{Corpus, SourceEntry};
 use crate::model::{Article, Link};
+
+/// A link at least this good, with no doubts, is confident.
+pub const CONFIDENT_SCORE: f64 = 0.5;
 
 /// Below this a match is a coincidence of common words, not a citation of the work.
 pub const MIN_SCORE: f64 = 0.35;
@@ -28,6 +41,9 @@ pub fn link_article(article: &mut Article, corpus: &Corpus) {
                 source: l.source.clone(),
                 score: 1.0,
                 explicit: true,
+                confident: true,
+                evidence: vec!["explicit [[link]] in corpus.toml".into()],
+                doubts: Vec::new(),
             })
             .or_else(|| best_link(&r.text, &r.fields, &candidates));
     }
@@ -54,10 +70,19 @@ pub fn best_link(
             best = Some((s, c));
         }
     }
-    best.map(|(score, c)| Link {
-        source: c.id.clone(),
-        score: (score * 1000.0).round() / 1000.0,
-        explicit: false,
+    best.map(|(score, c)| {
+        let (evidence, mut doubts) = c.judge(&cited, text, fields);
+        if score < CONFIDENT_SCORE && doubts.is_empty() {
+            doubts.push(format!("the match is weak (score {score:.2})"));
+        }
+        Link {
+            source: c.id.clone(),
+            score: (score * 1000.0).round() / 1000.0,
+            explicit: false,
+            confident: doubts.is_empty(),
+            evidence,
+            doubts,
+        }
     })
 }
 
@@ -65,6 +90,7 @@ pub fn best_link(
 pub struct SourceProfile {
     id: String,
     title_words: Vec<String>,
+    publisher: Option<String>,
     date_forms: Vec<String>,
     year: Option<String>,
     surname: Option<String>,
@@ -107,6 +133,7 @@ impl SourceProfile {
         SourceProfile {
             id: s.id.clone(),
             title_words: words(&s.title),
+            publisher: s.publisher.as_deref().map(normalise),
             year: s
                 .date
                 .as_deref()
@@ -154,6 +181,134 @@ impl SourceProfile {
                 0.0
             }
     }
+}
+
+impl SourceProfile {
+    /// What matched, and what speaks against the link.
+    fn judge(
+        &self,
+        cited: &CitedText,
+        text: &str,
+        fields: &CitationFields,
+    ) -> (Vec<String>, Vec<String>) {
+        let mut evidence = Vec::new();
+        let mut doubts = Vec::new();
+        if let (Some(a), Some(b)) = (&self.url, &cited.url) {
+            if a == b {
+                evidence.push(format!("same URL ({a})"));
+                return (evidence, doubts);
+            }
+        }
+        let matched: Vec<&String> = self
+            .title_words
+            .iter()
+            .filter(|w| cited.words.iter().any(|c| same_word(w, c)))
+            .collect();
+        if !matched.is_empty() {
+            evidence.push(format!(
+                "title words {}",
+                matched
+                    .iter()
+                    .map(|w| format!("“{w}”"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        if self.date_forms.iter().any(|f| cited.lower.contains(f)) {
+            evidence.push(format!("date {}", self.date_forms[0]));
+        } else if let Some(y) = self.year.as_ref().filter(|y| cited.words.contains(y)) {
+            evidence.push(format!("year {y}"));
+        }
+        let years: Vec<&str> = YEAR.find_iter(text).map(|m| m.as_str()).collect();
+        if let Some(y) = &self.year {
+            if !years.is_empty() && !years.contains(&y.as_str()) {
+                doubts.push(format!(
+                    "the reference is dated {}, the source {y}",
+                    years.join(", ")
+                ));
+            }
+        }
+        let author = fields
+            .author
+            .as_deref()
+            .and_then(surname)
+            .or_else(|| author_in_text(text));
+        match (&author, &self.surname) {
+            (Some(a), Some(s)) if a == s => evidence.push(format!("author {a}")),
+            (Some(a), _) if !self.title_words.iter().any(|w| same_word(w, a)) => {
+                doubts.push(format!(
+                    "the reference names an author ({a}) the source does not have"
+                ));
+            }
+            _ => {}
+        }
+        if let Some(p) = fields.publisher.as_deref().map(normalise) {
+            if self
+                .publisher
+                .as_ref()
+                .is_none_or(|s| !s.contains(&p) && !p.contains(s.as_str()))
+            {
+                doubts.push(format!(
+                    "the reference names a publisher ({p}) the source does not have"
+                ));
+            }
+        }
+        let extra: Vec<String> = reference_title(text, fields)
+            .map(|t| words(&t))
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|w| {
+                !w.chars().all(|c| c.is_ascii_digit())
+                    && crate::dates::month_number(w).is_none()
+                    && !self.title_words.iter().any(|t| same_word(t, w))
+                    && author.as_deref() != Some(w.as_str())
+            })
+            .collect();
+        if !extra.is_empty() && !matched.is_empty() {
+            doubts.push(format!(
+                "the reference's title has words the source's lacks: {}",
+                extra.join(", ")
+            ));
+        }
+        (evidence, doubts)
+    }
+}
+
+static YEAR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(1[0-9]\d\d|20\d\d)\b").expect("valid"));
+
+/// "Brown, A. (2005)." / "Glantz, David M (2003)." / "Kissinger, Henry, …" /
+/// "Tsuyoshi Hasegawa, Racing the Enemy": the surname of an author named at the start.
+static AUTHOR_FIRST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:(\p{Lu}[\p{L}'’-]+),\s+\p{Lu}[\p{L}]*\.?(?:\s+\p{Lu}\.?)*\s*[,(]|\p{Lu}[\p{L}'’-]+\s+(\p{Lu}[\p{L}'’-]+),)")
+        .expect("valid")
+});
+
+fn author_in_text(text: &str) -> Option<String> {
+    let c = AUTHOR_FIRST.captures(text)?;
+    let name = c.get(1).or(c.get(2))?.as_str();
+    let w = normalise(name);
+    (w.chars().count() >= 2).then_some(w)
+}
+
+/// The title a reference gives: its quoted or structured title, or the text after an
+/// "Author (year)." opening up to the next full stop, or the text before the first
+/// comma, full stop or parenthesis.
+fn reference_title(text: &str, fields: &CitationFields) -> Option<String> {
+    if let Some(t) = &fields.title {
+        return Some(t.clone());
+    }
+    static AFTER_AUTHOR_YEAR: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^[^()]{1,80}\(\d{4}[a-z]?\)\.?\s*([^.]+)").expect("valid"));
+    if let Some(c) = AFTER_AUTHOR_YEAR.captures(text) {
+        return Some(c[1].to_string());
+    }
+    if author_in_text(text).is_some() {
+        // "Tsuyoshi Hasegawa, Racing the Enemy: …": the title follows the author.
+        let rest = text.split_once(',')?.1;
+        return rest.split([',', '.', '(']).next().map(str::to_string);
+    }
+    text.split([',', '.', '(']).next().map(str::to_string)
 }
 
 /// Words match when equal, or when one is the other plus an ending (Japan/Japanese,

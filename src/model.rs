@@ -114,13 +114,28 @@ pub struct Marker {
     pub reference: Option<usize>,
 }
 
-/// The link from a reference to a manifest source, set by the linker.
+/// The link from a reference to a manifest source, set by the linker (`crate::link`).
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Link {
     pub source: String,
     /// 0..1; 1.0 for an explicit `[[link]]`.
     pub score: f64,
     pub explicit: bool,
+    /// An automatic link with nothing against it: the reference names no author,
+    /// publisher, year or title words that the source lacks. Only explicit and confident
+    /// links give verification findings; a weak link's claims are unverifiable.
+    pub confident: bool,
+    /// What matched: title words, date, author, URL.
+    pub evidence: Vec<String>,
+    /// Why the link is not sure (empty for a confident or explicit link).
+    pub doubts: Vec<String>,
+}
+
+impl Link {
+    /// Whether claims citing the reference are verified against the source.
+    pub fn is_sure(&self) -> bool {
+        self.explicit || self.confident
+    }
 }
 
 /// An entry of the reference list (or a `<ref>` / footnote definition).

@@ -7,15 +7,13 @@
 //! order, and dropped. Memory therefore depends on the batch size, not on the corpus:
 //! a million articles are never all in memory at once.
 
-use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::check::verify::SourceDoc;
 use crate::error::Result;
 use crate::index::{SourceHit, SourceIndex};
 use crate::manifest::{ArticleSpec, Corpus};
 use crate::model::Article;
-use crate::sources::SourceText;
+use crate::sources::Sources;
 
 /// Articles one thread reads in a row before handing them on: small enough that a batch
 /// of all cores' runs stays a few megabytes, large enough to amortise spawning threads.
@@ -117,52 +115,20 @@ impl<'c> ReadStage<'c> {
     }
 }
 
-/// Every source text of a corpus, read once: for the checker's lookups (`docs`) and the
-/// index's passages (`texts`, in manifest order). Sources are held whole — every
-/// article may cite any of them — while articles stream past.
-#[derive(Debug, Default)]
-pub struct Sources {
-    /// By source id, for verification.
-    pub docs: BTreeMap<String, SourceDoc>,
-    /// In manifest order, split into passages.
-    pub texts: Vec<SourceText>,
-}
-
-impl Sources {
-    /// Read the text of every source the corpus has one for.
-    pub fn load(corpus: &Corpus) -> Result<Sources> {
-        let mut out = Sources::default();
-        for s in &corpus.sources {
-            let Some((path, text)) = crate::sources::read_text(corpus, s)? else {
-                continue;
-            };
-            out.texts.push(SourceText {
-                id: s.id.clone(),
-                path: path.clone(),
-                passages: crate::sources::passages(&text),
-            });
-            out.docs
-                .insert(s.id.clone(), SourceDoc::new(&s.id, &s.title, path, text));
-        }
-        Ok(out)
-    }
-
-    /// The passages in an in-memory index for ranking (empty and free when there are
-    /// no source texts).
-    pub fn ranker(&self) -> Result<SourceIndex> {
-        let passages = self
-            .texts
-            .iter()
-            .flat_map(|t| {
-                t.passages.iter().map(|p| SourceHit {
-                    source: t.id.clone(),
-                    line: p.line,
-                    section: p.section.clone(),
-                    text: p.text.as_str().into(),
-                    score: 0.0,
-                })
+/// The passages of the corpus's source texts (read once, [`crate::sources::load_all`]) in
+/// an in-memory index for ranking: empty and free when there are no source texts.
+pub fn ranker(sources: &Sources) -> Result<SourceIndex> {
+    let passages = sources
+        .iter()
+        .flat_map(|t| {
+            t.passages.iter().map(|p| SourceHit {
+                source: t.id.clone(),
+                line: p.line,
+                section: p.section.clone(),
+                text: p.text.as_str().into(),
+                score: 0.0,
             })
-            .collect();
-        SourceIndex::build(passages)
-    }
+        })
+        .collect();
+    SourceIndex::build(passages)
 }

@@ -4,7 +4,17 @@
 //! A passage is what a search hit or a piece of evidence shows, so it must be small enough
 //! to read at a glance and carry a location a reader can open: the line it starts on and,
 //! for treaties and statutes, the article it belongs to ("Article 3").
+//!
+//! [`SourceText`] is the one shape of a source's text: the index writes its passages,
+//! and `check` matches quotations on its canonical [`words`] and looks facts up in the
+//! passages that best match a sentence. [`load_all`] reads every source a corpus has
+//! text for, once per command.
 
+pub mod words;
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+use std::path::PathBuf;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -12,7 +22,7 @@ use regex::Regex;
 use crate::error::Result;
 use crate::manifest::{Corpus, SourceEntry};
 use crate::position::Format;
-use std::path::PathBuf;
+pub use words::{canonical, normalise, Word, Words};
 
 /// Passages longer than this (in bytes) are cut at line ends: a whole chapter is not
 /// a useful hit.
@@ -28,14 +38,185 @@ pub struct Passage {
     pub section: Option<String>,
     /// The passage's lines joined with single spaces.
     pub text: String,
+    /// Where each joined line starts in `text`, with its line number in the file: a
+    /// quotation found in the middle of a passage is reported at its own line.
+    pub line_starts: Vec<(usize, usize)>,
+    /// This passage's canonical words: `SourceText::words[words]`.
+    pub words: Range<usize>,
 }
 
-/// A source's text and its passages.
+impl Passage {
+    /// The file line of byte `offset` of [`Passage::text`].
+    pub fn line_at(&self, offset: usize) -> usize {
+        let i = self.line_starts.partition_point(|&(o, _)| o <= offset);
+        self.line_starts
+            .get(i.saturating_sub(1))
+            .map_or(self.line, |&(_, l)| l)
+    }
+}
+
+/// A canonical word of a source ([`canonical`]) and the passage it is in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceWord {
+    /// Canonical form and byte span in the passage's text.
+    pub word: Word,
+    pub passage: usize,
+}
+
+/// A source's text: its passages and, for lookups, its canonical words in order.
 #[derive(Debug, Clone)]
 pub struct SourceText {
     pub id: String,
-    pub path: std::path::PathBuf,
+    pub title: String,
+    pub path: PathBuf,
     pub passages: Vec<Passage>,
+    /// Every passage's canonical words in reading order: a quotation may run on from one
+    /// passage into the next.
+    pub words: Vec<SourceWord>,
+    /// Positions in `words` of each canonical word.
+    positions: HashMap<String, Vec<u32>>,
+    /// The passages each content term ([`words::term`]) occurs in, ascending.
+    term_passages: HashMap<String, Vec<u32>>,
+}
+
+impl SourceText {
+    /// A source text from its id, title, file and text.
+    pub fn new(id: &str, title: &str, path: PathBuf, text: &str) -> SourceText {
+        let mut passages = passages(text);
+        let mut all = Vec::new();
+        let mut positions: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut term_passages: HashMap<String, Vec<u32>> = HashMap::new();
+        for (n, p) in passages.iter_mut().enumerate() {
+            let from = all.len();
+            for w in canonical(&p.text) {
+                positions
+                    .entry(w.text.clone())
+                    .or_default()
+                    .push(all.len() as u32);
+                all.push(SourceWord {
+                    word: w,
+                    passage: n,
+                });
+            }
+            p.words = from..all.len();
+            for t in words::terms(&p.text) {
+                let list = term_passages.entry(t).or_default();
+                if list.last() != Some(&(n as u32)) {
+                    list.push(n as u32);
+                }
+            }
+        }
+        SourceText {
+            id: id.to_string(),
+            title: title.to_string(),
+            path,
+            passages,
+            words: all,
+            positions,
+            term_passages,
+        }
+    }
+
+    /// Where a canonical word occurs, as positions in [`SourceText::words`].
+    pub fn positions(&self, canonical_word: &str) -> &[u32] {
+        self.positions
+            .get(canonical_word)
+            .map_or(&[], |v| v.as_slice())
+    }
+
+    /// The passages a content term occurs in, ascending.
+    pub fn term_passages(&self, term: &str) -> &[u32] {
+        self.term_passages.get(term).map_or(&[], |v| v.as_slice())
+    }
+
+    /// The source text of words `range` (of [`SourceText::words`]) as printed, lines
+    /// joined; words in different passages are joined with a space.
+    pub fn excerpt(&self, range: Range<usize>) -> String {
+        let mut out = String::new();
+        let mut i = range.start;
+        while i < range.end.min(self.words.len()) {
+            let p = self.words[i].passage;
+            let mut j = i;
+            while j + 1 < range.end && self.words[j + 1].passage == p {
+                j += 1;
+            }
+            let text = &self.passages[p].text;
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(&text[self.words[i].word.start..self.words[j].word.end]);
+            i = j + 1;
+        }
+        out
+    }
+
+    /// The file line of word `i` of [`SourceText::words`].
+    pub fn line_of_word(&self, i: usize) -> usize {
+        let w = &self.words[i];
+        self.passages[w.passage].line_at(w.word.start)
+    }
+}
+
+/// Every source text of a corpus, by id.
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    texts: BTreeMap<String, SourceText>,
+}
+
+impl Sources {
+    /// The text of source `id`, when the corpus has it.
+    pub fn get(&self, id: &str) -> Option<&SourceText> {
+        self.texts.get(id)
+    }
+
+    pub fn contains(&self, id: &str) -> bool {
+        self.texts.contains_key(id)
+    }
+
+    /// Every text, by id.
+    pub fn iter(&self) -> impl Iterator<Item = &SourceText> {
+        self.texts.values()
+    }
+
+    pub fn len(&self) -> usize {
+        self.texts.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.texts.is_empty()
+    }
+
+    /// Add (or replace) a text: for library users and tests building sources in memory.
+    pub fn insert(&mut self, text: SourceText) {
+        self.texts.insert(text.id.clone(), text);
+    }
+}
+
+impl FromIterator<SourceText> for Sources {
+    fn from_iter<I: IntoIterator<Item = SourceText>>(iter: I) -> Self {
+        let mut s = Sources::default();
+        for t in iter {
+            s.insert(t);
+        }
+        s
+    }
+}
+
+/// The texts of every source the corpus has text for, read on all cores; the first
+/// error in manifest order is the one reported.
+pub fn load_all(corpus: &Corpus) -> Result<Sources> {
+    let read_run = |_: usize, run: &[SourceEntry]| {
+        run.iter()
+            .map(|s| read_source(corpus, s))
+            .collect::<Result<Vec<_>>>()
+    };
+    let mut out = Sources::default();
+    for run in crate::parallel::map_runs(&corpus.sources, 4, read_run, read_run) {
+        for text in run?.into_iter().flatten() {
+            out.insert(text);
+        }
+    }
+    Ok(out)
 }
 
 /// The text of a source when the corpus has it; `Ok(None)` for an unavailable work (no
@@ -60,13 +241,10 @@ pub fn read_text(corpus: &Corpus, source: &SourceEntry) -> Result<Option<(PathBu
     Ok(Some((path, text)))
 }
 
-/// A source's passages, when the corpus has its text.
+/// A source's text and passages, when the corpus has its text.
 pub fn read_source(corpus: &Corpus, source: &SourceEntry) -> Result<Option<SourceText>> {
-    Ok(read_text(corpus, source)?.map(|(path, text)| SourceText {
-        id: source.id.clone(),
-        passages: passages(&text),
-        path,
-    }))
+    Ok(read_text(corpus, source)?
+        .map(|(path, text)| SourceText::new(&source.id, &source.title, path, &text)))
 }
 
 /// "Article 3", "ARTICLE III.", "Art. 12", "Article Three" at the start of a line.
@@ -98,6 +276,7 @@ pub fn passages(text: &str) -> Vec<Passage> {
         match current.as_mut() {
             Some(p) if p.text.len() + line.len() < MAX_PASSAGE_BYTES => {
                 p.text.push(' ');
+                p.line_starts.push((p.text.len(), line_no));
                 p.text.push_str(line);
             }
             _ => {
@@ -106,6 +285,8 @@ pub fn passages(text: &str) -> Vec<Passage> {
                     line: line_no,
                     section: section.clone(),
                     text: line.to_string(),
+                    line_starts: vec![(0, line_no)],
+                    words: 0..0,
                 });
             }
         }

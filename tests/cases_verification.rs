@@ -1,11 +1,11 @@
 //! The verification patterns of `../shared/cases/verification/` (issue 10): each case is
 //! a small corpus (one article, one charter), checked with `check --format json` on a
-//! copy. The outcome each must give is the one issue 10's acceptance lists; the tests
-//! that fail until issue 10 lands are ignored with the reason, for its helper to turn on.
+//! copy. The outcome each must give is the one issue 10's acceptance lists, then the
+//! evidence, diffs and verification records a reader of the report relies on.
 
 mod common;
 
-use common::{check_json, findings, of_rule};
+use common::{check_json, finding_rows, findings, of_rule, verification_record};
 use serde_json::Value;
 
 /// `check --format json` on a copy of `cases/verification/NAME`; `None` (skipped)
@@ -70,7 +70,6 @@ fn cocited_quotation_cited_alone_is_flagged() {
 /// The same false quotation cited to the charter and to a book without text: the
 /// charter still has text, so it is checked against it and flagged.
 #[test]
-#[ignore = "issue 10: a sentence also citing a work without text is verified against the works that have text"]
 fn cocited_false_quotation_is_flagged() {
     let Some(v) = checked("1-cocited") else {
         return;
@@ -89,7 +88,6 @@ fn cocited_false_quotation_is_flagged() {
 /// A book *about* the charter, linked automatically by its title: not confidently the
 /// charter, so its claims are not verified against it (no alarm) and count unverifiable.
 #[test]
-#[ignore = "issue 10: a weak automatic link (a book about the charter) is not verified against the charter"]
 fn book_about_the_charter_is_not_verified_against_it() {
     let Some(v) = checked("2-autolink") else {
         return;
@@ -108,7 +106,6 @@ fn book_about_the_charter_is_not_verified_against_it() {
 /// and "5-year" for "five-year" (line 7) are how editors quote: verified. Only the
 /// changed word of line 9 ("pay" for "paid") stays a finding.
 #[test]
-#[ignore = "issue 10: ellipses, [brackets], number words and digits are editors' quoting, not misquotations"]
 fn editors_quotation_variants_are_verified() {
     let Some(v) = checked("3-quote-variants") else {
         return;
@@ -141,7 +138,6 @@ fn one_changed_word_in_a_quotation_is_an_error() {
 /// The finding shows the word-level difference: the source says "paid", the article
 /// says "pay".
 #[test]
-#[ignore = "issue 10: a quotation finding shows a word-level diff of the closest passage"]
 fn one_changed_word_shows_its_diff() {
     let Some(v) = checked("3-quote-variants") else {
         return;
@@ -163,7 +159,6 @@ fn one_changed_word_shows_its_diff() {
 /// are from Calais) and "United Nations" (the charter has "Board of Nations"): each
 /// value occurs somewhere in the source but not where the claim is, so each is flagged.
 #[test]
-#[ignore = "issue 10: facts are looked up in the passages matching the claim; single-word and whole multiword names are checked"]
 fn facts_found_elsewhere_in_the_source_are_flagged() {
     let Some(v) = checked("4-bag-of-words") else {
         return;
@@ -201,7 +196,6 @@ fn facts_found_elsewhere_in_the_source_are_flagged() {
 /// March, in the year one thousand seven hundred and ninety-one", "forty-eight", three
 /// towns named one by one): all verified; a count given as a list is at most a note.
 #[test]
-#[ignore = "issue 10: numbers and dates written in words in the source verify digits in the article"]
 fn facts_the_source_states_in_words_are_verified() {
     let Some(v) = checked("5-words-vs-digits") else {
         return;
@@ -211,4 +205,113 @@ fn facts_the_source_states_in_words_are_verified() {
     let s = &v["summary"];
     assert_eq!(s["verified"], 1, "{s}");
     assert_eq!(s["unsupported"], 0, "{s}");
+}
+
+// ------------------------------------------- evidence, diffs and records per case
+
+#[test]
+fn a_false_quotation_is_flagged_even_when_a_book_without_text_is_cited_too() {
+    let Some(v) = checked("1-cocited") else {
+        return;
+    };
+    let quotes = of_rule(&v, "quote-not-in-source");
+    assert_eq!(quotes.len(), 2, "{:#}", v["findings"]);
+    // Both the co-cited sentence and the one citing the charter alone.
+    assert_eq!(quotes[0]["line"], 3);
+    assert_eq!(quotes[1]["line"], 5);
+    let notes = quotes[0]["notes"].to_string();
+    assert!(
+        notes.contains("source says “twelve”, article says “twenty”"),
+        "{notes}"
+    );
+    let r = verification_record(&v, "fixed the dues");
+    assert_eq!(r["checked"], serde_json::json!(["charter"]));
+    assert_eq!(r["unchecked"], serde_json::json!(["smith-1990"]));
+    assert_eq!(r["result"], "not-found");
+    assert_eq!(quotes[0]["evidence"][0]["source"], "charter");
+    assert_eq!(quotes[0]["evidence"][0]["line"], 1);
+}
+
+#[test]
+fn a_book_about_the_charter_is_not_verified_against_the_charter() {
+    let Some(v) = checked("2-autolink") else {
+        return;
+    };
+    let rows = finding_rows(&v);
+    assert!(
+        !rows
+            .iter()
+            .any(|(rule, ..)| rule == "fact-not-in-source" || rule == "quote-not-in-source"),
+        "{rows:?}"
+    );
+    let weak = &of_rule(&v, "unlinked-reference")[0];
+    assert_eq!(weak["severity"], "note");
+    assert!(weak["message"].as_str().unwrap().contains("`charter`"));
+    let notes = weak["notes"].to_string();
+    assert!(notes.contains("author"), "{notes}");
+    assert!(notes.contains("critics"), "{notes}");
+    assert_eq!(v["summary"]["unverifiable"], 1);
+    assert_eq!(v["summary"]["verified"], 0);
+}
+
+#[test]
+fn editors_quotations_are_verified_and_a_changed_word_is_not() {
+    let Some(v) = checked("3-quote-variants") else {
+        return;
+    };
+    let rows = finding_rows(&v);
+    // Ellipsis, bracket, "Article Three"/"5-year": verified; "pay" for "paid": the one finding.
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0].0, "quote-not-in-source");
+    assert_eq!(rows[0].2, 9);
+    let notes = findings(&v)[0]["notes"].to_string();
+    assert!(
+        notes.contains("source says “paid”, article says “pay”"),
+        "{notes}"
+    );
+    for needle in ["paid ... to", "[the] dues", "5-year term"] {
+        assert_eq!(
+            verification_record(&v, needle)["result"],
+            "verified",
+            "{needle}"
+        );
+    }
+    assert_eq!(v["summary"]["verified"], 3);
+    assert_eq!(v["summary"]["not_found"], 1);
+}
+
+#[test]
+fn facts_are_looked_up_where_the_claim_is_not_anywhere_in_the_source() {
+    let Some(v) = checked("4-bag-of-words") else {
+        return;
+    };
+    let facts: Vec<String> = of_rule(&v, "fact-not-in-source")
+        .iter()
+        .map(|f| f["message"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(facts.len(), 3, "{facts:?}");
+    assert!(facts[0].contains("“seven”"), "{facts:?}");
+    assert!(facts[1].contains("“Dover”"), "{facts:?}");
+    assert!(facts[2].contains("“United Nations”"), "{facts:?}");
+    // Each says what the passage it was looked for in says.
+    for f in of_rule(&v, "fact-not-in-source") {
+        assert!(f["notes"].to_string().contains("source says"), "{f:#}");
+    }
+}
+
+#[test]
+fn numbers_and_dates_in_words_and_a_listed_count_are_verified() {
+    let Some(v) = checked("5-words-vs-digits") else {
+        return;
+    };
+    assert!(findings(&v).is_empty(), "{:#}", v["findings"]);
+    let r = verification_record(&v, "March 4, 1791");
+    assert_eq!(r["result"], "verified");
+    let claims = r["claims"].as_array().unwrap();
+    assert!(claims.iter().all(|c| c["outcome"] == "found"), "{r:#}");
+    let towns = claims.iter().find(|c| c["text"] == "three").unwrap();
+    assert!(
+        towns["notes"].to_string().contains("Anport, Bexley"),
+        "{towns:#}"
+    );
 }

@@ -8,7 +8,9 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use common::{check, copy_corpus, findings, of_rule, strs, ROOT};
+use common::{
+    check, copy_corpus, finding_rows, findings, of_rule, strs, verification_record, ROOT,
+};
 use serde_json::Value;
 
 const SAMPLE: &str = "corpus/articles/soviet-japanese-neutrality-pact.txt";
@@ -590,7 +592,7 @@ fn rewording_messages_changes_no_baseline_or_fingerprint() {
     use citecheck::check::baseline::Baseline;
     use citecheck::check::ranker::RankedPassage;
     use citecheck::check::rules::Config;
-    use citecheck::check::{verify, CheckReport, Checker};
+    use citecheck::check::{CheckReport, Checker};
     use citecheck::report::{json, sarif};
     use citecheck::rule::Rule;
 
@@ -629,7 +631,7 @@ fn rewording_messages_changes_no_baseline_or_fingerprint() {
     for corpus in [VERIFY, INTEGRITY] {
         let corpus = citecheck::Corpus::load(&Path::new(ROOT).join(corpus)).unwrap();
         let articles = citecheck::read_corpus(&corpus, |_| {}).unwrap();
-        let sources = verify::load_sources(&corpus).unwrap();
+        let sources = citecheck::sources::load_all(&corpus).unwrap();
         let ranker: &dyn citecheck::check::ranker::SourceRanker = &ranker;
         let report = Checker::new(
             &corpus,
@@ -748,11 +750,11 @@ fn integrity_rules_on_a_small_article() {
 fn weak_support_follows_any_ranker() {
     use citecheck::check::ranker::RankedPassage;
     use citecheck::check::rules::Config;
-    use citecheck::check::{verify, Checker};
+    use citecheck::check::Checker;
 
     let corpus = citecheck::Corpus::load(&common::repo(VERIFY)).unwrap();
     let articles = citecheck::read_corpus(&corpus, |_| {}).unwrap();
-    let sources = verify::load_sources(&corpus).unwrap();
+    let sources = citecheck::sources::load_all(&corpus).unwrap();
     let herring = "After the drift nets were banned in the estuary, the herring catch fell by half, and many boats were laid up for good.";
     let minutes = "The Commission resolved that harbour dues be fixed at twelve shillings for every vessel entering the port.";
     let passage = |source: &str, text: &str, score: f32| RankedPassage {
@@ -913,4 +915,793 @@ fn many_articles_checked_in_parallel_give_the_sequential_result() {
             "{f}"
         );
     }
+}
+
+// ------------------------------------------------ the sample with texts of our own
+
+/// The bundled sample with our own texts for the denunciation and the declaration of
+/// war (tests/fixtures/verify-sample-sources), as `file =` entries in a copy.
+fn sample_with_texts() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path();
+    fs::create_dir_all(corpus.join("articles")).unwrap();
+    fs::create_dir_all(corpus.join("sources")).unwrap();
+    fs::copy(
+        Path::new(ROOT).join(SAMPLE),
+        corpus.join(SAMPLE.trim_start_matches("corpus/")),
+    )
+    .unwrap();
+    let texts = Path::new(ROOT).join("tests/fixtures/verify-sample-sources");
+    for f in ["denunciation.txt", "declaration-of-war.txt"] {
+        fs::copy(texts.join(f), corpus.join("sources").join(f)).unwrap();
+    }
+    let manifest = fs::read_to_string(Path::new(ROOT).join("corpus/corpus.toml")).unwrap();
+    let manifest = manifest
+        .replace(
+            "id = \"denunciation-1945\"",
+            "id = \"denunciation-1945\"\nfile = \"sources/denunciation.txt\"",
+        )
+        .replace(
+            "id = \"soviet-declaration-of-war-1945\"",
+            "id = \"soviet-declaration-of-war-1945\"\nfile = \"sources/declaration-of-war.txt\"",
+        );
+    fs::write(corpus.join("corpus.toml"), manifest).unwrap();
+    dir
+}
+
+#[test]
+fn sample_denunciation_quoted_with_number_words_is_verified() {
+    let dir = sample_with_texts();
+    let v = check(dir.path(), &["--format", "json"]).json();
+    let line = line_of(SAMPLE, "the Soviet Union denounced the pact");
+    let rows = finding_rows(&v);
+    assert!(
+        !rows
+            .iter()
+            .any(|(_, sev, l, _)| *l == line && sev == "error"),
+        "{rows:#?}"
+    );
+    let r = verification_record(&v, "denounced the pact");
+    assert_eq!(r["result"], "verified", "{r:#}");
+    let quote = r["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["kind"] == "quotation")
+        .unwrap();
+    assert_eq!(quote["evidence"][0]["source"], "denunciation-1945");
+    // What the editor changed is said, not flagged.
+    let notes = quote["notes"].to_string();
+    assert!(notes.contains("“3” for “Three”"), "{notes}");
+}
+
+#[test]
+fn sample_sentence_cited_only_to_a_book_gets_a_possible_source() {
+    let dir = sample_with_texts();
+    let v = check(dir.path(), &["--format", "json"]).json();
+    let line = line_of(SAMPLE, "the declaration of war could be still dated");
+    let suggestion = findings(&v)
+        .into_iter()
+        .find(|f| f["line"] == line && f["rule"] == "weak-support")
+        .unwrap_or_else(|| panic!("{:#?}", finding_rows(&v)));
+    assert_eq!(suggestion["severity"], "note");
+    assert_eq!(suggestion["source"], "soviet-declaration-of-war-1945");
+    assert!(suggestion["message"]
+        .as_str()
+        .unwrap()
+        .contains("possible source"));
+    assert_eq!(
+        suggestion["evidence"][0]["source"],
+        "soviet-declaration-of-war-1945"
+    );
+}
+
+// ------------------------------------------------------ planted-error benchmark
+
+const PLANTED: &str = "tests/fixtures/verify-planted/sources";
+
+/// A number in a quotation and a different one to plant.
+type NumberChange = Option<(&'static str, &'static str)>;
+
+/// (source, genuine quotation, a number in it and a different one)
+const QUOTES: &[(&str, &str, NumberChange)] = &[
+    (
+        "wexmoor-charter",
+        "for the better ordering of the harbour and its trade",
+        None,
+    ),
+    (
+        "wexmoor-charter",
+        "open to the vessels of every nation at peace with the realm",
+        None,
+    ),
+    (
+        "wexmoor-charter",
+        "from the rising of the sun until its setting",
+        None,
+    ),
+    (
+        "wexmoor-charter",
+        "shall be chosen each year by the Council from among the freemen of the town",
+        None,
+    ),
+    (
+        "wexmoor-charter",
+        "shall hold his office for a term of three years, and no longer",
+        Some(("three", "four")),
+    ),
+    (
+        "wexmoor-charter",
+        "shall be fourteen pence for every ton of cargo landed upon the quays",
+        Some(("fourteen", "fifteen")),
+    ),
+    (
+        "wexmoor-charter",
+        "shall be paid in coin to the Harbourmaster before the goods are removed",
+        None,
+    ),
+    (
+        "wexmoor-charter",
+        "No vessel shall lie at the quays for longer than forty days",
+        Some(("forty", "fifty")),
+    ),
+    (
+        "wexmoor-charter",
+        "any vessel so lying shall pay double dues for every day beyond that term",
+        None,
+    ),
+    (
+        "wexmoor-charter",
+        "The Council shall maintain a light upon the Gull Rock",
+        None,
+    ),
+    (
+        "wexmoor-charter",
+        "the keeper of the light shall receive twenty-six pounds by the year for his labour",
+        Some(("twenty-six", "twenty-seven")),
+    ),
+    (
+        "wexmoor-charter",
+        "shall sit on the first Monday of every month, and whose judgement shall be final",
+        Some(("first", "second")),
+    ),
+    (
+        "wexmoor-charter",
+        "shall enjoy the liberties of this harbour as fully as the freemen of Wexmoor",
+        None,
+    ),
+    (
+        "wexmoor-charter",
+        "This Charter shall remain in force for fourscore years from the day of its sealing",
+        Some(("fourscore", "threescore")),
+    ),
+    (
+        "wexmoor-charter",
+        "may be renewed by the Council with the assent of the Duke of Orvane",
+        None,
+    ),
+    (
+        "lunden-minutes",
+        "there being present sixty-four members",
+        Some(("sixty-four", "sixty-five")),
+    ),
+    (
+        "lunden-minutes",
+        "the Guild's funds stood at four hundred and eighteen pounds",
+        Some(("eighteen", "eighty")),
+    ),
+    (
+        "lunden-minutes",
+        "the rents of the Guild's houses in Cheap Lane had been received in full",
+        None,
+    ),
+    (
+        "lunden-minutes",
+        "the apprentices of the Guild should serve a term of seven years",
+        Some(("seven", "eight")),
+    ),
+    (
+        "lunden-minutes",
+        "no master should take more than two apprentices at one time",
+        Some(("two", "three")),
+    ),
+    (
+        "lunden-minutes",
+        "to forbid the sale of foreign cloth in the town market",
+        None,
+    ),
+    (
+        "lunden-minutes",
+        "who had kept the books of the Guild for nineteen years without fault",
+        Some(("nineteen", "ninety")),
+    ),
+    (
+        "lunden-minutes",
+        "the Assembly voted him a gift of twelve guineas",
+        Some(("twelve", "twenty")),
+    ),
+    (
+        "lunden-minutes",
+        "a fire in the dyeing sheds at Millbrook had destroyed cloth to the value of ninety pounds",
+        Some(("ninety", "nineteen")),
+    ),
+    (
+        "lunden-minutes",
+        "the loss should be borne by the whole Guild",
+        None,
+    ),
+    (
+        "saltmarsh-report",
+        "is flooded by the spring tides on an average of eleven days in every month",
+        Some(("eleven", "twelve")),
+    ),
+    (
+        "saltmarsh-report",
+        "a sea wall of earth, faced with stone, running for nine miles along the northern shore",
+        Some(("nine", "ten")),
+    ),
+    (
+        "saltmarsh-report",
+        "The cost of the wall is estimated at forty-eight thousand pounds",
+        Some(("forty-eight", "forty-nine")),
+    ),
+    (
+        "saltmarsh-report",
+        "of which the landowners would pay two-thirds and the Commissioners the remainder",
+        None,
+    ),
+    (
+        "saltmarsh-report",
+        "would lift the water from the main drain into the estuary",
+        None,
+    ),
+    (
+        "saltmarsh-report",
+        "working for not more than six hours in the day",
+        Some(("six", "seven")),
+    ),
+    (
+        "saltmarsh-report",
+        "the value of the land there has risen fourfold since the works were finished",
+        None,
+    ),
+    (
+        "saltmarsh-report",
+        "be carried out in three seasons, the wall in the first and the engine house in the second",
+        Some(("three", "four")),
+    ),
+];
+
+/// (source, quotation as an editor prints it): every one must be verified.
+const EDITORS_VARIANTS: &[(&str, &str, &str)] = &[
+    (
+        "digits for words",
+        "wexmoor-charter",
+        "shall be 14 pence for every ton of cargo landed upon the quays",
+    ),
+    (
+        "digits for words",
+        "wexmoor-charter",
+        "for a term of 3 years, and no longer",
+    ),
+    (
+        "digits for words",
+        "wexmoor-charter",
+        "No vessel shall lie at the quays for longer than 40 days",
+    ),
+    (
+        "digits for words",
+        "lunden-minutes",
+        "there being present 64 members",
+    ),
+    (
+        "digits for words",
+        "lunden-minutes",
+        "the Guild's funds stood at 418 pounds",
+    ),
+    (
+        "digits for words",
+        "saltmarsh-report",
+        "on an average of 11 days in every month",
+    ),
+    (
+        "digits for words",
+        "saltmarsh-report",
+        "estimated at 48,000 pounds",
+    ),
+    (
+        "year in digits",
+        "wexmoor-charter",
+        "on the ninth day of June, in the year 1612, for the better ordering",
+    ),
+    (
+        "ordinal in words",
+        "lunden-minutes",
+        "held in the Great Hall of Lunden on the third of October 1788",
+    ),
+    (
+        "fourscore",
+        "wexmoor-charter",
+        "remain in force for four score years from the day of its sealing",
+    ),
+    (
+        "fourscore",
+        "wexmoor-charter",
+        "remain in force for 80 years from the day of its sealing",
+    ),
+    (
+        "Roman numeral",
+        "wexmoor-charter",
+        "Article 3 The dues of the harbour shall be fourteen pence",
+    ),
+    (
+        "Roman numeral",
+        "wexmoor-charter",
+        "Article Three: The dues of the harbour",
+    ),
+    (
+        "spelling",
+        "wexmoor-charter",
+        "shall receive twenty-six pounds by the year for his labor",
+    ),
+    (
+        "spelling",
+        "wexmoor-charter",
+        "and whose judgment shall be final",
+    ),
+    (
+        "spelling",
+        "lunden-minutes",
+        "Master Varne recognized the labors of the Clerk",
+    ),
+    (
+        "spelling",
+        "wexmoor-charter",
+        "The dues of the harbor shall be fourteen pence",
+    ),
+    (
+        "ellipsis",
+        "wexmoor-charter",
+        "The dues of the harbour shall be ... paid in coin to the Harbourmaster",
+    ),
+    (
+        "ellipsis",
+        "lunden-minutes",
+        "the apprentices of the Guild … should take more than two apprentices",
+    ),
+    (
+        "ellipsis",
+        "saltmarsh-report",
+        "The engineer proposes a sea wall . . . with sluices at Fenwick",
+    ),
+    (
+        "ellipsis across passages",
+        "lunden-minutes",
+        "received in full ... It was resolved that the apprentices",
+    ),
+    (
+        "bracket",
+        "wexmoor-charter",
+        "[The] Harbourmaster shall be chosen each year",
+    ),
+    (
+        "bracket",
+        "wexmoor-charter",
+        "[it] shall be paid in coin to the Harbourmaster",
+    ),
+    (
+        "bracket",
+        "saltmarsh-report",
+        "[she] proposes a sea wall of earth",
+    ),
+    (
+        "[sic]",
+        "lunden-minutes",
+        "the Guild's funds stood [sic] at four hundred and eighteen pounds",
+    ),
+    (
+        "across passages",
+        "lunden-minutes",
+        "had been received in full. It was resolved that the apprentices",
+    ),
+    (
+        "across a line break",
+        "saltmarsh-report",
+        "between the villages of Fenwick and Adderby",
+    ),
+];
+
+/// (source, genuine sentence, fact in it, wrong value)
+const FACTS: &[(&str, &str, &str, &str)] = &[
+    (
+        "wexmoor-charter",
+        "The Charter of Wexmoor was sealed on June 9, 1612.",
+        "June 9, 1612",
+        "June 19, 1612",
+    ),
+    (
+        "wexmoor-charter",
+        "The Charter of Wexmoor was sealed in 1612.",
+        "1612",
+        "1621",
+    ),
+    (
+        "wexmoor-charter",
+        "The Harbourmaster of Wexmoor held his office for three years.",
+        "three",
+        "five",
+    ),
+    (
+        "wexmoor-charter",
+        "Harbour dues at Wexmoor were 14 pence for every ton of cargo.",
+        "14",
+        "16",
+    ),
+    (
+        "wexmoor-charter",
+        "A vessel could lie at the quays for 40 days without leave.",
+        "40",
+        "30",
+    ),
+    (
+        "wexmoor-charter",
+        "The keeper of the light on the Gull Rock received 26 pounds a year.",
+        "26",
+        "36",
+    ),
+    (
+        "wexmoor-charter",
+        "Disputes were heard by the Court of the Quay.",
+        "Court of the Quay",
+        "Court of the Wharf",
+    ),
+    (
+        "wexmoor-charter",
+        "Merchants of Brennock enjoyed the liberties of the harbour.",
+        "Brennock",
+        "Dunmore",
+    ),
+    (
+        "wexmoor-charter",
+        "The charter was to remain in force for 80 years.",
+        "80",
+        "60",
+    ),
+    (
+        "wexmoor-charter",
+        "Renewal of the charter needed the assent of the Duke of Orvane.",
+        "Orvane",
+        "Cressy",
+    ),
+    (
+        "wexmoor-charter",
+        "The Council kept a light upon the Gull Rock.",
+        "Gull Rock",
+        "Seal Rock",
+    ),
+    (
+        "lunden-minutes",
+        "The assembly of the Guild of Weavers met on 3 October 1788.",
+        "3 October 1788",
+        "4 October 1788",
+    ),
+    (
+        "lunden-minutes",
+        "There were 64 members present at the assembly.",
+        "64",
+        "46",
+    ),
+    (
+        "lunden-minutes",
+        "Master Elias Varne presided over the assembly.",
+        "Elias Varne",
+        "Elias Marne",
+    ),
+    (
+        "lunden-minutes",
+        "The Treasurer reported that the funds stood at 418 pounds.",
+        "418",
+        "481",
+    ),
+    (
+        "lunden-minutes",
+        "The Treasurer, Jonas Brill, reported on the funds.",
+        "Jonas Brill",
+        "Jonas Brell",
+    ),
+    (
+        "lunden-minutes",
+        "The rents of the Guild's houses in Cheap Lane were received.",
+        "Cheap Lane",
+        "Cheap Street",
+    ),
+    (
+        "lunden-minutes",
+        "Apprentices of the Guild were to serve seven years.",
+        "seven",
+        "five",
+    ),
+    (
+        "lunden-minutes",
+        "No master could take more than two apprentices at one time.",
+        "two",
+        "three",
+    ),
+    (
+        "lunden-minutes",
+        "The Clerk had kept the books of the Guild for 19 years.",
+        "19",
+        "17",
+    ),
+    (
+        "lunden-minutes",
+        "The Clerk was voted a gift of 12 guineas.",
+        "12",
+        "20",
+    ),
+    (
+        "lunden-minutes",
+        "A fire in the dyeing sheds at Millbrook destroyed cloth.",
+        "Millbrook",
+        "Milltown",
+    ),
+    (
+        "lunden-minutes",
+        "The fire in the dyeing sheds destroyed cloth to the value of 90 pounds.",
+        "90",
+        "19",
+    ),
+    (
+        "lunden-minutes",
+        "The next assembly was fixed for December 5, 1788.",
+        "December 5, 1788",
+        "December 15, 1788",
+    ),
+    (
+        "saltmarsh-report",
+        "The report was submitted to the Commissioners of Sewers on 14 March 1851.",
+        "14 March 1851",
+        "14 May 1851",
+    ),
+    (
+        "saltmarsh-report",
+        "The report was submitted by the engineer Margaret Oakes.",
+        "Margaret Oakes",
+        "Margaret Okes",
+    ),
+    (
+        "saltmarsh-report",
+        "The Saltmarsh extends over some 2,300 acres.",
+        "2,300",
+        "3,200",
+    ),
+    (
+        "saltmarsh-report",
+        "The Saltmarsh lies between the villages of Fenwick and Adderby.",
+        "Adderby",
+        "Addington",
+    ),
+    (
+        "saltmarsh-report",
+        "The spring tides flood it on 11 days in every month.",
+        "11",
+        "12",
+    ),
+    (
+        "saltmarsh-report",
+        "The sea wall would run for 9 miles along the northern shore.",
+        "9",
+        "19",
+    ),
+    (
+        "saltmarsh-report",
+        "The cost of the wall was estimated at 48,000 pounds.",
+        "48,000",
+        "84,000",
+    ),
+    (
+        "saltmarsh-report",
+        "A steam engine of 60 horse power would lift the water.",
+        "60",
+        "80",
+    ),
+    (
+        "saltmarsh-report",
+        "The steam engine would be placed at Holm End.",
+        "Holm End",
+        "Holm Bay",
+    ),
+    (
+        "saltmarsh-report",
+        "The drainage of the Lowmoor Levels was completed in 1843.",
+        "1843",
+        "1834",
+    ),
+    (
+        "saltmarsh-report",
+        "The engine would work for not more than six hours in the day.",
+        "six",
+        "eight",
+    ),
+    (
+        "saltmarsh-report",
+        "The works would be carried out in three seasons.",
+        "three",
+        "four",
+    ),
+];
+
+fn planted_sources() -> Vec<citecheck::sources::SourceText> {
+    let mut files: Vec<PathBuf> = fs::read_dir(Path::new(ROOT).join(PLANTED))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .map(|p| {
+            let id = p.file_stem().unwrap().to_string_lossy().to_string();
+            let text = fs::read_to_string(&p).unwrap();
+            citecheck::sources::SourceText::new(&id, &id, p, &text)
+        })
+        .collect()
+}
+
+/// Outcome of every verifiable fact of `sentence` checked against source `id`.
+fn planted_outcomes(
+    docs: &[citecheck::sources::SourceText],
+    id: &str,
+    sentence: &str,
+) -> Vec<(String, citecheck::check::verify::Outcome)> {
+    use citecheck::check::{claims, verify};
+    let doc = docs.iter().find(|d| d.id == id).unwrap();
+    verify::check_facts(sentence, &claims::facts(sentence), &[doc], &[])
+        .into_iter()
+        .map(|c| (c.fact.text, c.outcome))
+        .collect()
+}
+
+/// The planted-error benchmark: every genuine quotation and fact verified, every
+/// editor's variant accepted, every planted change caught. Prints the table
+/// (`cargo test --test check planted -- --nocapture`).
+#[test]
+fn planted_errors_are_caught_and_editors_variants_accepted() {
+    use citecheck::check::verify::Outcome;
+    let docs = planted_sources();
+    let quoted = |q: &str| format!("The text says “{q}”.");
+    let verified = |id: &str, sentence: &str| {
+        let o = planted_outcomes(&docs, id, sentence);
+        !o.is_empty() && o.iter().all(|(_, x)| *x == Outcome::Found)
+    };
+    // A planted change is caught when the changed fact (or quotation) is not found.
+    let caught = |id: &str, sentence: &str, needle: &str| {
+        planted_outcomes(&docs, id, sentence).iter().any(|(t, x)| {
+            (t.contains(needle) || needle.contains(t.as_str())) && *x == Outcome::NotFound
+        })
+    };
+    let mut rows: Vec<(String, usize, usize, Vec<String>)> = Vec::new();
+    let mut row = |name: &str, results: Vec<(bool, String)>| {
+        let ok = results.iter().filter(|r| r.0).count();
+        let failed = results
+            .iter()
+            .filter(|r| !r.0)
+            .map(|r| r.1.clone())
+            .collect();
+        rows.push((name.to_string(), results.len(), ok, failed));
+    };
+
+    row(
+        "genuine quotations verified",
+        QUOTES
+            .iter()
+            .map(|(id, q, _)| (verified(id, &quoted(q)), q.to_string()))
+            .collect(),
+    );
+    // One word changed: the longest word replaced by one the source never uses.
+    row(
+        "one-word change caught",
+        QUOTES
+            .iter()
+            .map(|(id, q, _)| {
+                let longest = q.split_whitespace().max_by_key(|w| w.len()).unwrap();
+                let changed = q.replacen(longest, "gravel", 1);
+                (caught(id, &quoted(&changed), "gravel"), changed)
+            })
+            .collect(),
+    );
+    // One word changed to a word the source does use.
+    row(
+        "word swapped for a source word caught",
+        QUOTES
+            .iter()
+            .map(|(id, q, _)| {
+                let words: Vec<&str> = q.split_whitespace().collect();
+                let mid = words[words.len() / 2];
+                let swap = if mid.eq_ignore_ascii_case("council") {
+                    "town"
+                } else {
+                    "council"
+                };
+                let changed = q.replacen(mid, swap, 1);
+                (caught(id, &quoted(&changed), swap), changed)
+            })
+            .collect(),
+    );
+    row(
+        "inserted “not” caught",
+        QUOTES
+            .iter()
+            .map(|(id, q, _)| {
+                let mut words: Vec<&str> = q.split_whitespace().collect();
+                words.insert(2, "not");
+                let changed = words.join(" ");
+                (caught(id, &quoted(&changed), "not"), changed)
+            })
+            .collect(),
+    );
+    row(
+        "changed number in a quotation caught",
+        QUOTES
+            .iter()
+            .filter_map(|(id, q, n)| n.map(|(from, to)| (id, q.replacen(from, to, 1))))
+            .map(|(id, changed)| (caught(id, &quoted(&changed), &changed[..10]), changed))
+            .collect(),
+    );
+    row(
+        "editor's variants accepted",
+        EDITORS_VARIANTS
+            .iter()
+            .map(|(kind, id, q)| (verified(id, &quoted(q)), format!("{kind}: {q}")))
+            .collect(),
+    );
+    row(
+        "genuine facts verified",
+        FACTS
+            .iter()
+            .map(|(id, s, _, _)| (verified(id, s), s.to_string()))
+            .collect(),
+    );
+    row(
+        "changed number, year, date or name caught",
+        FACTS
+            .iter()
+            .map(|(id, s, fact, wrong)| {
+                let changed = s.replacen(fact, wrong, 1);
+                (caught(id, &changed, wrong), changed)
+            })
+            .collect(),
+    );
+
+    println!("\n| planted-error benchmark | cases | as expected |\n|---|---:|---:|");
+    for (name, total, ok, _) in &rows {
+        println!("| {name} | {total} | {ok} |");
+    }
+    let failures: Vec<String> = rows
+        .iter()
+        .flat_map(|(name, _, _, failed)| failed.iter().map(move |f| format!("{name}: {f}")))
+        .collect();
+    assert!(QUOTES.len() >= 30 && FACTS.len() >= 30);
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+/// A `>` block quotation is checked against the source cited for it, like one in quote
+/// marks: the genuine one verified, the one with a changed word flagged.
+#[test]
+fn block_quotations_are_checked_against_their_source() {
+    let charter = fs::read(Path::new(ROOT).join(PLANTED).join("wexmoor-charter.txt")).unwrap();
+    let article = "Port history\n\nThe charter opens with these words:\n\n> The harbour of Wexmoor shall be open to the vessels of every nation at peace with the realm.[1]\n\nOf its officer it provides:\n\n> The Harbourmaster shall be chosen every year by the Council from among the freemen of the town.[1]\n\nReferences\n\n[1] The Charter of the Port of Wexmoor\n";
+    let dir = common::write_corpus(
+        Some("[[article]]\nid = \"a\"\nfile = \"a.md\"\n\n[[source]]\nid = \"charter\"\ntitle = \"The Charter of the Port of Wexmoor\"\nfile = \"charter.txt\"\n"),
+        &[("a.md", article.as_bytes()), ("charter.txt", &charter)],
+    );
+    let v = check(dir.path(), &["--format", "json"]).json();
+    let quotes = of_rule(&v, "quote-not-in-source");
+    assert_eq!(quotes.len(), 1, "{:#}", v["findings"]);
+    assert_eq!(quotes[0]["line"], 9);
+    assert!(quotes[0]["notes"]
+        .to_string()
+        .contains("source says “each”, article says “every”"));
+    let genuine = verification_record(&v, "open to the vessels");
+    assert_eq!(genuine["result"], "verified", "{genuine:#}");
+    assert_eq!(genuine["claims"][0]["kind"], "quotation");
 }

@@ -7,7 +7,6 @@ mod common;
 use std::sync::Mutex;
 
 use citecheck::check::run::{check_corpus, IndexRefresh};
-use citecheck::check::verify::load_sources;
 use citecheck::observer::{Note, Stage};
 use citecheck::{Checker, Config, Corpus, Event, Observer};
 
@@ -42,7 +41,16 @@ fn run(corpus: &Corpus, dir: &std::path::Path, rec: &Recorder) -> Vec<String> {
         None,
         IndexRefresh::IfStale(dir),
         rec,
-        &mut |f| found.push(format!("{}:{}:{} {}", f.file, f.line, f.rule.name(), f.message)),
+        &mut |f| {
+            found.push(format!(
+                "{}:{}:{} {}",
+                f.file,
+                f.line,
+                f.rule.name(),
+                f.message
+            ))
+        },
+        &mut |_| {},
     )
     .unwrap();
     found
@@ -60,7 +68,9 @@ fn check_with_a_missing_or_stale_index_reads_each_article_once() {
     let first = run(&corpus, &index, &rec);
     let progress = rec.progress.lock().unwrap().clone();
     assert!(
-        progress.iter().all(|(s, _, t)| *s == Stage::Checking && *t == n),
+        progress
+            .iter()
+            .all(|(s, _, t)| *s == Stage::Checking && *t == n),
         "only the check's own read reports progress: {progress:?}"
     );
     assert_eq!(progress.last().map(|p| p.1), Some(n), "{progress:?}");
@@ -68,7 +78,10 @@ fn check_with_a_missing_or_stale_index_reads_each_article_once() {
         *rec.notes.lock().unwrap(),
         ["missing".to_string(), format!("indexed {n} articles")]
     );
-    assert_eq!(citecheck::index::build::freshness(&corpus, &index).unwrap(), citecheck::index::Freshness::Fresh);
+    assert_eq!(
+        citecheck::index::build::freshness(&corpus, &index).unwrap(),
+        citecheck::index::Freshness::Fresh
+    );
 
     // Fresh: nothing is rebuilt; the findings are the same.
     let rec = Recorder::default();
@@ -77,7 +90,7 @@ fn check_with_a_missing_or_stale_index_reads_each_article_once() {
 
     // The same findings as checking the articles in memory.
     let articles = citecheck::read_corpus(&corpus, |_| {}).unwrap();
-    let sources = load_sources(&corpus).unwrap();
+    let sources = citecheck::sources::load_all(&corpus).unwrap();
     let report = Checker::new(&corpus, Config::from_corpus(&corpus), &sources, None)
         .check(&articles)
         .unwrap();

@@ -302,11 +302,26 @@ pub fn facts(text: &str) -> Vec<Fact> {
         }
         push(&mut out, FactKind::Number, m.start(), m.end(), None);
     }
-    for m in NUMBER_WORD.find_iter(text) {
-        if in_quote(m.start()) {
-            continue;
+    // Number words, a compound one as one fact: "forty-eight", "two hundred and ten".
+    let spans: Vec<(usize, usize)> = WORD.find_iter(text).map(|m| (m.start(), m.end())).collect();
+    let lower: Vec<String> = spans
+        .iter()
+        .map(|&(s, e)| text[s..e].to_lowercase())
+        .collect();
+    let mut i = 0;
+    while i < spans.len() {
+        let is_word = lower[i].chars().all(|c| c.is_alphabetic());
+        match crate::sources::words::read_number(&lower[i..]).filter(|_| is_word) {
+            // "one" alone states no number: "one of the reasons".
+            Some((_, false, used)) if !(used == 1 && lower[i] == "one") => {
+                let (s, e) = (spans[i].0, spans[i + used - 1].1);
+                if !in_quote(s) && NUMBER_WORD.is_match(&text[s..e]) {
+                    push(&mut out, FactKind::Number, s, e, None);
+                }
+                i += used;
+            }
+            _ => i += 1,
         }
-        push(&mut out, FactKind::Number, m.start(), m.end(), None);
     }
     for (s, e) in names(text) {
         if in_quote(s) {
@@ -382,6 +397,23 @@ fn names(text: &str) -> Vec<(usize, usize)> {
         i = j;
     }
     out
+}
+
+/// The facts of a sentence of a block quotation: the sentence is one quotation (when it
+/// is long enough to be worth looking up); its names and numbers are the source's.
+pub fn block_quotation(text: &str) -> Vec<Fact> {
+    let trimmed = text.trim_end_matches([':', ' ']);
+    let start = trimmed.len() - trimmed.trim_start_matches(['>', ' ']).len();
+    if WORD.find_iter(&trimmed[start..]).count() < 4 {
+        return facts(text);
+    }
+    vec![Fact {
+        kind: FactKind::Quotation,
+        text: trimmed[start..].to_string(),
+        start,
+        end: trimmed.len(),
+        date: None,
+    }]
 }
 
 /// Whether a sentence's facts make it a checkable claim.

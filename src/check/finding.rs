@@ -37,6 +37,8 @@ pub struct Finding {
     pub help: Option<String>,
     /// Supporting detail: the closest passage, where an entry was first listed.
     pub notes: Vec<String>,
+    /// Where the source says it (or the passage a claim was looked for in).
+    pub evidence: Vec<crate::check::verify::Evidence>,
     /// The text of line `line`, to show the finding in context.
     #[serde(skip)]
     pub snippet: Option<String>,
@@ -75,6 +77,15 @@ impl Finding {
     /// Add a note.
     pub fn note(mut self, note: impl Into<String>) -> Self {
         self.notes.push(note.into());
+        self
+    }
+
+    /// Add evidence: source passages that say it, or where it was looked for.
+    pub fn evidence(
+        mut self,
+        evidence: impl IntoIterator<Item = crate::check::verify::Evidence>,
+    ) -> Self {
+        self.evidence.extend(evidence);
         self
     }
 
@@ -226,6 +237,7 @@ impl<'a> Site<'a> {
             sentence: None,
             help: None,
             notes: Vec::new(),
+            evidence: Vec::new(),
             snippet: self.line_text(loc.line).map(str::to_string),
         }
     }

@@ -139,6 +139,28 @@ pub fn footnotes(site: &Site, out: &mut Vec<Finding>) {
                 ),
             );
         }
+        if let Some(link) = r.link.as_ref().filter(|l| !l.is_sure()) {
+            // A weak automatic link: which source it might be, and why not sure. Its
+            // claims are counted unverifiable rather than checked against that source.
+            let mut f = at(
+                Rule::UnlinkedReference,
+                format!(
+                    "reference [{}] may cite `{}`, but the link is not sure: its claims are not checked against it",
+                    r.label, link.source
+                ),
+            );
+            for d in &link.doubts {
+                f = f.note(format!("not sure: {d}"));
+            }
+            if !link.evidence.is_empty() {
+                f = f.note(format!("matched: {}", link.evidence.join("; ")));
+            }
+            f = f.help(format!(
+                "if it is that work, add [[link]] article = \"{}\" reference = {} source = \"{}\" to corpus.toml; otherwise add a [[source]] for the work it cites",
+                a.id, r.label, link.source
+            ));
+            out.push(f);
+        }
     }
 
     for p in &a.problems {

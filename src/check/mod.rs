@@ -31,10 +31,11 @@ pub use finding::{Finding, FindingKey, Site};
 use crate::manifest::Corpus;
 use crate::model::{Article, CitationStatus};
 use crate::rule::{Rule, Severity};
+use crate::sources::{SourceText, Sources};
 use claims::Fact;
 use ranker::{RankedPassage, SourceRanker};
 use rules::{Config, LeadPolicy};
-use verify::SourceDoc;
+use verify::{Evidence, FactCheck, Outcome};
 
 /// Counts for the summary line. Sentence counts cover every article; `claims` counts
 /// the sentences that state a checkable fact (outside an exempt lead).
@@ -48,10 +49,17 @@ pub struct Summary {
     pub uncited: usize,
     /// Cited sentences whose facts all occur in their cited sources' text.
     pub verified: usize,
-    /// Cited sentences with a quotation or fact no cited source contains.
+    /// Cited sentences some of whose facts were found and some not.
+    pub partly: usize,
+    /// Cited sentences none of whose checked facts were found.
+    pub not_found: usize,
+    /// `partly + not_found`: cited sentences with a quotation or fact the cited texts do
+    /// not contain (kept for readers of older reports).
     pub unsupported: usize,
-    /// Cited sentences whose sources (some or all) have no text in the corpus.
+    /// Cited sentences with nothing checked: their cited works have no text in the
+    /// corpus, or are linked only weakly.
     pub unverifiable: usize,
+
     /// Linked works without text in the corpus (with or without a finding).
     pub unavailable_sources: usize,
     pub errors: usize,
@@ -73,6 +81,8 @@ impl Summary {
         self.implicit += o.implicit;
         self.uncited += o.uncited;
         self.verified += o.verified;
+        self.partly += o.partly;
+        self.not_found += o.not_found;
         self.unsupported += o.unsupported;
         self.unverifiable += o.unverifiable;
     }
@@ -82,6 +92,52 @@ impl Summary {
 pub struct CheckReport {
     pub findings: Vec<Finding>,
     pub summary: Summary,
+    /// One record per cited sentence with checkable facts, in corpus order.
+    pub verification: Vec<SentenceVerification>,
+}
+
+/// What verifying one cited sentence concluded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum VerificationResult {
+    /// Every checked fact is in a cited text.
+    Verified,
+    /// Some are, some are not (or could not be checked).
+    Partly,
+    /// None of the checked facts is.
+    NotFound,
+    /// Nothing could be checked: no cited text, or only weak links.
+    Unverifiable,
+}
+
+/// The verification record of one cited sentence: what was checked against which text,
+/// and the evidence for each claim.
+#[derive(Debug, Clone, Serialize)]
+pub struct SentenceVerification {
+    pub article: String,
+    pub file: String,
+    pub line: usize,
+    pub sentence: String,
+    pub result: VerificationResult,
+    /// Cited sources whose text was checked.
+    pub checked: Vec<String>,
+    /// Cited works that could not be checked (no text, weak or no link), as source ids
+    /// or `[label]` for an unlinked reference.
+    pub unchecked: Vec<String>,
+    pub claims: Vec<ClaimRecord>,
+}
+
+/// One fact of a sentence and what its lookup found.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClaimRecord {
+    pub kind: &'static str,
+    pub text: String,
+    pub outcome: Outcome,
+    pub evidence: Vec<Evidence>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub diff: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 impl CheckReport {
@@ -109,7 +165,7 @@ impl CheckReport {
 pub struct Checker<'a> {
     corpus: &'a Corpus,
     config: Config,
-    sources: &'a BTreeMap<String, SourceDoc>,
+    sources: &'a Sources,
     ranker: Option<&'a dyn SourceRanker>,
 }
 
@@ -119,6 +175,7 @@ pub struct Checker<'a> {
 pub struct ArticleResult {
     findings: Vec<Finding>,
     summary: Summary,
+    verification: Vec<SentenceVerification>,
     unavailable: BTreeMap<String, Unavailable>,
 }
 
@@ -213,12 +270,43 @@ const WEAK_SUPPORT_MARGIN: f32 = 1.5;
 const MIN_OVERLAP: f64 = 0.5;
 /// Sentences with fewer content words say too little to rank sources by.
 const MIN_TERMS: usize = 3;
+/// A quotation at least this similar to a cited text's passage is a changed copy of it:
+/// a misquotation even when the sentence also cites a work without text.
+const MISQUOTE_SIMILARITY: f64 = 0.6;
+/// Differences listed for a near miss, at most.
+const MAX_CHANGES: usize = 5;
+/// Ranked passages weighed for a possible source.
+const SUGGESTION_CANDIDATES: usize = 5;
+
+fn ranked_evidence(p: &RankedPassage) -> Evidence {
+    Evidence {
+        source: p.source.clone(),
+        line: p.line,
+        text: p.text.to_string(),
+        score: f64::from(p.score),
+    }
+}
+
+fn claim_record(c: &FactCheck) -> ClaimRecord {
+    ClaimRecord {
+        kind: c.fact.kind.noun(),
+        text: c.fact.text.clone(),
+        outcome: c.outcome,
+        evidence: c.evidence.iter().cloned().collect(),
+        diff: c
+            .closest
+            .iter()
+            .flat_map(|x| x.changes.iter().map(|ch| ch.describe()))
+            .collect(),
+        notes: c.notes.clone(),
+    }
+}
 
 impl<'a> Checker<'a> {
     pub fn new(
         corpus: &'a Corpus,
         config: Config,
-        sources: &'a BTreeMap<String, SourceDoc>,
+        sources: &'a Sources,
         ranker: Option<&'a dyn SourceRanker>,
     ) -> Self {
         Checker {
@@ -254,13 +342,19 @@ impl<'a> Checker<'a> {
         let runs = crate::parallel::map_runs(articles, 16, check_run, check_run);
         let mut findings = Vec::new();
         let mut session = self.session(None);
+        let mut verification = Vec::new();
         for run in runs {
-            for result in run? {
+            for mut result in run? {
+                verification.append(&mut result.verification);
                 session.add(result, &mut |f| findings.push(f));
             }
         }
         let summary = session.finish(&mut |f| findings.push(f));
-        Ok(CheckReport { findings, summary })
+        Ok(CheckReport {
+            findings,
+            summary,
+            verification,
+        })
     }
 
     /// The per-article rules over one article; callable from any thread.
@@ -270,7 +364,7 @@ impl<'a> Checker<'a> {
         integrity::footnotes(&site, &mut p.findings);
         integrity::sections(&site, &mut p.findings);
         self.note_unavailable(&site, &mut p.unavailable);
-        self.sentences(&site, &mut p.findings, &mut p.summary, &mut p.unavailable)?;
+        self.sentences(&site, &mut p)?;
         Ok(p)
     }
 
@@ -291,8 +385,11 @@ impl<'a> Checker<'a> {
                     .map(|b| (b.link.as_ref(), site.span_at(b.line, 1, 1), None)),
             );
         for (link, span, label) in links {
-            let Some(link) = link else { continue };
-            if self.sources.contains_key(&link.source) {
+            // Weak links are not citations of the work: they are counted unverifiable.
+            let Some(link) = link.filter(|l| l.is_sure()) else {
+                continue;
+            };
+            if self.sources.contains(&link.source) {
                 continue;
             }
             let u = unavailable.entry(link.source.clone()).or_default();
@@ -368,14 +465,10 @@ impl<'a> Checker<'a> {
         out
     }
 
-    fn sentences(
-        &self,
-        site: &Site,
-        out: &mut Vec<Finding>,
-        summary: &mut Summary,
-        unavailable: &mut BTreeMap<String, Unavailable>,
-    ) -> crate::Result<()> {
+    fn sentences(&self, site: &Site, p: &mut ArticleResult) -> crate::Result<()> {
         let a = site.article;
+        let out = &mut p.findings;
+        let summary = &mut p.summary;
         for (i, s) in a.sentences.iter().enumerate() {
             summary.sentences += 1;
             match s.status {
@@ -383,7 +476,11 @@ impl<'a> Checker<'a> {
                 CitationStatus::Implicit => summary.implicit += 1,
                 CitationStatus::Uncited => summary.uncited += 1,
             }
-            let facts = claims::facts(&s.text);
+            let facts = if is_block_quotation(site, i) {
+                claims::block_quotation(&s.text)
+            } else {
+                claims::facts(&s.text)
+            };
             let exempt = in_exempt_lead(a, s) && self.config.lead == LeadPolicy::Exempt;
             let claim = claims::is_claim(&facts) || s.citation_needed;
             if claim && (!exempt || s.citation_needed) {
@@ -395,7 +492,15 @@ impl<'a> Checker<'a> {
                 }
                 continue;
             }
-            self.verify_sentence(site, i, &facts, out, summary, unavailable)?;
+            self.verify_sentence(
+                site,
+                i,
+                &facts,
+                out,
+                summary,
+                &mut p.unavailable,
+                &mut p.verification,
+            )?;
         }
         Ok(())
     }
@@ -426,7 +531,7 @@ impl<'a> Checker<'a> {
         f = f
             .sentence(s.text.clone())
             .help("add a footnote citing a source that states this");
-        if let Some(hit) = self.possible_source(&s.text)? {
+        if let Some(hit) = self.possible_source(&s.text, facts, &[])? {
             f = f.source(hit.source.clone()).help(format!(
                 "possible source: {} — add a footnote citing it",
                 self.describe_passage(&hit)
@@ -435,6 +540,7 @@ impl<'a> Checker<'a> {
         Ok(f)
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn verify_sentence(
         &self,
         site: &Site,
@@ -443,16 +549,23 @@ impl<'a> Checker<'a> {
         out: &mut Vec<Finding>,
         summary: &mut Summary,
         unavailable: &mut BTreeMap<String, Unavailable>,
+        records: &mut Vec<SentenceVerification>,
     ) -> crate::Result<()> {
         let a = site.article;
         let s = &a.sentences[i];
         let refs = a.sentence_references(i);
+        // Check what can be checked: the cited works with text and a sure link. The
+        // others are named in the record; a fact not found while one of them is cited
+        // may well be in it.
         let mut cited: Vec<String> = Vec::new();
-        let mut docs: Vec<&SourceDoc> = Vec::new();
-        let mut missing = refs.is_empty();
+        let mut docs: Vec<&SourceText> = Vec::new();
+        let mut unchecked: Vec<String> = Vec::new();
+        let mut hints: Vec<&str> = Vec::new();
         for &r in &refs {
-            match &a.references[r].link {
-                Some(l) => match self.sources.get(&l.source) {
+            let reference = &a.references[r];
+            hints.push(&reference.text);
+            match &reference.link {
+                Some(l) if l.is_sure() => match self.sources.get(&l.source) {
                     Some(d) => {
                         if !cited.contains(&l.source) {
                             cited.push(l.source.clone());
@@ -460,33 +573,93 @@ impl<'a> Checker<'a> {
                         }
                     }
                     None => {
-                        missing = true;
+                        if !unchecked.contains(&l.source) {
+                            unchecked.push(l.source.clone());
+                        }
                         if let Some(u) = unavailable.get_mut(&l.source) {
                             u.sentences += 1;
                         }
                     }
                 },
-                None => missing = true,
+                _ => unchecked.push(format!("[{}]", reference.label)),
             }
         }
+        if refs.is_empty() {
+            unchecked.push("(no reference entry)".into());
+        }
+        let verifiable: Vec<&Fact> = facts.iter().filter(|f| verify::is_verifiable(f)).collect();
+        let mut record = SentenceVerification {
+            article: a.id.clone(),
+            file: a.path.to_string_lossy().replace('\\', "/"),
+            line: s.line,
+            sentence: s.text.clone(),
+            result: VerificationResult::Unverifiable,
+            checked: cited.clone(),
+            unchecked: unchecked.clone(),
+            claims: Vec::new(),
+        };
         if docs.is_empty() {
             summary.unverifiable += 1;
-            return Ok(());
-        }
-        let unsupported = verify::verify_facts(facts, &docs);
-        if missing {
-            // Part of the support is a work without text: what is not found in the
-            // others may well be in it.
-            if unsupported.is_empty() {
-                summary.verified += 1;
-            } else {
-                summary.unverifiable += 1;
+            if !verifiable.is_empty() {
+                // Nothing to check against: say which corpus source states it, if one
+                // clearly does.
+                if let Some(hit) = self.possible_source(&s.text, facts, &[])? {
+                    out.push(self.possible_source_note(site, i, &hit, &unchecked));
+                }
+                record.claims = verifiable
+                    .iter()
+                    .map(|f| ClaimRecord {
+                        kind: f.kind.noun(),
+                        text: f.text.clone(),
+                        outcome: Outcome::Unchecked,
+                        evidence: Vec::new(),
+                        diff: Vec::new(),
+                        notes: Vec::new(),
+                    })
+                    .collect();
+                records.push(record);
             }
             return Ok(());
         }
-        if unsupported.is_empty() {
-            summary.verified += 1;
-        } else {
+        let mut checks = verify::check_facts(&s.text, facts, &docs, &hints);
+        if !unchecked.is_empty() {
+            // A co-cited work without text may state what the checked texts do not; a
+            // quotation that is a changed copy of a checked text is still a misquotation.
+            for c in &mut checks {
+                let misquote = c
+                    .closest
+                    .as_ref()
+                    .is_some_and(|x| x.similarity >= MISQUOTE_SIMILARITY);
+                if c.outcome == Outcome::NotFound && !misquote {
+                    c.outcome = Outcome::Unchecked;
+                }
+            }
+        }
+        let found = checks
+            .iter()
+            .filter(|c| c.outcome == Outcome::Found)
+            .count();
+        let missing = checks
+            .iter()
+            .filter(|c| c.outcome == Outcome::NotFound)
+            .count();
+        let open = checks
+            .iter()
+            .filter(|c| c.outcome == Outcome::Unchecked)
+            .count();
+        record.result = match (found, missing, open) {
+            (_, 0, 0) => VerificationResult::Verified,
+            (0, 0, _) => VerificationResult::Unverifiable,
+            (0, _, _) => VerificationResult::NotFound,
+            _ => VerificationResult::Partly,
+        };
+        match record.result {
+            VerificationResult::Verified => summary.verified += 1,
+            VerificationResult::Partly => summary.partly += 1,
+            VerificationResult::NotFound => summary.not_found += 1,
+            VerificationResult::Unverifiable => summary.unverifiable += 1,
+        }
+        if missing > 0 {
             summary.unsupported += 1;
         }
         let label = |src: &str| {
@@ -500,9 +673,10 @@ impl<'a> Checker<'a> {
             .map(|c| format!("`{c}`"))
             .collect::<Vec<_>>()
             .join(", ");
-        for u in &unsupported {
-            let span = s.file_offset(u.fact.start)..s.file_offset(u.fact.end);
-            let mut f = if u.fact.kind == claims::FactKind::Quotation {
+        let mut quote_elsewhere = None;
+        for c in checks.iter().filter(|c| c.outcome == Outcome::NotFound) {
+            let span = s.file_offset(c.fact.start)..s.file_offset(c.fact.end);
+            let mut f = if c.fact.kind == claims::FactKind::Quotation {
                 let mut f = site
                     .finding(
                         Rule::QuoteNotInSource,
@@ -512,41 +686,94 @@ impl<'a> Checker<'a> {
                     .help(
                         "quote the source's exact words, or cite the source the quotation comes from",
                     );
-                if let Some(c) = &u.closest {
-                    let path = self
-                        .sources
-                        .get(&c.source)
-                        .map(|d| d.path.to_string_lossy().replace('\\', "/"))
-                        .unwrap_or_default();
+                if let Some(x) = &c.closest {
                     f = f
                         .note(format!(
-                            "closest passage ({:.0}% similar), {path}:{}: “{}”",
-                            c.similarity * 100.0,
-                            c.line,
-                            c.text
+                            "closest passage ({:.0}% similar), {}:{}: “{}”",
+                            x.similarity * 100.0,
+                            self.source_path(&x.source),
+                            x.line,
+                            excerpt(&x.text, 300)
                         ))
-                        .source(c.source.clone())
-                        .footnote(label(&c.source));
+                        .source(x.source.clone())
+                        .footnote(label(&x.source));
+                    for change in x.changes.iter().take(MAX_CHANGES) {
+                        f = f.note(change.describe());
+                    }
+                }
+                if let Some(m) = self.quote_in_other_source(&c.fact.text, &cited) {
+                    f = f.note(format!(
+                        "the quotation is in `{}` ({}), {}:{}",
+                        m.source,
+                        self.sources.get(&m.source).map_or("", |d| d.title.as_str()),
+                        self.source_path(&m.source),
+                        m.line
+                    ));
+                    quote_elsewhere.get_or_insert(m);
                 }
                 f
             } else {
-                site.finding(
-                    Rule::FactNotInSource,
-                    span,
-                    format!(
-                        "{} “{}” does not occur in the cited source ({cited_list})",
-                        u.fact.kind.noun(),
-                        u.fact.text
-                    ),
-                )
-                .help("correct it, or cite the source that states it")
+                let mut f = site
+                    .finding(
+                        Rule::FactNotInSource,
+                        span,
+                        format!(
+                            "{} “{}” does not occur in the cited source ({cited_list})",
+                            c.fact.kind.noun(),
+                            c.fact.text
+                        ),
+                    )
+                    .help("correct it, or cite the source that states it");
+                if let Some(e) = &c.evidence {
+                    f = f.note(format!(
+                        "source says, at {}:{}: “{}”",
+                        self.source_path(&e.source),
+                        e.line,
+                        excerpt(&e.text, 200)
+                    ));
+                }
+                f
             };
             if f.source.is_none() && cited.len() == 1 {
                 f = f.source(cited[0].clone()).footnote(label(&cited[0]));
             }
-            out.push(f.subject(u.fact.text.clone()).sentence(s.text.clone()));
+            out.push(
+                f.evidence(c.evidence.iter().cloned())
+                    .subject(c.fact.text.clone())
+                    .sentence(s.text.clone()),
+            );
         }
-        if let Some((better, cited_best)) = self.weak_support(&s.text, &cited)? {
+        record.claims = checks.iter().map(claim_record).collect();
+        records.push(record);
+        if let Some(m) = quote_elsewhere {
+            out.push(
+                site.finding(
+                    Rule::WeakSupport,
+                    marker_span(a, i),
+                    format!(
+                        "`{}` has the quotation, not the cited source ({cited_list})",
+                        m.source
+                    ),
+                )
+                .note(format!(
+                    "source says, at {}:{}: “{}”",
+                    self.source_path(&m.source),
+                    m.line,
+                    excerpt(&m.text, 200)
+                ))
+                .help(format!("cite `{}` for the quotation", m.source))
+                .evidence([Evidence {
+                    source: m.source.clone(),
+                    line: m.line,
+                    text: m.text.clone(),
+                    score: 1.0,
+                }])
+                .subject(m.source.clone())
+                .source(m.source.clone())
+                .footnote(cited.first().and_then(|c| label(c)))
+                .sentence(s.text.clone()),
+            );
+        } else if let Some((better, cited_best)) = self.weak_support(&s.text, &cited)? {
             let mut f = site
                 .finding(
                     Rule::WeakSupport,
@@ -565,6 +792,7 @@ impl<'a> Checker<'a> {
                     "check `{}` and cite it if it states the claim",
                     better.source
                 ))
+                .evidence([ranked_evidence(&better)])
                 .subject(better.source.clone())
                 .source(better.source.clone())
                 .footnote(cited.first().and_then(|c| label(c)))
@@ -572,6 +800,68 @@ impl<'a> Checker<'a> {
             );
         }
         Ok(())
+    }
+
+    fn source_path(&self, id: &str) -> String {
+        self.sources
+            .get(id)
+            .map(|d| d.path.to_string_lossy().replace('\\', "/"))
+            .unwrap_or_default()
+    }
+
+    /// A quotation not in the cited sources, found verbatim in another corpus source.
+    fn quote_in_other_source(&self, quote: &str, cited: &[String]) -> Option<verify::QuoteMatch> {
+        let pattern = verify::QuotePattern::parse(quote);
+        self.sources
+            .iter()
+            .filter(|d| !cited.contains(&d.id))
+            .find_map(|d| verify::find_quote(&pattern, d))
+    }
+
+    /// weak-support (note) for a sentence cited only to works without text (or weakly
+    /// linked): a corpus source that states it.
+    fn possible_source_note(
+        &self,
+        site: &Site,
+        i: usize,
+        hit: &RankedPassage,
+        unchecked: &[String],
+    ) -> Finding {
+        let a = site.article;
+        let s = &a.sentences[i];
+        let works = unchecked
+            .iter()
+            .map(|c| {
+                if c.starts_with('[') || c.starts_with('(') {
+                    c.clone()
+                } else {
+                    format!("`{c}`")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        site.finding(
+            Rule::WeakSupport,
+            marker_span(a, i),
+            format!(
+                "possible source `{}`: the cited work ({works}) cannot be checked",
+                hit.source
+            ),
+        )
+        .note(format!("source says: {}", self.describe_passage(hit)))
+        .help(format!(
+            "check `{}` and cite it too if it states the claim",
+            hit.source
+        ))
+        .evidence([ranked_evidence(hit)])
+        .subject(hit.source.clone())
+        .source(hit.source.clone())
+        .footnote(
+            a.sentence_references(i)
+                .first()
+                .map(|&r| a.references[r].label.clone()),
+        )
+        .sentence(s.text.clone())
     }
 
     /// The best passage of a source other than the cited ones, when it outranks every
@@ -607,19 +897,39 @@ impl<'a> Checker<'a> {
         Ok(None)
     }
 
-    /// The source passage that clearly matches an uncited sentence, if any.
-    fn possible_source(&self, text: &str) -> crate::Result<Option<RankedPassage>> {
+    /// The source passage that clearly states a sentence, if any: among the passages
+    /// the index ranks highest, the quotation or the facts found in a passage count more
+    /// than its word overlap. Sources in `exclude` are not suggested.
+    fn possible_source(
+        &self,
+        text: &str,
+        facts: &[Fact],
+        exclude: &[String],
+    ) -> crate::Result<Option<RankedPassage>> {
         let Some(ranker) = self.ranker.filter(|_| !self.sources.is_empty()) else {
             return Ok(None);
         };
         if distinct_terms(text) < MIN_TERMS {
             return Ok(None);
         }
-        let hits = ranker.rank(text, 1)?;
-        Ok(hits
-            .into_iter()
-            .next()
-            .filter(|h| h.overlap(text) >= MIN_OVERLAP))
+        let hits = ranker.rank(text, SUGGESTION_CANDIDATES)?;
+        let mut best: Option<(f64, RankedPassage)> = None;
+        for hit in hits.into_iter().filter(|h| !exclude.contains(&h.source)) {
+            let overlap = hit.overlap(text);
+            let (stated, checked) = match self.sources.get(&hit.source) {
+                Some(doc) => verify::facts_in_passage(text, facts, doc, hit.line),
+                None => (0, 0),
+            };
+            let clear = overlap >= MIN_OVERLAP || (stated > 0 && overlap >= MIN_OVERLAP / 2.0);
+            if !clear || (checked > 0 && stated == 0) {
+                continue;
+            }
+            let score = stated as f64 + overlap;
+            if best.as_ref().is_none_or(|(b, _)| score > *b) {
+                best = Some((score, hit));
+            }
+        }
+        Ok(best.map(|(_, h)| h))
     }
 
     fn describe_passage(&self, p: &RankedPassage) -> String {
@@ -649,6 +959,32 @@ fn marker_span(a: &Article, i: usize) -> std::ops::Range<usize> {
         Some(&m) => a.markers[m].offset..a.markers[m].offset + a.markers[m].len,
         None => s.start..s.start + 1,
     }
+}
+
+/// Whether sentence `i` is part of a block quotation: its line is a `>` block or
+/// indented, or its paragraph follows one whose last sentence ends in a colon ("The
+/// declaration reads:"). The words are the source's, not the article's.
+fn is_block_quotation(site: &Site, i: usize) -> bool {
+    let a = site.article;
+    let s = &a.sentences[i];
+    let quoted_line = site.line_text(s.line).is_some_and(|l| {
+        let t = l.trim_start();
+        // Indented prose; not list items, footnotes or table-of-contents lines.
+        let indented = l.len() - t.len() >= 2
+            && t.starts_with(|c: char| c.is_alphabetic() || matches!(c, '"' | '“' | '‘'));
+        t.starts_with('>') || indented
+    });
+    if quoted_line {
+        return true;
+    }
+    let mut first = i;
+    while first > 0 && a.sentences[first - 1].paragraph == s.paragraph {
+        first -= 1;
+    }
+    let Some(intro) = first.checked_sub(1).map(|k| &a.sentences[k]) else {
+        return false;
+    };
+    intro.section == s.section && intro.text.trim_end().ends_with(':')
 }
 
 /// Whether a sentence is in a lead the lead policy can exempt. The lead is the text

@@ -8,12 +8,12 @@ use std::path::Path;
 
 use super::baseline::Baseline;
 use super::rules::Config;
-use super::{Checker, Finding, Summary};
+use super::{Checker, Finding, SentenceVerification, Summary};
 use crate::error::Result;
 use crate::index::{build, Freshness, IndexBuild, Start};
 use crate::manifest::Corpus;
 use crate::observer::{Event, Note, Observer, Stage, Warning};
-use crate::pipeline::{ReadStage, Sources};
+use crate::pipeline::ReadStage;
 
 /// What to do about the full-text index while checking. Checking itself needs only the
 /// source passages, so a failure to refresh is a warning, never an error.
@@ -28,7 +28,8 @@ pub enum IndexRefresh<'a> {
 
 /// Check every article of `corpus` with `config`, giving each finding to `emit` as soon
 /// as it is made (per article in corpus order, then the corpus-wide ones); `baseline`
-/// entries absorb the findings they match. Returns the summary.
+/// entries absorb the findings they match. Each cited sentence's verification record
+/// goes to `record`. Returns the summary.
 pub fn check_corpus(
     corpus: &Corpus,
     config: Config,
@@ -36,10 +37,11 @@ pub fn check_corpus(
     index: IndexRefresh<'_>,
     observer: &dyn Observer,
     emit: &mut dyn FnMut(Finding),
+    record: &mut dyn FnMut(SentenceVerification),
 ) -> Result<Summary> {
-    let sources = Sources::load(corpus)?;
-    let ranker = sources.ranker()?;
-    let checker = Checker::new(corpus, config, &sources.docs, Some(&ranker));
+    let sources = crate::sources::load_all(corpus)?;
+    let ranker = crate::pipeline::ranker(&sources)?;
+    let checker = Checker::new(corpus, config, &sources, Some(&ranker));
     let mut build = match index {
         IndexRefresh::Skip => None,
         IndexRefresh::IfStale(dir) => start_refresh(corpus, dir, observer),
@@ -54,7 +56,10 @@ pub fn check_corpus(
         },
         |batch| {
             for item in batch {
-                let (article, result) = item?;
+                let (article, mut result) = item?;
+                for r in std::mem::take(&mut result.verification) {
+                    record(r);
+                }
                 if let Some(b) = build.as_mut() {
                     if let Err(error) = b.add_article(&article) {
                         observer.event(&Event::Warning(Warning::NotRefreshed { error: &error }));

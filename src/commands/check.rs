@@ -63,6 +63,8 @@ pub fn run(
     } else {
         IndexRefresh::IfStale(&cli.index)
     };
+    // Per-sentence verification records go in the JSON report only, after the findings.
+    let mut records = Vec::new();
     let summary = check_corpus(
         &corpus,
         config,
@@ -70,6 +72,11 @@ pub fn run(
         refresh,
         &terminal,
         &mut emit,
+        &mut |r| {
+            if format == CheckFormat::Json {
+                records.push(r)
+            }
+        },
     )?;
     if let Some(e) = write_error {
         return Err(e);
@@ -79,11 +86,12 @@ pub fn run(
         CheckFormat::Text => {
             out.write(&citecheck::report::text::render_summary(&summary, style))?
         }
-        CheckFormat::Json => out.write(&json.end(&summary))?,
+        CheckFormat::Json => out.write(&json.end(&summary, &records))?,
         CheckFormat::Sarif | CheckFormat::Github => {
             let report = CheckReport {
                 findings: held,
                 summary,
+                verification: records,
             };
             out.write(&if format == CheckFormat::Sarif {
                 let mut s =

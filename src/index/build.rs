@@ -23,7 +23,8 @@ use crate::error::Result;
 use crate::manifest::Corpus;
 use crate::model::Article;
 use crate::observer::{Event, Observer, Stage};
-use crate::pipeline::{ReadStage, Sources};
+use crate::pipeline::ReadStage;
+use crate::sources::Sources;
 
 pub use super::generation::recorded_listings;
 pub use super::writer::FAIL_AFTER_ENV;
@@ -135,7 +136,7 @@ pub fn build(
         Start::UpToDate(stats) => return Ok(BuildOutcome::UpToDate(stats)),
         Start::Building(b) => b,
     };
-    let sources = Sources::load(corpus)?;
+    let sources = crate::sources::load_all(corpus)?;
     ReadStage::new(corpus).for_each_batch(
         |_, article| article,
         |batch| {

@@ -11,7 +11,7 @@ use super::schema::{self, Fields, KIND_ARTICLE, KIND_SOURCE};
 use crate::error::{Error, IndexErrorKind, Result};
 use crate::manifest::Corpus;
 use crate::model::Article;
-use crate::pipeline::Sources;
+use crate::sources::Sources;
 
 /// Set to N, a build fails after N documents: lets tests prove that a failed build leaves
 /// the previous index usable. Read only inside the build loop.
@@ -141,13 +141,8 @@ impl DocWriter {
     /// One document per passage of every source with text, then commit.
     pub(super) fn finish(mut self, corpus: &Corpus, sources: &Sources) -> Result<BuildStats> {
         let f = self.fields;
-        for text in &sources.texts {
-            let Some((i, source)) = corpus
-                .sources
-                .iter()
-                .enumerate()
-                .find(|(_, s)| s.id == text.id)
-            else {
+        for (i, source) in corpus.sources.iter().enumerate() {
+            let Some(text) = sources.get(&source.id) else {
                 continue;
             };
             let file = corpus.relative(&text.path);

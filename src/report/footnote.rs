@@ -143,8 +143,13 @@ fn render(v: &FootnoteView, st: Style) -> String {
                 let title = src.map_or("?", |x| x.title.as_str());
                 let how = if link.explicit {
                     "explicit [[link]]".to_string()
+                } else if link.confident {
+                    format!("score {:.2}, confident", link.score)
                 } else {
-                    format!("score {:.2}", link.score)
+                    format!(
+                        "score {:.2}, not sure: claims are not checked against it",
+                        link.score
+                    )
                 };
                 let _ = writeln!(
                     s,
@@ -153,6 +158,14 @@ fn render(v: &FootnoteView, st: Style) -> String {
                     link.source,
                     title
                 );
+                if !link.explicit {
+                    for e in &link.evidence {
+                        let _ = writeln!(s, "  matched: {e}");
+                    }
+                    for d in &link.doubts {
+                        let _ = writeln!(s, "  {}", st.yellow(&format!("not sure: {d}")));
+                    }
+                }
                 if let Some(src) = src {
                     if let Some(d) = &src.date {
                         let _ = writeln!(s, "  date: {d}");
@@ -260,6 +273,9 @@ fn to_json(v: &FootnoteView) -> serde_json::Value {
                     "title": src.map(|s| &s.title),
                     "score": l.score,
                     "explicit": l.explicit,
+                    "confident": l.is_sure(),
+                    "evidence": l.evidence,
+                    "doubts": l.doubts,
                     "available": src.is_some_and(|s| corpus.source_available(s)),
                     "url": src.and_then(|s| s.url.as_ref()),
                 })

@@ -5,7 +5,7 @@
 
 use serde_json::{json, Value};
 
-use crate::check::{CheckReport, Finding, Summary};
+use crate::check::{CheckReport, Finding, SentenceVerification, Summary};
 
 pub fn render(report: &CheckReport) -> Value {
     let findings: Vec<Value> = report.findings.iter().map(finding).collect();
@@ -13,6 +13,7 @@ pub fn render(report: &CheckReport) -> Value {
         "version": super::JSON_VERSION,
         "findings": findings,
         "summary": report.summary,
+        "verification": report.verification,
     })
 }
 
@@ -33,6 +34,7 @@ pub fn finding(f: &Finding) -> Value {
                 "subject": f.subject,
                 "help": f.help,
                 "notes": f.notes,
+                "evidence": f.evidence,
     })
 }
 
@@ -64,8 +66,9 @@ impl Streamed {
         s
     }
 
-    /// The text that closes the document, with the summary.
-    pub fn end(&self, summary: &Summary) -> String {
+    /// The text that closes the document: the summary and the per-sentence
+    /// verification records.
+    pub fn end(&self, summary: &Summary, verification: &[SentenceVerification]) -> String {
         let mut s = String::from(if self.findings == 0 {
             "{\n  \"findings\": [],\n"
         } else {
@@ -77,6 +80,16 @@ impl Streamed {
             .unwrap_or_default();
         s.push_str("  \"summary\": ");
         for (i, line) in summary.lines().enumerate() {
+            if i > 0 {
+                s.push_str("\n  ");
+            }
+            s.push_str(line);
+        }
+        let records = serde_json::to_value(verification)
+            .and_then(|v| serde_json::to_string_pretty(&v))
+            .unwrap_or_default();
+        s.push_str(",\n  \"verification\": ");
+        for (i, line) in records.lines().enumerate() {
             if i > 0 {
                 s.push_str("\n  ");
             }

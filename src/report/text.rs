@@ -216,10 +216,11 @@ fn summary(s: &mut String, m: &Summary, st: Style) {
     );
     let _ = writeln!(
         s,
-        "{} {} verified, {} unsupported, {} unverifiable ({} without text)",
+        "{} {} verified, {} partly, {} not found, {} unverifiable ({} without text)",
         st.bold("verification:"),
         m.verified,
-        m.unsupported,
+        m.partly,
+        m.not_found,
         m.unverifiable,
         super::count(m.unavailable_sources, "linked work", "linked works"),
     );

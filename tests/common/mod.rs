@@ -268,3 +268,28 @@ pub fn citation_needed(a: &Article) -> Vec<&str> {
         .map(|s| s.text.as_str())
         .collect()
 }
+
+/// The verification record of the sentence containing `needle`.
+pub fn verification_record<'v>(v: &'v Value, needle: &str) -> &'v Value {
+    v["verification"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["sentence"].as_str().unwrap().contains(needle))
+        .unwrap_or_else(|| panic!("no record for {needle}: {:#}", v["verification"]))
+}
+
+/// (rule, severity, line, message) of every finding.
+pub fn finding_rows(v: &Value) -> Vec<(String, String, u64, String)> {
+    findings(v)
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["severity"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
