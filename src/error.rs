@@ -58,15 +58,16 @@ pub enum Error {
         source: Option<Cause>,
     },
     /// A search query that cannot be run.
-    #[error("{}", describe_query(query, problem, source.as_ref()))]
+    #[error("{}", describe_query(query, problem, source.as_deref()))]
     Query {
         /// The query as given (trimmed).
         query: String,
         /// What is wrong with it.
         problem: QueryProblem,
-        /// The query parser's error, when it had one.
+        /// The query parser's error, when it had one (boxed: it is large, and every
+        /// `Result` of the library carries an `Error`).
         #[source]
-        source: Option<tantivy::query::QueryParserError>,
+        source: Option<Box<tantivy::query::QueryParserError>>,
     },
     /// The caller asks for something that does not exist or does not fit (an unknown
     /// rule, source or article).

@@ -105,7 +105,7 @@ fn start_refresh<'c>(
         }
     }
     match IndexBuild::start(corpus, dir, false, observer) {
-        Ok(Start::Building(b)) => Some(b),
+        Ok(Start::Building(b)) => Some(*b),
         Ok(Start::UpToDate(_)) => None,
         Err(error) => {
             observer.event(&Event::Warning(Warning::NotRefreshed { error: &error }));

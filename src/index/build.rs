@@ -43,7 +43,7 @@ pub enum Start<'c> {
     /// this one waited for the lock).
     UpToDate(BuildStats),
     /// A build in progress: add every article, then [`IndexBuild::finish`].
-    Building(IndexBuild<'c>),
+    Building(Box<IndexBuild<'c>>),
 }
 
 /// A build in progress, holding the directory's lock: concurrent builds queue instead
@@ -89,7 +89,7 @@ impl<'c> IndexBuild<'c> {
             stamp_files(corpus, known.as_ref().map(|(f, at)| (f.as_slice(), *at)))?;
         let tmp = generation::temp_dir(dir)?;
         let docs = DocWriter::create(tmp.path(), corpus)?;
-        Ok(Start::Building(IndexBuild {
+        Ok(Start::Building(Box::new(IndexBuild {
             corpus,
             dir,
             _lock: lock,
@@ -98,7 +98,7 @@ impl<'c> IndexBuild<'c> {
             stamps,
             stamped_at_ns,
             started,
-        }))
+        })))
     }
 
     /// Add one linked article (in corpus order).
@@ -134,7 +134,7 @@ pub fn build(
 ) -> Result<BuildOutcome> {
     let mut build = match IndexBuild::start(corpus, dir, force, observer)? {
         Start::UpToDate(stats) => return Ok(BuildOutcome::UpToDate(stats)),
-        Start::Building(b) => b,
+        Start::Building(b) => *b,
     };
     let sources = crate::sources::load_all(corpus)?;
     ReadStage::new(corpus).for_each_batch(

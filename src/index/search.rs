@@ -164,7 +164,7 @@ impl Index {
                         field: field.clone(),
                         known: QUERY_FIELDS.iter().map(|f| f.to_string()).collect(),
                     },
-                    source: Some(e),
+                    source: Some(Box::new(e)),
                 });
             }
             Err(e) => {
@@ -188,7 +188,7 @@ impl Index {
                     Some(_) => QueryProblem::Malformed,
                     None => QueryProblem::NothingToSearch,
                 },
-                source: syntax_error,
+                source: syntax_error.map(Box::new),
             });
         }
 
