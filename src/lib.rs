@@ -12,6 +12,7 @@
 //!   and the format-independent citation rules (sentence scope, marker resolution);
 //! - [`segment`]: sentence boundaries; [`dates`]: month names every stage shares;
 //! - [`link`]: references → manifest sources, with a score;
+//! - [`fetch`]: source texts downloaded and pinned in `corpus.lock` (the only network use);
 //! - [`check`]: every rule of `citecheck check` over the linked articles;
 //! - [`sources`]: source texts split into passages with their line (and treaty article);
 //! - [`index`]: the tantivy index of sentences and passages, `search`, source ranking;
@@ -20,6 +21,7 @@
 pub mod check;
 pub mod dates;
 pub mod error;
+pub mod fetch;
 pub mod index;
 pub mod link;
 pub mod manifest;

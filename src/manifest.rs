@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use crate::error::{Error, Result};
+use crate::fetch::lock::Lock;
 use crate::model::Format;
 
 pub const MANIFEST_NAME: &str = "corpus.toml";
@@ -130,6 +131,8 @@ pub struct Corpus {
     pub check: CheckSettings,
     /// The directory listings the article list was made from (see [`Listing`]).
     pub listings: Vec<Listing>,
+    /// `corpus.lock`, when `citecheck fetch` wrote one: its texts are in `sources`.
+    pub lock: Option<Lock>,
 }
 
 /// A directory listing that a `files = "…"` glob (or a manifest-less corpus) was expanded
@@ -210,12 +213,70 @@ impl Corpus {
             )));
         }
         let manifest = root.join(MANIFEST_NAME);
-        if manifest.is_file() {
+        let mut corpus = if manifest.is_file() {
             let text = crate::error::read_text(&manifest)?;
-            Self::from_manifest(root, &manifest, &text, &mut previous)
+            Self::from_manifest(root, &manifest, &text, &mut previous)?
         } else {
-            Self::without_manifest(root, &mut previous)
+            Self::without_manifest(root, &mut previous)?
+        };
+        corpus.apply_lock()?;
+        Ok(corpus)
+    }
+
+    /// Read `corpus.lock` (written by `citecheck fetch`): a `[[source]]` without a `file`
+    /// gets the text fetched for it, and each URL discovered in a reference becomes a
+    /// source of its own (the linker links the reference to it by URL). Fetched files are
+    /// never articles, even in a corpus whose text files all are.
+    fn apply_lock(&mut self) -> Result<()> {
+        let Some(lock) = Lock::load(&self.root)? else {
+            return Ok(());
+        };
+        for s in &mut self.sources {
+            if s.file.is_none() {
+                s.file = lock.entry(&s.id).and_then(|e| e.file.clone());
+            }
         }
+        for e in lock.sources.iter().filter(|e| e.discovered) {
+            if self.sources.iter().any(|s| s.id == e.id) {
+                continue;
+            }
+            self.sources.push(SourceEntry {
+                id: e.id.clone(),
+                title: e.url.clone(),
+                date: None,
+                kind: SourceKind::Primary,
+                author: None,
+                publisher: None,
+                pages: None,
+                file: e.file.clone(),
+                url: Some(e.url.clone()),
+                format: Format::Auto,
+                note: Some("discovered in a reference entry by `citecheck fetch --discover`".into()),
+            });
+        }
+        let fetched: std::collections::HashSet<&str> =
+            lock.sources.iter().filter_map(|e| e.file.as_deref()).collect();
+        let root = &self.root;
+        self.articles
+            .retain(|a| !fetched.contains(relative_to(root, &a.path).as_str()));
+        self.lock = Some(lock);
+        Ok(())
+    }
+
+    /// The lock entry whose text a source's `file` is (the manifest named no file of its
+    /// own), with its content type and pin.
+    pub fn fetched(&self, source: &SourceEntry) -> Option<&crate::fetch::lock::LockEntry> {
+        let entry = self.lock.as_ref()?.entry(&source.id)?;
+        (entry.file.is_some() && entry.file == source.file).then_some(entry)
+    }
+
+    /// Whether a source was discovered in a reference entry rather than listed in the
+    /// manifest.
+    pub fn is_discovered(&self, id: &str) -> bool {
+        self.lock
+            .as_ref()
+            .and_then(|l| l.entry(id))
+            .is_some_and(|e| e.discovered)
     }
 
     fn from_manifest(
@@ -374,6 +435,7 @@ impl Corpus {
             links: file.link,
             check: file.check,
             listings,
+            lock: None,
         })
     }
 
@@ -432,6 +494,7 @@ impl Corpus {
             links: Vec::new(),
             check: CheckSettings::default(),
             listings: listing.into_iter().collect(),
+            lock: None,
         })
     }
 
@@ -463,6 +526,10 @@ impl Corpus {
         let mut files: Vec<std::borrow::Cow<'_, Path>> =
             Vec::with_capacity(self.articles.len() + self.sources.len() + 1);
         files.extend(self.manifest.as_deref().map(Into::into));
+        // The lock decides which sources exist and how their bytes are read.
+        if self.lock.is_some() {
+            files.push(Lock::path(&self.root).into());
+        }
         files.extend(self.articles.iter().map(|a| a.path.as_path().into()));
         files.extend(
             self.sources
@@ -612,7 +679,7 @@ fn collect_files(
 }
 
 /// Line/column of the `nth` occurrence of `needle` (1-based), or 1:1.
-fn find_line(text: &str, needle: &str, nth: usize) -> (usize, usize) {
+pub(crate) fn find_line(text: &str, needle: &str, nth: usize) -> (usize, usize) {
     let index = crate::model::LineIndex::new(text);
     text.match_indices(needle)
         .nth(nth.saturating_sub(1))
@@ -624,7 +691,7 @@ fn find_line(text: &str, needle: &str, nth: usize) -> (usize, usize) {
         .unwrap_or((1, 1))
 }
 
-fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> Error {
+pub(crate) fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> Error {
     // toml puts the expectation on a second line; keep errors to one line for scripts.
     let message = e
         .message()

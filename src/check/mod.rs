@@ -270,6 +270,7 @@ impl<'a> Checker<'a> {
         }
         summary.unavailable_sources = unavailable.len();
         findings.extend(self.missing_source_text(articles, &unavailable));
+        findings.extend(self.dead_links(articles));
 
         let mut kept = Vec::with_capacity(findings.len());
         for mut f in findings {
@@ -362,6 +363,10 @@ impl<'a> Checker<'a> {
             if src.url.is_none() && src.file.is_none() {
                 continue;
             }
+            // A URL the lock records as dead gets its dead-link finding instead.
+            if self.dead_entry(id).is_some() {
+                continue;
+            }
             let Some(first) = u.first.clone() else {
                 continue;
             };
@@ -396,10 +401,83 @@ impl<'a> Checker<'a> {
                     "corpus.toml names {file} for it, but there is no such file: save the text there"
                 ),
                 (None, Some(url)) => format!(
-                    "save the text from {url} under sources/ and add `file = \"sources/{id}.txt\"` to its [[source]]"
+                    "run `citecheck fetch` to download it from {url} (or save the text under sources/ and add `file = \"sources/{id}.txt\"` to its [[source]])"
                 ),
                 (None, None) => unreachable!("skipped above"),
             });
+            out.push(f);
+        }
+        out
+    }
+
+    /// The lock entry of a source whose URL was dead when last fetched.
+    fn dead_entry(&self, id: &str) -> Option<&crate::fetch::LockEntry> {
+        let entry = self.corpus.lock.as_ref()?.entry(id)?;
+        entry.error.is_some().then_some(entry)
+    }
+
+    /// One dead-link per source whose URL the lock records as dead (404/410, DNS,
+    /// timeout), read offline from corpus.lock: at the first reference citing it, or at
+    /// its lock entry when nothing cites it.
+    fn dead_links(&self, articles: &[Article]) -> Vec<Finding> {
+        let Some(lock) = &self.corpus.lock else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for entry in lock.sources.iter().filter(|e| e.error.is_some()) {
+            if self.corpus.source(&entry.id).is_none() {
+                continue;
+            }
+            let reason = entry.error.as_deref().unwrap_or_default();
+            let cited = articles.iter().find_map(|a| {
+                a.references
+                    .iter()
+                    .find(|r| r.link.as_ref().is_some_and(|l| l.source == entry.id))
+                    .map(|r| (a, r))
+            });
+            let mut f = match cited {
+                Some((a, r)) => {
+                    let site = Site::new(a);
+                    let mut f =
+                        site.at_line_col(DEAD_LINK, r.line, r.column, r.label.chars().count());
+                    f.footnote = Some(r.label.clone());
+                    f
+                }
+                None => {
+                    let path = self.corpus.root.join(crate::fetch::LOCK_NAME);
+                    let text = std::fs::read_to_string(&path).unwrap_or_default();
+                    let needle = format!("id = {:?}", entry.id);
+                    let (line, column) = crate::manifest::find_line(&text, &needle, 1);
+                    Finding {
+                        rule: DEAD_LINK,
+                        severity: rules::default_severity(DEAD_LINK),
+                        article: String::new(),
+                        file: path.to_string_lossy().replace('\\', "/"),
+                        line,
+                        column,
+                        width: needle.chars().count(),
+                        message: String::new(),
+                        footnote: None,
+                        source: None,
+                        sentence: None,
+                        help: None,
+                        notes: Vec::new(),
+                        snippet: text.lines().nth(line - 1).map(str::to_string),
+                    }
+                }
+            };
+            // The date goes to a note: the message is part of the baseline key.
+            f.message = format!("dead link: {} {reason}", entry.url);
+            f.notes
+                .push(format!("when last fetched, {} (corpus.lock)", entry.fetched_at));
+            if entry.file.is_some() {
+                f.notes
+                    .push("the text fetched before it died is still pinned and used".into());
+            }
+            f.source = Some(entry.id.clone());
+            f.help = Some(
+                "update the `url`, or give the reference an `archive-url` (or try `citecheck fetch --archive`), then run `citecheck fetch --update`".into(),
+            );
             out.push(f);
         }
         out

@@ -1,6 +1,7 @@
 //! One file per subcommand, each a short function over the library.
 
 mod check;
+mod fetch;
 mod index;
 mod parse;
 mod report;
@@ -25,7 +26,15 @@ pub fn run(cli: &Cli) -> Result<u8> {
             deny,
             baseline,
             explain,
-        } => check::run(cli, *format, *deny, baseline.as_deref(), explain.as_deref()),
+            locked,
+        } => check::run(
+            cli,
+            *format,
+            *deny,
+            baseline.as_deref(),
+            explain.as_deref(),
+            *locked,
+        ),
         Command::Show {
             reference,
             article,
@@ -33,6 +42,37 @@ pub fn run(cli: &Cli) -> Result<u8> {
         } => show::run(cli, reference, article.as_deref(), *format),
         Command::Report { html } => report::run(cli, html),
         Command::Index { check } => index::run(cli, *check),
+        Command::Fetch {
+            ids,
+            discover,
+            update,
+            archive,
+            archive_endpoint,
+            allow_private,
+            max_size,
+            timeout,
+            delay_ms,
+            jobs,
+            format,
+        } => {
+            let options = citecheck::fetch::FetchOptions {
+                ids: ids.clone(),
+                discover: *discover,
+                update: *update,
+                archive: *archive,
+                archive_endpoint: archive_endpoint.clone(),
+                jobs: *jobs,
+                http: citecheck::fetch::HttpConfig {
+                    allow_private: *allow_private,
+                    max_bytes: *max_size,
+                    timeout: std::time::Duration::from_secs(*timeout),
+                    connect_timeout: std::time::Duration::from_secs((*timeout).min(10)),
+                    delay: std::time::Duration::from_millis(*delay_ms),
+                    ..Default::default()
+                },
+            };
+            fetch::run(cli, &options, *format)
+        }
         Command::Search {
             query,
             limit,
