@@ -118,7 +118,11 @@ fn serve(
         *n += 1;
         *n - 1
     };
-    let write = |conn: &mut TcpStream, status: u16, reason: &str, headers: &[(&str, String)], body: &[u8]| {
+    let write = |conn: &mut TcpStream,
+                 status: u16,
+                 reason: &str,
+                 headers: &[(&str, String)],
+                 body: &[u8]| {
         let mut out = format!("HTTP/1.1 {status} {reason}\r\nConnection: close\r\n");
         for (k, v) in headers {
             out.push_str(&format!("{k}: {v}\r\n"));
@@ -248,7 +252,10 @@ fn pdf(lines: &[&str]) -> Vec<u8> {
 
 /// Every page the acceptance list names.
 fn site() -> Arc<Routes> {
-    let report = pdf(&["Report of the Harbour Board", "The board met nine times in 1890."]);
+    let report = pdf(&[
+        "Report of the Harbour Board",
+        "The board met nine times in 1890.",
+    ]);
     Arc::new(move |path: &str, n: usize| match path {
         "/treaty.html" => Reply::Body("text/html; charset=utf-8", TREATY_PAGE.into()),
         "/notes.txt" => Reply::Body("text/plain", NOTES_TEXT.into()),
@@ -267,7 +274,11 @@ fn site() -> Arc<Routes> {
             vec![("Retry-After", "1".into())],
         ),
         "/busy" => Reply::Body("text/plain", b"Busy page, answered at last.\n".to_vec()),
-        "/to-file" => Reply::Status(302, "Found", vec![("Location", "file:///etc/passwd".into())]),
+        "/to-file" => Reply::Status(
+            302,
+            "Found",
+            vec![("Location", "file:///etc/passwd".into())],
+        ),
         "/charter.html" => Reply::Body("text/html", CHARTER_PAGE.into()),
         "/archive/bridge.html" => Reply::Body("text/html", BRIDGE_PAGE.into()),
         _ => Reply::Status(404, "Not Found", vec![]),
@@ -320,7 +331,14 @@ fn citecheck(corpus: &Path, args: &[&str]) -> Run {
 
 /// `fetch` as the tests run it: loopback allowed (the server is there), no delay.
 fn fetch(corpus: &Path, extra: &[&str]) -> Run {
-    let mut args = vec!["fetch", "--allow-private", "--delay-ms", "0", "--timeout", "5"];
+    let mut args = vec![
+        "fetch",
+        "--allow-private",
+        "--delay-ms",
+        "0",
+        "--timeout",
+        "5",
+    ];
     args.extend_from_slice(extra);
     citecheck(corpus, &args)
 }
@@ -361,7 +379,9 @@ fn sha256(bytes: &[u8]) -> String {
 /// A source's text as `check` and the index read it.
 fn source_text(root: &Path, id: &str) -> String {
     let corpus = citecheck::Corpus::load(root).unwrap();
-    let source = corpus.source(id).unwrap_or_else(|| panic!("no source {id}"));
+    let source = corpus
+        .source(id)
+        .unwrap_or_else(|| panic!("no source {id}"));
     citecheck::sources::read_text(&corpus, source)
         .unwrap()
         .unwrap_or_else(|| panic!("{id} has no text"))
@@ -410,22 +430,41 @@ fn fetch_pins_every_source_in_the_lock_and_a_second_fetch_asks_nothing() {
         "{ARTICLE_HEAD}{}{}{}{}",
         source_toml("treaty", "Treaty of Quellmoor", &server.url("/treaty.html")),
         source_toml("notes", "Harbour notes", &server.url("/old-notes")),
-        source_toml("report", "Report of the Harbour Board", &server.url("/report.pdf")),
+        source_toml(
+            "report",
+            "Report of the Harbour Board",
+            &server.url("/report.pdf")
+        ),
         source_toml("busy", "Busy page", &server.url("/busy")),
     );
-    let (_dir, root) = corpus(Some(&manifest), &[("harbour.txt", &harbour_article(&server))]);
+    let (_dir, root) = corpus(
+        Some(&manifest),
+        &[("harbour.txt", &harbour_article(&server))],
+    );
 
     let run = fetch(&root, &[]);
     assert_eq!(run.code, 0, "{}", run.all());
 
     // The lock: one entry per source with where the bytes are and their hash.
     let treaty = lock_entry(&root, "treaty");
-    assert_eq!(treaty["url"].as_str(), Some(server.url("/treaty.html").as_str()));
-    assert_eq!(treaty["final_url"].as_str(), Some(server.url("/treaty.html").as_str()));
+    assert_eq!(
+        treaty["url"].as_str(),
+        Some(server.url("/treaty.html").as_str())
+    );
+    assert_eq!(
+        treaty["final_url"].as_str(),
+        Some(server.url("/treaty.html").as_str())
+    );
     assert_eq!(treaty["status"].as_integer(), Some(200));
-    assert_eq!(treaty["content_type"].as_str(), Some("text/html; charset=utf-8"));
+    assert_eq!(
+        treaty["content_type"].as_str(),
+        Some("text/html; charset=utf-8")
+    );
     assert_eq!(treaty["bytes"].as_integer(), Some(TREATY_PAGE.len() as i64));
-    assert_eq!(treaty["sha256"].as_str(), Some(sha256(TREATY_PAGE.as_bytes()).as_str()));
+    assert_eq!(
+        treaty["sha256"].as_str(),
+        Some(sha256(TREATY_PAGE.as_bytes()).as_str())
+    );
     assert_eq!(treaty["file"].as_str(), Some("sources/treaty.html"));
     assert_eq!(treaty["archived"].as_bool(), Some(false));
     assert_eq!(treaty["discovered"].as_bool(), Some(false));
@@ -435,12 +474,21 @@ fn fetch_pins_every_source_in_the_lock_and_a_second_fetch_asks_nothing() {
         "fetched_at {at}"
     );
     // The original bytes, as served.
-    assert_eq!(fs::read_to_string(root.join("sources/treaty.html")).unwrap(), TREATY_PAGE);
+    assert_eq!(
+        fs::read_to_string(root.join("sources/treaty.html")).unwrap(),
+        TREATY_PAGE
+    );
 
     // 301 → 200: the final URL is recorded, the text is the target's.
     let notes = lock_entry(&root, "notes");
-    assert_eq!(notes["url"].as_str(), Some(server.url("/old-notes").as_str()));
-    assert_eq!(notes["final_url"].as_str(), Some(server.url("/notes.txt").as_str()));
+    assert_eq!(
+        notes["url"].as_str(),
+        Some(server.url("/old-notes").as_str())
+    );
+    assert_eq!(
+        notes["final_url"].as_str(),
+        Some(server.url("/notes.txt").as_str())
+    );
     assert_eq!(notes["file"].as_str(), Some("sources/notes.txt"));
     assert_eq!(source_text(&root, "notes"), NOTES_TEXT);
 
@@ -452,10 +500,20 @@ fn fetch_pins_every_source_in_the_lock_and_a_second_fetch_asks_nothing() {
     let text = source_text(&root, "treaty");
     assert!(text.contains("Treaty of Quellmoor"), "{text}");
     assert!(
-        text.contains("The parties shall keep the harbour open in every season to the ships of either party."),
+        text.contains(
+            "The parties shall keep the harbour open in every season to the ships of either party."
+        ),
         "{text}"
     );
-    for chrome in ["Home", "Search the Collection", "Browse by Century", "Donate", "Copyright", "trackVisitor", "color"] {
+    for chrome in [
+        "Home",
+        "Search the Collection",
+        "Browse by Century",
+        "Donate",
+        "Copyright",
+        "trackVisitor",
+        "color",
+    ] {
         assert!(!text.contains(chrome), "chrome {chrome:?} in {text}");
     }
 
@@ -474,7 +532,10 @@ fn fetch_pins_every_source_in_the_lock_and_a_second_fetch_asks_nothing() {
     assert_eq!(again.code, 0, "{}", again.all());
     assert_eq!(server.total_hits(), asked, "a second fetch made requests");
     assert!(again.stdout.contains("up to date"), "{}", again.all());
-    assert_eq!(fs::read_to_string(root.join("corpus.lock")).unwrap(), lock_before);
+    assert_eq!(
+        fs::read_to_string(root.join("corpus.lock")).unwrap(),
+        lock_before
+    );
 }
 
 #[test]
@@ -485,7 +546,10 @@ fn check_after_fetch_verifies_a_quotation_against_the_fetched_page() {
         source_toml("treaty", "Treaty of Quellmoor", &server.url("/treaty.html")),
         source_toml("notes", "Harbour notes", &server.url("/old-notes")),
     );
-    let (_dir, root) = corpus(Some(&manifest), &[("harbour.txt", &harbour_article(&server))]);
+    let (_dir, root) = corpus(
+        Some(&manifest),
+        &[("harbour.txt", &harbour_article(&server))],
+    );
 
     let before = citecheck(&root, &["check", "--format", "json"]).json();
     assert_eq!(before["summary"]["verified"].as_u64(), Some(0), "{before}");
@@ -499,7 +563,10 @@ fn check_after_fetch_verifies_a_quotation_against_the_fetched_page() {
     // … and the one from the page's footer is not in the text (chrome is not the source).
     assert_eq!(quotes.len(), 1, "{v}");
     assert!(
-        quotes[0]["message"].as_str().unwrap().contains("Copyright Quellmoor"),
+        quotes[0]["sentence"]
+            .as_str()
+            .unwrap()
+            .contains("Copyright Quellmoor"),
         "{}",
         quotes[0]
     );
@@ -518,12 +585,20 @@ fn a_404_is_recorded_and_check_reports_dead_link_with_the_server_stopped() {
     let (_dir, root) = corpus(Some(&manifest), &[("harbour.txt", &article)]);
 
     let run = fetch(&root, &[]);
-    assert_eq!(run.code, 1, "a dead link is a source not fetched: {}", run.all());
+    assert_eq!(
+        run.code,
+        1,
+        "a dead link is a source not fetched: {}",
+        run.all()
+    );
     assert!(run.stdout.contains("404"), "{}", run.all());
     let dead = lock_entry(&root, "treaty");
     assert_eq!(dead["status"].as_integer(), Some(404));
     assert!(dead["error"].as_str().unwrap().contains("404"), "{dead:?}");
-    assert!(dead.get("file").is_none() && dead.get("sha256").is_none(), "{dead:?}");
+    assert!(
+        dead.get("file").is_none() && dead.get("sha256").is_none(),
+        "{dead:?}"
+    );
 
     server.stop();
     let v = citecheck(&root, &["check", "--format", "json"]).json();
@@ -531,7 +606,11 @@ fn a_404_is_recorded_and_check_reports_dead_link_with_the_server_stopped() {
     assert_eq!(dead.len(), 1, "{v}");
     assert_eq!(dead[0]["source"], "treaty");
     assert_eq!(dead[0]["severity"], "warning");
-    assert!(dead[0]["message"].as_str().unwrap().contains("/missing"), "{}", dead[0]);
+    assert!(
+        dead[0]["message"].as_str().unwrap().contains("/missing"),
+        "{}",
+        dead[0]
+    );
     // The dead link is the finding about that work, not a second missing-source-text.
     assert!(findings_of(&v, "missing-source-text").is_empty(), "{v}");
 
@@ -548,19 +627,37 @@ fn a_stalled_server_times_out_and_an_oversized_body_stops_at_the_cap() {
         source_toml("stalled", "Stalled", &server.url("/stall")),
         source_toml("huge", "Huge", &server.url("/huge")),
     );
-    let (_dir, root) = corpus(Some(&manifest), &[("harbour.txt", &harbour_article(&server))]);
+    let (_dir, root) = corpus(
+        Some(&manifest),
+        &[("harbour.txt", &harbour_article(&server))],
+    );
 
     let run = citecheck(
         &root,
-        &["fetch", "--allow-private", "--delay-ms", "0", "--timeout", "1", "--max-size", "16KB"],
+        &[
+            "fetch",
+            "--allow-private",
+            "--delay-ms",
+            "0",
+            "--timeout",
+            "1",
+            "--max-size",
+            "16KB",
+        ],
     );
     assert_eq!(run.code, 1, "{}", run.all());
     // The stall is a dead link (recorded), the oversized body a failure (not recorded).
     let stalled = lock_entry(&root, "stalled");
-    assert!(stalled["error"].as_str().unwrap().contains("timed out"), "{stalled:?}");
+    assert!(
+        stalled["error"].as_str().unwrap().contains("timed out"),
+        "{stalled:?}"
+    );
     assert!(run.stdout.contains("16 KB cap"), "{}", run.all());
     let entries = lock(&root)["source"].as_array().unwrap().clone();
-    assert!(entries.iter().all(|e| e["id"].as_str() != Some("huge")), "{entries:?}");
+    assert!(
+        entries.iter().all(|e| e["id"].as_str() != Some("huge")),
+        "{entries:?}"
+    );
     assert!(!root.join("sources/huge.txt").exists());
 }
 
@@ -603,7 +700,10 @@ fn redirects_to_file_urls_and_loopback_without_allow_private_are_refused() {
         "{ARTICLE_HEAD}{}",
         source_toml("sneaky", "Sneaky", &server.url("/to-file")),
     );
-    let (_dir, root) = corpus(Some(&manifest), &[("harbour.txt", &harbour_article(&server))]);
+    let (_dir, root) = corpus(
+        Some(&manifest),
+        &[("harbour.txt", &harbour_article(&server))],
+    );
 
     let run = fetch(&root, &[]);
     assert_eq!(run.code, 1, "{}", run.all());
@@ -627,12 +727,21 @@ fn an_id_like_dotdot_etc_cannot_escape_sources() {
         "{ARTICLE_HEAD}{}",
         source_toml("../../etc/x", "Harbour notes", &server.url("/notes.txt")),
     );
-    let (dir, root) = corpus(Some(&manifest), &[("harbour.txt", &harbour_article(&server))]);
+    let (dir, root) = corpus(
+        Some(&manifest),
+        &[("harbour.txt", &harbour_article(&server))],
+    );
     let run = fetch(&root, &[]);
     assert_eq!(run.code, 0, "{}", run.all());
 
-    let file = lock_entry(&root, "../../etc/x")["file"].as_str().unwrap().to_string();
-    assert!(file.starts_with("sources/") && !file.contains(".."), "{file}");
+    let file = lock_entry(&root, "../../etc/x")["file"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        file.starts_with("sources/") && !file.contains(".."),
+        "{file}"
+    );
     assert_eq!(fs::read_to_string(root.join(&file)).unwrap(), NOTES_TEXT);
     assert!(!dir.path().join("etc").exists());
     let mut top: Vec<String> = fs::read_dir(dir.path())
@@ -671,7 +780,9 @@ The records say that \"the old bridge was closed to carts in winter\".<ref>{{{{c
     assert_eq!(run.code, 0, "{}", run.all());
     let entries = lock(&root)["source"].as_array().unwrap().clone();
     assert_eq!(entries.len(), 2, "{entries:?}");
-    assert!(entries.iter().all(|e| e["discovered"].as_bool() == Some(true)));
+    assert!(entries
+        .iter()
+        .all(|e| e["discovered"].as_bool() == Some(true)));
     let charter = entries
         .iter()
         .find(|e| e["url"].as_str() == Some(server.url("/charter.html").as_str()))
@@ -694,14 +805,30 @@ The records say that \"the old bridge was closed to carts in winter\".<ref>{{{{c
     assert_eq!(server.hits("/gone-page"), 1);
 
     let v = citecheck(&root, &["check", "--format", "json"]).json();
-    assert_eq!(v["summary"]["articles"].as_u64(), Some(1), "fetched pages are not articles: {v}");
+    assert_eq!(
+        v["summary"]["articles"].as_u64(),
+        Some(1),
+        "fetched pages are not articles: {v}"
+    );
     assert_eq!(v["summary"]["verified"].as_u64(), Some(2), "{v}");
     assert!(findings_of(&v, "quote-not-in-source").is_empty(), "{v}");
     assert!(findings_of(&v, "unlinked-reference").is_empty(), "{v}");
-    assert!(findings_of(&v, "dead-link").is_empty(), "archived copies are texts: {v}");
+    assert!(
+        findings_of(&v, "dead-link").is_empty(),
+        "archived copies are texts: {v}"
+    );
 
     // The links are by URL, with full confidence.
-    let parsed = citecheck(&root, &["parse", &root.join("articles/quellmoor.wiki").to_string_lossy(), "--format", "json"]).json();
+    let parsed = citecheck(
+        &root,
+        &[
+            "parse",
+            &root.join("articles/quellmoor.wiki").to_string_lossy(),
+            "--format",
+            "json",
+        ],
+    )
+    .json();
     for r in parsed["references"].as_array().unwrap() {
         assert_eq!(r["link_score"].as_f64(), Some(1.0), "{r}");
         assert!(r["source"].as_str().unwrap().starts_with("url-"), "{r}");
@@ -727,7 +854,10 @@ fn update_refetches_and_reports_which_texts_changed_upstream() {
         source_toml("a", "A", &server.url("/a.txt")),
         source_toml("b", "B", &server.url("/b.txt")),
     );
-    let (_dir, root) = corpus(Some(&manifest), &[("harbour.txt", &harbour_article(&server))]);
+    let (_dir, root) = corpus(
+        Some(&manifest),
+        &[("harbour.txt", &harbour_article(&server))],
+    );
     assert_eq!(fetch(&root, &[]).code, 0);
     *version.lock().unwrap() = "second\n".into();
 
@@ -744,7 +874,10 @@ fn update_refetches_and_reports_which_texts_changed_upstream() {
     };
     assert_eq!(outcome("a").as_deref(), Some("changed"), "{v}");
     assert_eq!(outcome("b").as_deref(), Some("unchanged"), "{v}");
-    assert_eq!(fs::read_to_string(root.join("sources/a.txt")).unwrap(), "second\n");
+    assert_eq!(
+        fs::read_to_string(root.join("sources/a.txt")).unwrap(),
+        "second\n"
+    );
     assert_eq!(
         lock_entry(&root, "a")["sha256"].as_str(),
         Some(sha256(b"second\n").as_str())

@@ -468,8 +468,10 @@ impl<'a> Checker<'a> {
             };
             // The date goes to a note: the message is part of the baseline key.
             f.message = format!("dead link: {} {reason}", entry.url);
-            f.notes
-                .push(format!("when last fetched, {} (corpus.lock)", entry.fetched_at));
+            f.notes.push(format!(
+                "when last fetched, {} (corpus.lock)",
+                entry.fetched_at
+            ));
             if entry.file.is_some() {
                 f.notes
                     .push("the text fetched before it died is still pinned and used".into());

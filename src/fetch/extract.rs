@@ -240,8 +240,18 @@ fn serialise(node: NodeRef<'_, Node>, out: &mut String) {
 fn is_void(name: &str) -> bool {
     matches!(
         name,
-        "br" | "hr" | "img" | "input" | "meta" | "link" | "area" | "base" | "col" | "embed"
-            | "source" | "track" | "wbr"
+        "br" | "hr"
+            | "img"
+            | "input"
+            | "meta"
+            | "link"
+            | "area"
+            | "base"
+            | "col"
+            | "embed"
+            | "source"
+            | "track"
+            | "wbr"
     )
 }
 
@@ -264,7 +274,10 @@ pub fn pdf_text(path: &Path, bytes: &[u8]) -> Result<String> {
     let mut text = String::new();
     for page in pages {
         let page_text = doc.extract_text(&[page]).map_err(|e| {
-            Error::input(path, format!("cannot read the text of PDF page {page}: {e}"))
+            Error::input(
+                path,
+                format!("cannot read the text of PDF page {page}: {e}"),
+            )
         })?;
         let page_text = page_text.trim();
         if page_text.is_empty() {

@@ -264,7 +264,11 @@ fn classify_status(status: u16, url: &url::Url, response: ureq::Response) -> Ans
             reason: format!("answered {status} {text}").trim_end().to_string(),
         }
     } else {
-        Answer::Failed(format!("{url} answered {status} {text}").trim_end().to_string())
+        Answer::Failed(
+            format!("{url} answered {status} {text}")
+                .trim_end()
+                .to_string(),
+        )
     }
 }
 
@@ -475,7 +479,12 @@ mod tests {
     #[test]
     fn only_http_and_https_are_fetched() {
         assert!(check_url("https://avalon.law.yale.edu/wwii/s1.asp").is_ok());
-        for bad in ["file:///etc/passwd", "ftp://x.org/a", "gopher://x", "not a url"] {
+        for bad in [
+            "file:///etc/passwd",
+            "ftp://x.org/a",
+            "gopher://x",
+            "not a url",
+        ] {
             assert!(check_url(bad).is_err(), "{bad}");
         }
         assert!(check_url("file:///etc/passwd")

@@ -118,10 +118,13 @@ impl Lock {
     /// Write the lock atomically (a temporary file renamed over it), sorted by id.
     pub fn save(&mut self, root: &Path) -> Result<()> {
         self.sources.sort_by(|a, b| a.id.cmp(&b.id));
-        let body = toml::to_string(self).map_err(|e| {
-            Error::input(&Self::path(root), format!("cannot write the lock: {e}"))
-        })?;
-        write_atomically(root, &Self::path(root), format!("{HEADER}{body}").as_bytes())
+        let body = toml::to_string(self)
+            .map_err(|e| Error::input(&Self::path(root), format!("cannot write the lock: {e}")))?;
+        write_atomically(
+            root,
+            &Self::path(root),
+            format!("{HEADER}{body}").as_bytes(),
+        )
     }
 
     pub fn entry(&self, id: &str) -> Option<&LockEntry> {

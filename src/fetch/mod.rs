@@ -128,8 +128,14 @@ impl FetchReport {
 #[derive(Debug)]
 pub enum FetchEvent<'a> {
     /// `total` sources considered, `to_fetch` of them need the network.
-    Planned { total: usize, to_fetch: usize },
-    Started { id: &'a str, url: &'a str },
+    Planned {
+        total: usize,
+        to_fetch: usize,
+    },
+    Started {
+        id: &'a str,
+        url: &'a str,
+    },
     /// A 429/503: waiting before trying again.
     Waiting {
         id: &'a str,
@@ -224,10 +230,9 @@ pub fn fetch(
             // Events arrive here, on the caller's thread, whatever thread sent them.
             for message in rx {
                 match message {
-                    Message::Started(id, url) => progress(FetchEvent::Started {
-                        id: &id,
-                        url: &url,
-                    }),
+                    Message::Started(id, url) => {
+                        progress(FetchEvent::Started { id: &id, url: &url })
+                    }
                     Message::Waiting(id, status, after) => progress(FetchEvent::Waiting {
                         id: &id,
                         status,
@@ -381,14 +386,15 @@ impl Worker<'_> {
             http::Wait::Retry { status, after } => on_retry(status, after),
         };
         let previous = self.lock.entry(&t.id);
-        let result = |outcome: Outcome, entry: Option<LockEntry>, message: Option<String>| SourceResult {
-            id: t.id.clone(),
-            url: t.url.clone(),
-            discovered: t.discovered,
-            outcome,
-            entry,
-            message,
-        };
+        let result =
+            |outcome: Outcome, entry: Option<LockEntry>, message: Option<String>| SourceResult {
+                id: t.id.clone(),
+                url: t.url.clone(),
+                discovered: t.discovered,
+                outcome,
+                entry,
+                message,
+            };
         let (status, final_url, reason) = match self.client.get(&t.url, &mut wait) {
             http::Answer::Page(page) => {
                 return match self.store(t, page, None) {
@@ -625,7 +631,15 @@ mod tests {
     #[test]
     fn file_stems_cannot_leave_the_sources_directory() {
         assert_eq!(file_stem("neutrality-pact-1941"), "neutrality-pact-1941");
-        for id in ["../../etc/x", "a/b", "..", "C:\\x", "/abs", ".hidden", "名前"] {
+        for id in [
+            "../../etc/x",
+            "a/b",
+            "..",
+            "C:\\x",
+            "/abs",
+            ".hidden",
+            "名前",
+        ] {
             let stem = file_stem(id);
             assert!(
                 lock::is_sources_file(&format!("sources/{stem}.html")),
@@ -650,6 +664,6 @@ mod tests {
     fn timestamps_are_utc_rfc3339() {
         assert_eq!(utc_timestamp(0), "1970-01-01T00:00:00Z");
         assert_eq!(utc_timestamp(951_782_400), "2000-02-29T00:00:00Z");
-        assert_eq!(utc_timestamp(1_798_713_000), "2026-12-31T09:50:00Z");
+        assert_eq!(utc_timestamp(1_798_713_000), "2026-12-31T10:30:00Z");
     }
 }
