@@ -185,8 +185,9 @@ pub enum Command {
     /// With everything pinned it does nothing ("up to date"). A URL that answers 404/410,
     /// fails DNS or times out is recorded as dead (`check` reports `dead-link`). Only
     /// http(s), no private, loopback or link-local addresses unless --allow-private; one
-    /// request at a time per host. Exit status: 0 when every source is pinned or
-    /// recorded dead, 1 when some could not be fetched, 2 for usage or input errors.
+    /// request at a time per host. Exit status: 0 when every source is pinned (or was
+    /// recorded dead by an earlier run), 1 when this run could not fetch some (dead links
+    /// included), 2 for usage or input errors.
     Fetch {
         /// Source ids to fetch (manifest ids, or ids of discovered sources); default all.
         #[arg(value_name = "SOURCE-ID")]

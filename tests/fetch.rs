@@ -883,3 +883,53 @@ fn update_refetches_and_reports_which_texts_changed_upstream() {
         Some(sha256(b"second\n").as_str())
     );
 }
+
+#[test]
+fn archive_asks_the_availability_service_for_a_dead_url_and_records_the_copy() {
+    let base: Arc<Mutex<String>> = Arc::default();
+    let b = base.clone();
+    let server = Server::start(Arc::new(move |path: &str, _| {
+        if path.starts_with("/wayback/available?url=") {
+            let snapshot = format!("{}/web/2019/notes", b.lock().unwrap());
+            let body = format!(
+                r#"{{"archived_snapshots":{{"closest":{{"available":true,"status":"200","url":"{snapshot}"}}}}}}"#
+            );
+            return Reply::Body("application/json", body.into_bytes());
+        }
+        match path {
+            "/web/2019/notes" => Reply::Body("text/plain", NOTES_TEXT.into()),
+            _ => Reply::Status(410, "Gone", vec![]),
+        }
+    }));
+    *base.lock().unwrap() = server.url("");
+    let manifest = format!(
+        "{ARTICLE_HEAD}{}",
+        source_toml("notes", "Harbour notes", &server.url("/notes-gone")),
+    );
+    let (_dir, root) = corpus(
+        Some(&manifest),
+        &[("harbour.txt", &harbour_article(&server))],
+    );
+
+    // Without --archive the 410 is a dead link …
+    assert_eq!(fetch(&root, &[]).code, 1);
+    assert!(lock_entry(&root, "notes")["error"]
+        .as_str()
+        .unwrap()
+        .contains("410"));
+    // … with it, the archived copy is the text.
+    let endpoint = server.url("/wayback/available");
+    let run = fetch(
+        &root,
+        &["--update", "--archive", "--archive-endpoint", &endpoint],
+    );
+    assert_eq!(run.code, 0, "{}", run.all());
+    let entry = lock_entry(&root, "notes");
+    assert_eq!(entry["archived"].as_bool(), Some(true), "{entry:?}");
+    assert_eq!(
+        entry["archive_url"].as_str(),
+        Some(server.url("/web/2019/notes").as_str())
+    );
+    assert!(entry.get("error").is_none(), "{entry:?}");
+    assert_eq!(source_text(&root, "notes"), NOTES_TEXT);
+}
