@@ -163,7 +163,7 @@ fn main() {
         let t = Instant::now();
         let articles2 = citecheck::read_corpus(&corpus, |_| {}).unwrap();
         let sources = verify::load_sources(&corpus).unwrap();
-        let config = Config::from_corpus(&corpus).unwrap();
+        let config = Config::from_corpus(&corpus);
         let report = Checker::new(&corpus, config, &sources, Some(&index))
             .check(&articles2)
             .unwrap();

@@ -6,6 +6,8 @@
 //! manifest → readers → model → link → { index | check } → report
 //! ```
 //!
+//! - [`rule`]: every rule's name, default severity and explanation, shared by readers
+//!   and the checker;
 //! - [`manifest`]: the corpus (`corpus.toml`, globs, manifest-less directories);
 //! - [`readers`]: one reader per input format, each producing a [`model::Article`];
 //! - [`model`]: the article model (sections, paragraphs, sentences, markers, references)
@@ -29,6 +31,7 @@ pub mod model;
 pub mod parallel;
 pub mod readers;
 pub mod report;
+pub mod rule;
 pub mod segment;
 pub mod sources;
 pub mod stamp;

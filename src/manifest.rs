@@ -15,6 +15,7 @@ use toml::Spanned;
 use crate::error::{Error, Result};
 use crate::fetch::lock::Lock;
 use crate::model::Format;
+use crate::rule::{Rule, Severity};
 
 pub const MANIFEST_NAME: &str = "corpus.toml";
 
@@ -100,15 +101,114 @@ impl LinkEntry {
     }
 }
 
-/// `[check]`: rule severities (`rule = "error" | "warning" | "note" | "off"`) and
-/// policies. Rule names are validated by the checker, which owns them.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+/// Whether the lead's sentences can be uncited claims (`[check] lead`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LeadPolicy {
+    /// The lead summarises a body cited below it (the default).
+    #[default]
+    Exempt,
+    Check,
+}
+
+impl<'de> Deserialize<'de> for LeadPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        match <std::borrow::Cow<'de, str>>::deserialize(d)?.as_ref() {
+            "exempt" => Ok(LeadPolicy::Exempt),
+            "check" => Ok(LeadPolicy::Check),
+            other => Err(serde::de::Error::custom(format!(
+                "[check] lead = {other:?}: expected \"exempt\" or \"check\""
+            ))),
+        }
+    }
+}
+
+/// `[check]`: rule severities (`rule = "error" | "warning" | "note" | "off"`, `None` =
+/// off) and policies, typed when the manifest loads: a misspelt rule or level is an
+/// error at its key or value in corpus.toml. Each severity keeps the span of its value.
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct CheckSettings {
-    /// `"exempt"` (default) or `"check"`: whether the lead's sentences can be uncited claims.
-    #[serde(default)]
-    pub lead: Option<String>,
-    #[serde(flatten)]
-    pub severities: BTreeMap<String, String>,
+    pub lead: LeadPolicy,
+    pub severities: BTreeMap<Rule, Spanned<Option<Severity>>>,
+}
+
+impl<'de> Deserialize<'de> for CheckSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        // A map visitor rather than `#[serde(flatten)]`: flatten buffers the table and
+        // loses the spans toml attaches to a key's or a value's error.
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CheckSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a [check] table of rule = \"level\" and lead = \"exempt\" | \"check\"")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<CheckSettings, A::Error> {
+                let mut settings = CheckSettings::default();
+                while let Some(key) = map.next_key::<CheckKey>()? {
+                    match key {
+                        CheckKey::Lead => settings.lead = map.next_value()?,
+                        CheckKey::Rule(rule) => {
+                            let level = map.next_value_seed(LevelOf(rule))?;
+                            settings.severities.insert(rule, level);
+                        }
+                    }
+                }
+                Ok(settings)
+            }
+        }
+        d.deserialize_map(Visitor)
+    }
+}
+
+/// A key of `[check]`: a policy or a rule name.
+enum CheckKey {
+    Lead,
+    Rule(Rule),
+}
+
+impl<'de> Deserialize<'de> for CheckKey {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let name = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        if name == "lead" {
+            return Ok(CheckKey::Lead);
+        }
+        name.parse()
+            .map(CheckKey::Rule)
+            .map_err(|e: crate::rule::UnknownRule| {
+                serde::de::Error::custom(format!("[check] names an unknown rule: {e}"))
+            })
+    }
+}
+
+/// Reads the level of `[check]`'s rule `.0`: a severity, or `None` for `"off"`, with the
+/// value's span. An error here is located at the value by toml.
+struct LevelOf(Rule);
+
+impl<'de> serde::de::DeserializeSeed<'de> for LevelOf {
+    type Value = Spanned<Option<Severity>>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        d: D,
+    ) -> std::result::Result<Self::Value, D::Error> {
+        let level = Spanned::<String>::deserialize(d)?;
+        let severity = match level.get_ref().as_str() {
+            "error" => Some(Severity::Error),
+            "warning" => Some(Severity::Warning),
+            "note" => Some(Severity::Note),
+            "off" => None,
+            other => {
+                return Err(serde::de::Error::custom(format!(
+                    "[check] {} = {other:?}: expected \"error\", \"warning\", \"note\" or \"off\"",
+                    self.0
+                )))
+            }
+        };
+        Ok(Spanned::new(level.span(), severity))
+    }
 }
 
 /// One article file to read.

@@ -11,6 +11,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
+use crate::rule::Rule;
 use crate::segment;
 
 /// Input formats a reader exists for.
@@ -288,13 +289,15 @@ pub struct NonClaim {
 }
 
 /// An integrity problem only the reader can see (an unclosed `<ref>`, a named ref with
-/// two different contents). Rule names are those of `check`.
+/// two different contents), reported by `check` under its [`Rule`].
 #[derive(Debug, Clone, Serialize)]
 pub struct ReaderProblem {
-    pub rule: &'static str,
+    pub rule: Rule,
     pub message: String,
     pub line: usize,
     pub column: usize,
+    /// Byte offset in the article file.
+    pub offset: usize,
     pub footnote: Option<String>,
 }
 
@@ -583,18 +586,13 @@ impl ArticleDraft {
         });
     }
 
-    pub fn problem(
-        &mut self,
-        rule: &'static str,
-        message: String,
-        at: Location,
-        footnote: Option<String>,
-    ) {
+    pub fn problem(&mut self, rule: Rule, message: String, at: Location, footnote: Option<String>) {
         self.problems.push(ReaderProblem {
             rule,
             message,
             line: at.line,
             column: at.column,
+            offset: at.offset,
             footnote,
         });
     }

@@ -1,36 +1,23 @@
 //! Bad input gives one clear message naming the file (and line:column where there is
 //! one) and exit status 2 — never a panic.
 
-use std::fs;
+mod common;
+
 use std::path::Path;
 
-use assert_cmd::Command;
+use common::{citecheck, run};
 
 const ARTICLE: &str = "The pact was signed in 1941.[1]\n\nReferences\n\n  1. ^ A book, 2001.\n";
 
 fn corpus(manifest: &str, files: &[(&str, &[u8])]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    fs::write(dir.path().join("corpus.toml"), manifest).unwrap();
-    for (name, bytes) in files {
-        let p = dir.path().join(name);
-        fs::create_dir_all(p.parent().unwrap()).unwrap();
-        fs::write(p, bytes).unwrap();
-    }
-    dir
+    common::write_corpus(Some(manifest), files)
 }
 
 /// Run `citecheck show 1` on the corpus; assert exit 2 and return stderr.
 fn fails(dir: &Path) -> String {
-    let out = Command::cargo_bin("citecheck")
-        .unwrap()
-        .arg("--corpus")
-        .arg(dir)
-        .args(["show", "1"])
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert_eq!(out.status.code(), Some(2), "stderr: {stderr}");
-    assert!(!stderr.contains("panicked"), "{stderr}");
+    let run = run(citecheck().arg("--corpus").arg(dir).args(["show", "1"]));
+    let stderr = run.stderr;
+    assert_eq!(run.code, 2, "stderr: {stderr}");
     assert_eq!(
         stderr.trim().lines().count(),
         1,
@@ -58,6 +45,30 @@ fn manifest_unknown_key_is_named() {
     let err = fails(dir.path());
     assert!(err.contains("corpus.toml:4:1"), "{err}");
     assert!(err.contains("colour"), "{err}");
+}
+
+/// `[check]` is typed when the manifest loads: a misspelt rule points at its key, a
+/// bad level at its value, not at the `[check]` header (line 5).
+#[test]
+fn check_settings_errors_point_at_the_key() {
+    let m = format!(
+        "{GOOD}\n[check]\nlead = \"check\"\nweak-support = \"note\"\nuncited-claims = \"off\"\n"
+    );
+    let dir = corpus(&m, &[("a.txt", ARTICLE.as_bytes())]);
+    let err = fails(dir.path());
+    assert!(err.contains("corpus.toml:8:1:"), "{err}");
+    assert!(err.contains("did you mean \"uncited-claim\""), "{err}");
+
+    let m = format!("{GOOD}\n[check]\nlead = \"check\"\nweak-support = \"fatal\"\n");
+    let dir = corpus(&m, &[("a.txt", ARTICLE.as_bytes())]);
+    let err = fails(dir.path());
+    assert!(err.contains("corpus.toml:7:16:"), "{err}");
+    assert!(err.contains("weak-support = \"fatal\""), "{err}");
+
+    let m = format!("{GOOD}\n[check]\nweak-support = \"note\"\nlead = \"everything\"\n");
+    let dir = corpus(&m, &[("a.txt", ARTICLE.as_bytes())]);
+    let err = fails(dir.path());
+    assert!(err.contains("corpus.toml:7:8:"), "{err}");
 }
 
 #[test]
@@ -132,15 +143,12 @@ fn missing_corpus_directory_is_a_usage_error() {
 #[test]
 fn unknown_footnote_label_is_a_usage_error_for_show() {
     let dir = corpus(GOOD, &[("a.txt", ARTICLE.as_bytes())]);
-    let out = Command::cargo_bin("citecheck")
-        .unwrap()
+    let run = run(citecheck()
         .arg("--corpus")
         .arg(dir.path())
-        .args(["show", "999"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("no footnote \"999\""));
+        .args(["show", "999"]));
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("no footnote \"999\""));
 }
 
 #[test]
@@ -162,11 +170,14 @@ fn marker_without_entry_stays_unresolved_in_the_model() {
 
 #[test]
 fn manifestless_directory_reads_every_text_file() {
-    let dir = tempfile::tempdir().unwrap();
-    fs::create_dir_all(dir.path().join("sub")).unwrap();
-    fs::write(dir.path().join("one.txt"), ARTICLE).unwrap();
-    fs::write(dir.path().join("sub/two.md"), ARTICLE).unwrap();
-    fs::write(dir.path().join("data.tsv"), "x\ty\n").unwrap();
+    let dir = common::write_corpus(
+        None,
+        &[
+            ("one.txt", ARTICLE.as_bytes()),
+            ("sub/two.md", ARTICLE.as_bytes()),
+            ("data.tsv", b"x\ty\n"),
+        ],
+    );
     let corpus = citecheck::Corpus::load(dir.path()).unwrap();
     let ids: Vec<&str> = corpus.articles.iter().map(|a| a.id.as_str()).collect();
     assert_eq!(ids, ["one", "sub/two"]);
@@ -239,17 +250,14 @@ fn the_first_bad_article_in_corpus_order_is_reported() {
         .collect();
     let dir = corpus("[[article]]\nfiles = \"articles/*.txt\"\n", &files);
     for _ in 0..3 {
-        let out = Command::cargo_bin("citecheck")
-            .unwrap()
+        let run = run(citecheck()
             .arg("--corpus")
             .arg(dir.path())
             .arg("--index")
             .arg(dir.path().join("index"))
-            .args(["check", "--format", "json"])
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{stderr}");
+            .args(["check", "--format", "json"]));
+        let stderr = run.stderr;
+        assert_eq!(run.code, 2, "{stderr}");
         assert!(stderr.contains("a030.txt"), "{stderr}");
         assert!(!stderr.contains("a100.txt"), "{stderr}");
     }

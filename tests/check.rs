@@ -2,76 +2,22 @@
 //! planted failure per source-reading rule, the four output formats, exit statuses and
 //! baselines.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
+use common::{check, copy_corpus, findings, of_rule, strs, ROOT};
 use serde_json::Value;
 
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 const SAMPLE: &str = "corpus/articles/soviet-japanese-neutrality-pact.txt";
 const VERIFY: &str = "tests/fixtures/verify";
 const VERIFY_ARTICLE: &str = "tests/fixtures/verify/articles/vellmar-harbour-treaty.txt";
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("{e}: {}", self.stdout))
-    }
-}
-
-/// `citecheck --corpus CORPUS check ARGS…`, run from the crate root so paths in the
-/// output are relative and stable, with an index directory of its own so parallel tests
-/// over different corpora never share one.
-fn check(corpus: &Path, args: &[&str]) -> Run {
-    let index = tempfile::tempdir().unwrap();
-    let out = Command::cargo_bin("citecheck")
-        .unwrap()
-        .current_dir(ROOT)
-        .env_remove("NO_COLOR")
-        .arg("--corpus")
-        .arg(corpus)
-        .arg("--index")
-        .arg(index.path())
-        .args(["--color", "never", "check"])
-        .args(args)
-        .output()
-        .unwrap();
-    let run = Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    };
-    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
-    run
-}
-
-fn findings(v: &Value) -> Vec<Value> {
-    v["findings"].as_array().unwrap().clone()
-}
-
-fn of_rule(v: &Value, rule: &str) -> Vec<Value> {
-    findings(v)
-        .into_iter()
-        .filter(|f| f["rule"] == rule)
-        .collect()
-}
-
+/// The line `needle` is on in a file of the checkout, as the JSON reports lines.
 fn line_of(path: &str, needle: &str) -> u64 {
-    let text = fs::read_to_string(Path::new(ROOT).join(path)).unwrap();
-    text.lines().position(|l| l.contains(needle)).expect(needle) as u64 + 1
-}
-
-fn strs(fs: &[Value], key: &str) -> Vec<String> {
-    fs.iter()
-        .map(|f| f[key].as_str().unwrap_or("").to_string())
-        .collect()
+    common::line_in(path, needle) as u64
 }
 
 // ---------------------------------------------------------------- bundled sample
@@ -105,7 +51,7 @@ fn sample_acceptance() {
         .collect();
     assert_eq!(sections.len(), 5, "{sections:?}");
     assert_eq!(&sections[..3], &expected[..]);
-    let text = fs::read_to_string(Path::new(ROOT).join(SAMPLE)).unwrap();
+    let text = fs::read_to_string(common::repo(SAMPLE)).unwrap();
     let heading_lines: Vec<u64> = text
         .lines()
         .enumerate()
@@ -310,14 +256,14 @@ fn sarif_is_structurally_valid() {
         let loc = &r["locations"][0]["physicalLocation"];
         let uri = loc["artifactLocation"]["uri"].as_str().unwrap();
         assert_eq!(uri, VERIFY_ARTICLE, "relative to the checkout");
-        assert!(Path::new(ROOT).join(uri).is_file());
+        assert!(common::repo(uri).is_file());
         assert!(loc["region"]["startLine"].as_u64().unwrap() >= 1);
         assert!(loc["region"]["startColumn"].as_u64().unwrap() >= 1);
         assert!(
             loc["region"]["endColumn"].as_u64().unwrap()
                 > loc["region"]["startColumn"].as_u64().unwrap()
         );
-        assert!(r["partialFingerprints"]["citecheck/v1"].is_string());
+        assert!(r["partialFingerprints"]["citecheck/v2"].is_string());
     }
     assert_eq!(results[4]["level"], "error");
     assert_eq!(results[4]["ruleId"], "quote-not-in-source");
@@ -453,24 +399,6 @@ fn severities_and_lead_policy_come_from_corpus_toml() {
 
 // ---------------------------------------------------------------------- baselines
 
-fn copy_corpus(from: &str) -> tempfile::TempDir {
-    fn copy(from: &Path, to: &Path) {
-        fs::create_dir_all(to).unwrap();
-        for e in fs::read_dir(from).unwrap() {
-            let e = e.unwrap();
-            let target = to.join(e.file_name());
-            if e.file_type().unwrap().is_dir() {
-                copy(&e.path(), &target);
-            } else {
-                fs::copy(e.path(), target).unwrap();
-            }
-        }
-    }
-    let dir = tempfile::tempdir().unwrap();
-    copy(&Path::new(ROOT).join(from), dir.path());
-    dir
-}
-
 #[test]
 fn baseline_round_trip() {
     let dir = copy_corpus(VERIFY);
@@ -531,21 +459,191 @@ fn baseline_round_trip() {
     assert!(run.stderr.contains("baseline.json"), "{}", run.stderr);
 }
 
+const INTEGRITY: &str = "tests/fixtures/baseline/integrity";
+
+/// Baselines written by citecheck before findings had keys (4dfcfaf: no `subject`,
+/// identity by message) still load and apply, to the verification corpus and to one
+/// with a finding for every integrity and reader rule.
+#[test]
+fn a_baseline_from_before_finding_keys_still_applies() {
+    for (corpus, baseline, n) in [
+        (VERIFY, "tests/fixtures/baseline/pre-key-baseline.json", 5),
+        (
+            INTEGRITY,
+            "tests/fixtures/baseline/pre-key-integrity-baseline.json",
+            19,
+        ),
+    ] {
+        let old: Value = serde_json::from_str(&fs::read_to_string(baseline).unwrap()).unwrap();
+        assert!(findings(&old).iter().all(|f| f.get("subject").is_none()));
+        assert_eq!(findings(&old).len(), n);
+        let run = check(
+            Path::new(corpus),
+            &[
+                "--baseline",
+                baseline,
+                "--deny",
+                "notes",
+                "--format",
+                "json",
+            ],
+        );
+        let v = run.json();
+        assert!(findings(&v).is_empty(), "{corpus}: {:#}", v["findings"]);
+        assert_eq!(v["summary"]["baselined"], n);
+        assert_eq!(v["summary"]["baseline_stale"], 0);
+        assert_eq!(run.code, 0);
+    }
+
+    // Old entries match on what identified them: fixing the date and changing the
+    // quotation leaves the old entries for them stale and the new quotation reported.
+    let dir = copy_corpus(VERIFY);
+    let article = dir.path().join("articles/vellmar-harbour-treaty.txt");
+    let text = fs::read_to_string(&article)
+        .unwrap()
+        .replace("at Vellmar on 3 May 1889", "at Vellmar on 3 May 1888")
+        .replace(
+            "keep the harbour open to the ships",
+            "keep the harbour open for the ships",
+        );
+    fs::write(&article, text).unwrap();
+    let baseline = Path::new(ROOT).join("tests/fixtures/baseline/pre-key-baseline.json");
+    let v = check(
+        dir.path(),
+        &["--baseline", baseline.to_str().unwrap(), "--format", "json"],
+    )
+    .json();
+    let found = findings(&v);
+    let left: Vec<&str> = found.iter().map(|f| f["rule"].as_str().unwrap()).collect();
+    assert_eq!(left, ["quote-not-in-source"], "{:#}", v["findings"]);
+    assert_eq!(v["summary"]["baselined"], 3);
+    assert_eq!(v["summary"]["baseline_stale"], 2);
+}
+
+/// The key baselines and SARIF fingerprints are made of is not the message: rewording
+/// every message, help and note of every finding changes neither.
+#[test]
+fn rewording_messages_changes_no_baseline_or_fingerprint() {
+    use citecheck::check::baseline::Baseline;
+    use citecheck::check::ranker::RankedPassage;
+    use citecheck::check::rules::Config;
+    use citecheck::check::{verify, CheckReport, Checker};
+    use citecheck::report::{json, sarif};
+    use citecheck::rule::Rule;
+
+    // A ranker that puts the herring report ahead: the verification corpus's
+    // weak-support, as the index finds it.
+    let ranker = |_: &str, _: usize| {
+        Ok(vec![
+            RankedPassage {
+                source: "herring-report-1890".into(),
+                line: 5,
+                text: "After the drift nets were banned in the estuary, the herring catch fell by half, and many boats were laid up for good.".into(),
+                score: 9.0,
+            },
+            RankedPassage {
+                source: "commission-minutes-1887".into(),
+                line: 5,
+                text: "The Commission resolved that harbour dues be fixed at twelve shillings for every vessel entering the port.".into(),
+                score: 2.0,
+            },
+        ])
+    };
+    let fingerprints = |report: &CheckReport| -> Vec<String> {
+        sarif::render(report)["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                r["partialFingerprints"]["citecheck/v2"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect()
+    };
+    let mut rules = BTreeSet::new();
+    for corpus in [VERIFY, INTEGRITY] {
+        let corpus = citecheck::Corpus::load(&Path::new(ROOT).join(corpus)).unwrap();
+        let articles = citecheck::read_corpus(&corpus, |_| {}).unwrap();
+        let sources = verify::load_sources(&corpus).unwrap();
+        let ranker: &dyn citecheck::check::ranker::SourceRanker = &ranker;
+        let report = Checker::new(
+            &corpus,
+            Config::from_corpus(&corpus),
+            &sources,
+            Some(ranker),
+        )
+        .check(&articles)
+        .unwrap();
+        let saved = json::render(&report).to_string();
+        let mut reworded = report.clone();
+        for f in &mut reworded.findings {
+            f.message = format!("reworded: {}", f.message.to_uppercase());
+            f.help = Some("other advice".into());
+            f.notes = vec!["another note".into()];
+            rules.insert(f.rule);
+        }
+        let keys = |r: &CheckReport| r.findings.iter().map(|f| f.key()).collect::<Vec<_>>();
+        assert_eq!(keys(&report), keys(&reworded));
+        assert_eq!(fingerprints(&report), fingerprints(&reworded));
+        // Distinct keys, distinct fingerprints.
+        let distinct_keys: BTreeSet<_> = keys(&report).into_iter().collect();
+        let distinct_fingerprints: BTreeSet<_> = fingerprints(&report).into_iter().collect();
+        assert_eq!(distinct_keys.len(), distinct_fingerprints.len());
+
+        let baseline = Baseline::parse(Path::new("saved.json"), &saved).unwrap();
+        let total = reworded.findings.len();
+        baseline.apply(&mut reworded);
+        assert!(reworded.findings.is_empty(), "{:#?}", reworded.findings);
+        assert_eq!(reworded.summary.baselined, total);
+        assert_eq!(reworded.summary.baseline_stale, 0);
+    }
+    // Every rule is covered: a new rule adds a finding to one of these corpora.
+    let covered: Vec<Rule> = rules.into_iter().collect();
+    assert_eq!(covered, Rule::ALL, "{covered:?}");
+}
+
+/// JSON findings name their subject: what the key identifies them by.
+#[test]
+fn json_findings_carry_their_subject() {
+    let v = check(Path::new(VERIFY), &["--format", "json"]).json();
+    let found = findings(&v);
+    let subjects: Vec<(&str, &str)> = found
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap(),
+                f["subject"].as_str().unwrap_or("-"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        subjects,
+        [
+            ("fact-not-in-source", "Mayor Anton Keller"),
+            ("weak-support", "herring-report-1890"),
+            ("uncited-claim", "12"),
+            ("fact-not-in-source", "3 May 1889"),
+            (
+                "quote-not-in-source",
+                "\"keep the harbour open to the ships of either party in every season\""
+            ),
+        ]
+    );
+}
+
 // ------------------------------------------------------- integrity beyond the sample
 
 #[test]
 fn integrity_rules_on_a_small_article() {
-    let dir = tempfile::tempdir().unwrap();
-    fs::write(
-        dir.path().join("corpus.toml"),
-        "[[article]]\nid = \"a\"\nfile = \"a.txt\"\n\n[[source]]\nid = \"atlas\"\ntitle = \"Atlas of Northern Harbours\"\ndate = \"1901\"\n",
-    )
-    .unwrap();
-    fs::write(
-        dir.path().join("a.txt"),
-        "Harbours\n\nHistory\n\nThe quay was rebuilt in stone.[1] The lighthouse was moved inland.[9] The bridge was painted blue.[citation needed]\n\nReferences\n\n  1. ^ Atlas of Northern Harbours, 1901.\n  1. ^ Atlas of Northern Harbours, 1901, second printing.\n  2. ^ Letters of a harbour master.\n  3. ^ Atlas of Northern Harbours, 1901.\n",
-    )
-    .unwrap();
+    let dir = common::write_corpus(
+        Some("[[article]]\nid = \"a\"\nfile = \"a.txt\"\n\n[[source]]\nid = \"atlas\"\ntitle = \"Atlas of Northern Harbours\"\ndate = \"1901\"\n"),
+        &[(
+            "a.txt",
+            b"Harbours\n\nHistory\n\nThe quay was rebuilt in stone.[1] The lighthouse was moved inland.[9] The bridge was painted blue.[citation needed]\n\nReferences\n\n  1. ^ Atlas of Northern Harbours, 1901.\n  1. ^ Atlas of Northern Harbours, 1901, second printing.\n  2. ^ Letters of a harbour master.\n  3. ^ Atlas of Northern Harbours, 1901.\n",
+        )],
+    );
     let v = check(dir.path(), &["--format", "json"]).json();
     let got: Vec<(String, String)> = findings(&v)
         .iter()
@@ -589,7 +687,7 @@ fn weak_support_follows_any_ranker() {
     use citecheck::check::rules::Config;
     use citecheck::check::{verify, Checker};
 
-    let corpus = citecheck::Corpus::load(&Path::new(ROOT).join(VERIFY)).unwrap();
+    let corpus = citecheck::Corpus::load(&common::repo(VERIFY)).unwrap();
     let articles = citecheck::read_corpus(&corpus, |_| {}).unwrap();
     let sources = verify::load_sources(&corpus).unwrap();
     let herring = "After the drift nets were banned in the estuary, the herring catch fell by half, and many boats were laid up for good.";
@@ -601,14 +699,14 @@ fn weak_support_follows_any_ranker() {
         score,
     };
     let weak = |ranker: &dyn citecheck::check::ranker::SourceRanker| {
-        let config = Config::from_corpus(&corpus).unwrap();
+        let config = Config::from_corpus(&corpus);
         let report = Checker::new(&corpus, config, &sources, Some(ranker))
             .check(&articles)
             .unwrap();
         report
             .findings
             .into_iter()
-            .filter(|f| f.rule == "weak-support")
+            .filter(|f| f.rule == citecheck::rule::Rule::WeakSupport)
             .map(|f| f.source.unwrap())
             .collect::<Vec<_>>()
     };
@@ -630,11 +728,14 @@ fn weak_support_follows_any_ranker() {
     };
     assert!(weak(&close).is_empty());
     // No ranker at all: no weak-support, the other rules unchanged.
-    let config = Config::from_corpus(&corpus).unwrap();
+    let config = Config::from_corpus(&corpus);
     let report = Checker::new(&corpus, config, &sources, None)
         .check(&articles)
         .unwrap();
-    assert!(report.findings.iter().all(|f| f.rule != "weak-support"));
+    assert!(report
+        .findings
+        .iter()
+        .all(|f| f.rule != citecheck::rule::Rule::WeakSupport));
     assert_eq!(report.findings.len(), 4);
 }
 
@@ -642,12 +743,13 @@ fn weak_support_follows_any_ranker() {
 /// with no body to carry its citations, so the lead exemption does not apply.
 #[test]
 fn an_article_without_sections_is_not_an_exempt_lead() {
-    let dir = tempfile::tempdir().unwrap();
-    fs::write(
-        dir.path().join("mill.txt"),
-        "The mill on the Aller burned down in 1921. It was never rebuilt.\n",
-    )
-    .unwrap();
+    let dir = common::write_corpus(
+        None,
+        &[(
+            "mill.txt",
+            b"The mill on the Aller burned down in 1921. It was never rebuilt.\n",
+        )],
+    );
     let v = check(dir.path(), &["--format", "json"]).json();
     let uncited = of_rule(&v, "uncited-claim");
     assert_eq!(uncited.len(), 1, "{uncited:#?}");
@@ -657,18 +759,14 @@ fn an_article_without_sections_is_not_an_exempt_lead() {
 #[test]
 fn show_lists_evidence_passages_from_the_cited_source() {
     let index = tempfile::tempdir().unwrap();
-    let out = assert_cmd::Command::cargo_bin("citecheck")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["--quiet", "--corpus", "tests/fixtures/verify", "--index"])
-        .arg(index.path())
-        .args(["show", "2", "--format", "json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let run = common::run(
+        common::citecheck_in(Path::new(ROOT))
+            .args(["--quiet", "--corpus", VERIFY, "--index"])
+            .arg(index.path())
+            .args(["show", "2", "--format", "json"]),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v = run.json();
     let evidence = v["evidence"].as_array().unwrap();
     assert!(!evidence.is_empty());
     assert!(evidence
@@ -695,7 +793,7 @@ fn many_articles_checked_in_parallel_give_the_sequential_result() {
     let dir = tempfile::tempdir().unwrap();
     let corpus = dir.path().join("corpus");
     fs::create_dir_all(corpus.join("articles")).unwrap();
-    let manifest = fs::read_to_string(Path::new(ROOT).join("corpus/corpus.toml")).unwrap();
+    let manifest = fs::read_to_string(common::repo("corpus/corpus.toml")).unwrap();
     let manifest = manifest.replace(
         "id = \"soviet-japanese-neutrality-pact\"\nfile = \"articles/soviet-japanese-neutrality-pact.txt\"",
         "files = \"articles/*.txt\"",
@@ -708,7 +806,7 @@ fn many_articles_checked_in_parallel_give_the_sequential_result() {
     let copies = 40;
     for i in 0..copies {
         fs::copy(
-            Path::new(ROOT).join(SAMPLE),
+            common::repo(SAMPLE),
             corpus.join(format!("articles/a{i:02}.txt")),
         )
         .unwrap();

@@ -4,14 +4,14 @@
 //! gets) must equal the graph citecheck's Markdown reader builds, except for the
 //! deliberate differences listed in `docs/conformance.md` and in `EXPECTED` below.
 
+mod common;
+
 use std::collections::HashMap;
 use std::path::Path;
 
 use citecheck::model::Format;
 use citecheck::readers;
 use regex::Regex;
-
-const SHARED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/conformance");
 
 /// (suite, example number, difference, reason). The difference string is what
 /// `compare` reports; the reason is in docs/conformance.md.
@@ -32,8 +32,8 @@ struct Example {
     html: String,
 }
 
-fn pulldown_examples() -> Vec<Example> {
-    let text = std::fs::read_to_string(format!("{SHARED}/pulldown-cmark/footnotes.txt"))
+fn pulldown_examples(suites: &Path) -> Vec<Example> {
+    let text = std::fs::read_to_string(suites.join("pulldown-cmark/footnotes.txt"))
         .expect("pulldown-cmark footnotes spec");
     let fence = "````````````````````````````````";
     let mut out = Vec::new();
@@ -70,10 +70,10 @@ fn pulldown_examples() -> Vec<Example> {
     out
 }
 
-fn markdown_it_examples() -> Vec<Example> {
+fn markdown_it_examples(suites: &Path) -> Vec<Example> {
     let mut out = Vec::new();
     for file in ["footnote.txt", "footnote-prefixed.txt"] {
-        let text = std::fs::read_to_string(format!("{SHARED}/markdown-it-footnote/{file}"))
+        let text = std::fs::read_to_string(suites.join("markdown-it-footnote").join(file))
             .expect("markdown-it fixture");
         let lines: Vec<&str> = text.lines().collect();
         let mut i = 0;
@@ -260,8 +260,11 @@ fn compare(e: &Example) -> Vec<String> {
 
 #[test]
 fn footnote_conformance() {
-    let mut examples = pulldown_examples();
-    examples.extend(markdown_it_examples());
+    let Some(suites) = common::shared("conformance") else {
+        return;
+    };
+    let mut examples = pulldown_examples(&suites);
+    examples.extend(markdown_it_examples(&suites));
     assert!(examples.len() > 30, "conformance data not found");
     let mut by_suite: HashMap<&str, (usize, usize, usize)> = HashMap::new();
     let mut failures = Vec::new();

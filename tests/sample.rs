@@ -1,33 +1,31 @@
 //! Acceptance of the foundation on the real sample: the World Library export of
 //! "Soviet–Japanese Neutrality Pact" in the bundled corpus.
 
+mod common;
+
 use std::path::Path;
 
-use assert_cmd::Command;
 use citecheck::model::{Article, CitationStatus, NonClaimKind};
 use citecheck::Corpus;
+use common::{citecheck_in, line_of, run, ROOT};
 
 const ARTICLE: &str = "corpus/articles/soviet-japanese-neutrality-pact.txt";
 
 fn sample() -> Article {
-    let corpus = Corpus::load(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/corpus"))).unwrap();
+    let corpus = Corpus::load(&common::repo("corpus")).unwrap();
     let mut articles = citecheck::read_corpus(&corpus, |_| {}).unwrap();
     assert_eq!(articles.len(), 1);
     articles.remove(0)
 }
 
-fn line_of(text: &str, needle: &str) -> usize {
-    text.lines().position(|l| l.contains(needle)).expect(needle) + 1
-}
-
 #[test]
 fn bundled_article_is_the_shared_sample_unchanged() {
-    let root = env!("CARGO_MANIFEST_DIR");
-    let bundled = std::fs::read(format!("{root}/{ARTICLE}")).unwrap();
-    let shared = std::fs::read(format!(
-        "{root}/../shared/corpus/neutrality-pact/soviet-japanese-neutrality-pact.txt"
-    ))
-    .unwrap();
+    let Some(shared) = common::shared("corpus/neutrality-pact/soviet-japanese-neutrality-pact.txt")
+    else {
+        return;
+    };
+    let bundled = std::fs::read(common::repo(ARTICLE)).unwrap();
+    let shared = std::fs::read(shared).unwrap();
     assert!(
         bundled == shared,
         "corpus/articles must be a byte-for-byte copy"
@@ -236,16 +234,9 @@ fn every_reference_links_to_its_work() {
 
 #[test]
 fn show_4_prints_the_denunciation() {
-    let out = Command::cargo_bin("citecheck")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["show", "4"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let out = String::from_utf8(out).unwrap();
+    let show = run(citecheck_in(Path::new(ROOT)).args(["show", "4"]));
+    assert_eq!(show.code, 0, "{}", show.stderr);
+    let out = show.stdout;
     assert!(
         out.contains("On April 5, 1945 the Soviet Union denounced the pact"),
         "{out}"
@@ -260,16 +251,7 @@ fn show_4_prints_the_denunciation() {
 
 #[test]
 fn parse_json_has_the_documented_shape() {
-    let out = Command::cargo_bin("citecheck")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["parse", ARTICLE, "--format", "json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let v = common::parse_json(Path::new("corpus"), Path::new(ARTICLE));
     assert_eq!(v["version"], 1);
     assert_eq!(v["title"], "Soviet–Japanese Neutrality Pact");
     assert_eq!(v["toc"].as_array().unwrap().len(), 7);
@@ -297,13 +279,10 @@ fn parse_json_has_the_documented_shape() {
 fn html_report_colours_every_sentence_by_status() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("report.html");
-    Command::cargo_bin("citecheck")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+    let report = run(citecheck_in(Path::new(ROOT))
         .args(["--quiet", "report", "--html"])
-        .arg(&out)
-        .assert()
-        .success();
+        .arg(&out));
+    assert_eq!(report.code, 0, "{}", report.stderr);
     let html = std::fs::read_to_string(&out).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(!html.contains("<script"), "self-contained, no scripts");

@@ -2,29 +2,15 @@
 //! (`corpus/`) and a small corpus with two source texts (`tests/fixtures/search-corpus/`).
 //! Every test works on a copy in a temporary directory, with the index beside it.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command as StdCommand, Stdio};
 
 use assert_cmd::Command;
+use common::{citecheck_in, copy_dir};
 use serde_json::Value;
 use tempfile::TempDir;
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
 
 /// A temporary workspace holding a copy of a corpus as `corpus/`; the index goes to
 /// `index/` beside it.
@@ -34,11 +20,11 @@ struct Workspace {
 
 impl Workspace {
     fn bundled() -> Self {
-        Self::of(&repo().join("corpus"))
+        Self::of(&common::repo("corpus"))
     }
 
     fn fixture() -> Self {
-        Self::of(&repo().join("tests/fixtures/search-corpus"))
+        Self::of(&common::fixture("search-corpus"))
     }
 
     fn of(corpus: &Path) -> Self {
@@ -56,12 +42,7 @@ impl Workspace {
     }
 
     fn cmd(&self) -> Command {
-        let mut c = Command::cargo_bin("citecheck").unwrap();
-        c.current_dir(self.path())
-            .env_remove("NO_COLOR")
-            .env_remove("CITECHECK_FAIL_INDEX_AFTER")
-            .args(["--color", "never"]);
-        c
+        citecheck_in(self.path())
     }
 
     fn index(&self) {
@@ -77,14 +58,7 @@ impl Workspace {
             .output()
             .unwrap();
         let code = out.status.code().unwrap();
-        let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-            panic!(
-                "search {args:?} printed no JSON ({e}): stdout {:?} stderr {:?}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            )
-        });
-        (code, json)
+        (code, common::json(&stdout(&out), &stderr(&out)))
     }
 
     fn article_path(&self) -> PathBuf {
@@ -752,9 +726,7 @@ fn equal_scores_rank_in_corpus_order_across_segments() {
         .unwrap();
     }
     let run = |index: &str, limit: &str| {
-        let out = Command::cargo_bin("citecheck")
-            .unwrap()
-            .current_dir(dir.path())
+        let out = citecheck_in(dir.path())
             .args(["--quiet", "--index", index, "search", "--format", "json"])
             .args(["-n", limit, "harbour treaty"])
             .output()
@@ -822,14 +794,6 @@ fn old_glob_corpus() -> TempDir {
     }
     age(&corpus);
     dir
-}
-
-fn citecheck_in(dir: &Path) -> Command {
-    let mut c = Command::cargo_bin("citecheck").unwrap();
-    c.current_dir(dir)
-        .env_remove("CITECHECK_FAIL_INDEX_AFTER")
-        .args(["--color", "never"]);
-    c
 }
 
 #[test]

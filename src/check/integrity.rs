@@ -4,10 +4,10 @@
 
 use std::collections::HashMap;
 
-use super::rules::*;
 use super::verify::normalise;
 use super::{Finding, Site};
 use crate::model::Article;
+use crate::rule::Rule;
 
 /// unknown-footnote, unused-reference, backref-mismatch, duplicate-reference,
 /// unlinked-reference, and the reader's own problems.
@@ -17,36 +17,48 @@ pub fn footnotes(site: &Site, out: &mut Vec<Finding>) {
         if m.reference.is_some() {
             continue;
         }
-        let mut f = site.at_offset(UNKNOWN_FOOTNOTE, m.offset, m.offset + m.len);
-        f.message = format!("footnote [{}] has no reference entry", m.label);
-        f.footnote = Some(m.label.clone());
-        f.sentence = m.sentence.map(|s| a.sentences[s].text.clone());
-        f.help = Some(format!(
-            "add reference [{}] to the reference list, or correct the marker",
-            m.label
-        ));
-        out.push(f);
+        out.push(
+            site.finding(
+                Rule::UnknownFootnote,
+                m.offset..m.offset + m.len,
+                format!("footnote [{}] has no reference entry", m.label),
+            )
+            .subject(m.label.clone())
+            .footnote(m.label.clone())
+            .sentence(m.sentence.map(|s| a.sentences[s].text.clone()))
+            .help(format!(
+                "add reference [{}] to the reference list, or correct the marker",
+                m.label
+            )),
+        );
     }
 
     let mut first_label: HashMap<(&str, Option<&str>), usize> = HashMap::new();
     let mut first_text: HashMap<String, usize> = HashMap::new();
     for (i, r) in a.references.iter().enumerate() {
         let source = r.link.as_ref().map(|l| l.source.clone());
-        let at = |rule| {
-            let mut f = site.at_line_col(rule, r.line, r.column, r.label.chars().count());
-            f.footnote = Some(r.label.clone());
-            f.source = source.clone();
-            f
+        // Every finding on an entry is about the entry: its label is the subject.
+        let at = |rule, message: String| {
+            site.finding(
+                rule,
+                site.span_at(r.line, r.column, r.label.chars().count()),
+                message,
+            )
+            .subject(r.label.clone())
+            .footnote(r.label.clone())
+            .source(source.clone())
         };
         let key = (r.label.as_str(), r.group.as_deref());
         let repeated_label = first_label.contains_key(&key);
         if let Some(&j) = first_label.get(&key) {
-            let mut f = at(DUPLICATE_REFERENCE);
-            f.message = format!("reference [{}] is listed twice", r.label);
-            f.notes
-                .push(format!("first listed on line {}", a.references[j].line));
-            f.help = Some("merge the two entries: markers resolve to the first".into());
-            out.push(f);
+            out.push(
+                at(
+                    Rule::DuplicateReference,
+                    format!("reference [{}] is listed twice", r.label),
+                )
+                .note(format!("first listed on line {}", a.references[j].line))
+                .help("merge the two entries: markers resolve to the first"),
+            );
         } else {
             first_label.insert(key, i);
         }
@@ -55,23 +67,17 @@ pub fn footnotes(site: &Site, out: &mut Vec<Finding>) {
         if repeated_label {
             // nothing to count
         } else if r.found_uses == 0 {
-            let mut f = at(UNUSED_REFERENCE);
-            f.message = format!("reference [{}] is never cited in the text", r.label);
-            f.help = Some(
-                "put its marker back after the sentence the work supports, or delete the entry"
-                    .into(),
+            out.push(
+                at(
+                    Rule::UnusedReference,
+                    format!("reference [{}] is never cited in the text", r.label),
+                )
+                .help(
+                    "put its marker back after the sentence the work supports, or delete the entry",
+                ),
             );
-            out.push(f);
         } else if let Some(d) = r.declared_uses.filter(|&d| d != r.found_uses) {
-            let mut f = at(BACKREF_MISMATCH);
-            f.message = format!(
-                "reference [{}] declares {d} use{} but the text cites it {} time{}",
-                r.label,
-                if d == 1 { "" } else { "s" },
-                r.found_uses,
-                if r.found_uses == 1 { "" } else { "s" },
-            );
-            f.help = Some(if d > r.found_uses {
+            let help = if d > r.found_uses {
                 format!(
                     "{} marker{} [{}] went missing: restore {} after the sentence{} the work supports",
                     d - r.found_uses,
@@ -83,25 +89,38 @@ pub fn footnotes(site: &Site, out: &mut Vec<Finding>) {
             } else {
                 "the text cites it more often than the list declares: check the extra markers"
                     .to_string()
-            });
-            out.push(f);
+            };
+            out.push(
+                at(
+                    Rule::BackrefMismatch,
+                    format!(
+                        "reference [{}] declares {d} use{} but the text cites it {} time{}",
+                        r.label,
+                        if d == 1 { "" } else { "s" },
+                        r.found_uses,
+                        if r.found_uses == 1 { "" } else { "s" },
+                    ),
+                )
+                .help(help),
+            );
         }
         let text = normalise(&r.text);
         if !text.is_empty() {
             match first_text.get(&text) {
                 Some(&j) if a.references[j].label != r.label => {
-                    let mut f = at(DUPLICATE_REFERENCE);
-                    f.message = format!(
-                        "reference [{}] lists the same work as reference [{}]",
-                        r.label, a.references[j].label
+                    out.push(
+                        at(
+                            Rule::DuplicateReference,
+                            format!(
+                                "reference [{}] lists the same work as reference [{}]",
+                                r.label, a.references[j].label
+                            ),
+                        )
+                        .note(format!("first listed on line {}", a.references[j].line))
+                        .help(
+                            "cite one entry from every place (a named reference) and delete the other",
+                        ),
                     );
-                    f.notes
-                        .push(format!("first listed on line {}", a.references[j].line));
-                    f.help = Some(
-                        "cite one entry from every place (a named reference) and delete the other"
-                            .into(),
-                    );
-                    out.push(f);
                 }
                 Some(_) => {}
                 None => {
@@ -110,21 +129,27 @@ pub fn footnotes(site: &Site, out: &mut Vec<Finding>) {
             }
         }
         if r.link.is_none() && !r.is_empty() {
-            let mut f = at(UNLINKED_REFERENCE);
-            f.message = format!("reference [{}] matches no source in the manifest", r.label);
-            f.help = Some(
-                "add a [[source]] for the work to corpus.toml, or a [[link]] naming the source"
-                    .into(),
+            out.push(
+                at(
+                    Rule::UnlinkedReference,
+                    format!("reference [{}] matches no source in the manifest", r.label),
+                )
+                .help(
+                    "add a [[source]] for the work to corpus.toml, or a [[link]] naming the source",
+                ),
             );
-            out.push(f);
         }
     }
 
     for p in &a.problems {
-        let mut f = site.at_line_col(p.rule, p.line, p.column, 1);
-        f.message = p.message.clone();
-        f.footnote = p.footnote.clone();
-        out.push(f);
+        // One character at the reader's position.
+        let len = a.text.get(p.offset..).and_then(|t| t.chars().next());
+        let span = p.offset..p.offset + len.map_or(0, char::len_utf8);
+        out.push(
+            site.finding(p.rule, span, p.message.clone())
+                .subject(p.footnote.clone())
+                .footnote(p.footnote.clone()),
+        );
     }
 }
 
@@ -139,14 +164,18 @@ pub fn sections(site: &Site, out: &mut Vec<Finding>) {
             .line_text(t.line)
             .and_then(|l| l.find(&t.title).map(|b| l[..b].chars().count() + 1))
             .unwrap_or(1);
-        let mut f = site.at_line_col(MISSING_SECTION, t.line, column, t.title.chars().count());
-        f.message = format!(
-            "the table of contents lists “{}” but the article has no such section",
-            t.title
+        out.push(
+            site.finding(
+                Rule::MissingSection,
+                site.span_at(t.line, column, t.title.chars().count()),
+                format!(
+                    "the table of contents lists “{}” but the article has no such section",
+                    t.title
+                ),
+            )
+            .subject(t.title.clone())
+            .help("restore the section's text from the original article, or drop the entry"),
         );
-        f.help =
-            Some("restore the section's text from the original article, or drop the entry".into());
-        out.push(f);
     }
     for (i, s) in a.sections.iter().enumerate() {
         if s.synthetic || s.blocks > 0 {
@@ -156,11 +185,14 @@ pub fn sections(site: &Site, out: &mut Vec<Finding>) {
         if a.sections.get(i + 1).is_some_and(|n| n.level > s.level) {
             continue;
         }
-        let mut f = site.at_line_col(MISSING_SECTION, s.line, s.column, s.heading.chars().count());
-        f.message = format!("section “{}” has no text", s.heading);
-        f.help = Some(
-            "restore the section's text from the original article, or remove the heading".into(),
+        out.push(
+            site.finding(
+                Rule::MissingSection,
+                site.span_at(s.line, s.column, s.heading.chars().count()),
+                format!("section “{}” has no text", s.heading),
+            )
+            .subject(s.heading.clone())
+            .help("restore the section's text from the original article, or remove the heading"),
         );
-        out.push(f);
     }
 }

@@ -1,7 +1,9 @@
 //! `citecheck check`: every rule over every article, producing [`Finding`]s that the
 //! reporters in `crate::report` render without recomputing anything.
 //!
-//! - [`rules`]: the rule table (names, default severities, explanations) and `[check]`;
+//! - [`finding`]: findings, their positions and the key that identifies them;
+//! - [`rules`]: `[check]` configuration and `--explain` over the rule table
+//!   ([`crate::rule`]);
 //! - [`integrity`]: footnotes, references and sections;
 //! - [`claims`]: which sentences state checkable facts;
 //! - [`verify`]: quotations, dates, numbers and names against the cited source texts;
@@ -11,6 +13,7 @@
 
 pub mod baseline;
 pub mod claims;
+pub mod finding;
 pub mod integrity;
 pub mod ranker;
 pub mod rules;
@@ -20,35 +23,15 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
+pub use finding::{Finding, FindingKey, Site};
+
 use crate::manifest::Corpus;
-use crate::model::{Article, CitationStatus, LineIndex};
+use crate::model::{Article, CitationStatus};
+use crate::rule::{Rule, Severity};
 use claims::Fact;
 use ranker::{RankedPassage, SourceRanker};
-use rules::*;
+use rules::{Config, LeadPolicy};
 use verify::SourceDoc;
-
-/// One finding. `line`/`column` are 1-based (column in characters); `width` is how many
-/// characters from `column` the finding covers on that line.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Finding {
-    pub rule: &'static str,
-    pub severity: Severity,
-    pub article: String,
-    pub file: String,
-    pub line: usize,
-    pub column: usize,
-    pub width: usize,
-    pub message: String,
-    pub footnote: Option<String>,
-    pub source: Option<String>,
-    pub sentence: Option<String>,
-    pub help: Option<String>,
-    /// Supporting detail: the closest passage, where an entry was first listed.
-    pub notes: Vec<String>,
-    /// The text of line `line`, to show the finding in context.
-    #[serde(skip)]
-    pub snippet: Option<String>,
-}
 
 /// Counts for the summary line. Sentence counts cover every article; `claims` counts
 /// the sentences that state a checkable fact (outside an exempt lead).
@@ -119,69 +102,6 @@ impl CheckReport {
     }
 }
 
-/// Locations in one article, for building findings.
-pub struct Site<'a> {
-    pub article: &'a Article,
-    file: String,
-    lines: LineIndex,
-}
-
-impl<'a> Site<'a> {
-    pub fn new(article: &'a Article) -> Self {
-        Site {
-            article,
-            file: article.path.to_string_lossy().replace('\\', "/"),
-            lines: article.line_index(),
-        }
-    }
-
-    pub fn line_text(&self, line: usize) -> Option<&'a str> {
-        let text = &self.article.text;
-        let start = self.lines.line_start(line)?;
-        let end = text[start..].find('\n').map_or(text.len(), |e| start + e);
-        Some(text[start..end].trim_end_matches('\r'))
-    }
-
-    fn blank(&self, rule: &'static str, line: usize, column: usize, width: usize) -> Finding {
-        Finding {
-            rule,
-            severity: rules::default_severity(rule),
-            article: self.article.id.clone(),
-            file: self.file.clone(),
-            line,
-            column,
-            width: width.max(1),
-            message: String::new(),
-            footnote: None,
-            source: None,
-            sentence: None,
-            help: None,
-            notes: Vec::new(),
-            snippet: self.line_text(line).map(str::to_string),
-        }
-    }
-
-    pub fn at_line_col(
-        &self,
-        rule: &'static str,
-        line: usize,
-        column: usize,
-        width: usize,
-    ) -> Finding {
-        self.blank(rule, line, column, width)
-    }
-
-    /// A finding covering file bytes `start..end` (clipped to the first line).
-    pub fn at_offset(&self, rule: &'static str, start: usize, end: usize) -> Finding {
-        let text = &self.article.text;
-        let loc = self.lines.locate(text, start);
-        let end = end.clamp(start, text.len());
-        let span = text.get(start..end).unwrap_or("");
-        let width = span.split('\n').next().unwrap_or("").chars().count();
-        self.blank(rule, loc.line, loc.column, width)
-    }
-}
-
 /// Runs every rule. Built once per corpus: source texts are loaded once.
 pub struct Checker<'a> {
     corpus: &'a Corpus,
@@ -213,8 +133,8 @@ struct Unavailable {
 struct FirstCitation {
     article: usize,
     label: Option<String>,
-    line: usize,
-    column: usize,
+    /// The reference entry's (or bibliography line's) bytes in the article file.
+    span: std::ops::Range<usize>,
 }
 
 /// A passage beats the cited sources by this factor in ranker score to be "clearly"
@@ -319,13 +239,17 @@ impl<'a> Checker<'a> {
         let links = a
             .references
             .iter()
-            .map(|r| (r.link.as_ref(), r.line, r.column, Some(&r.label)))
+            .map(|r| {
+                let width = r.label.chars().count();
+                let span = site.span_at(r.line, r.column, width);
+                (r.link.as_ref(), span, Some(&r.label))
+            })
             .chain(
                 a.bibliography
                     .iter()
-                    .map(|b| (b.link.as_ref(), b.line, 1, None)),
+                    .map(|b| (b.link.as_ref(), site.span_at(b.line, 1, 1), None)),
             );
-        for (link, line, column, label) in links {
+        for (link, span, label) in links {
             let Some(link) = link else { continue };
             if self.sources.contains_key(&link.source) {
                 continue;
@@ -339,8 +263,7 @@ impl<'a> Checker<'a> {
                 u.first = Some(FirstCitation {
                     article: n,
                     label: label.cloned(),
-                    line,
-                    column,
+                    span,
                 });
             }
         }
@@ -371,24 +294,27 @@ impl<'a> Checker<'a> {
                 continue;
             };
             let site = Site::new(&articles[first.article]);
-            let width = first.label.as_ref().map_or(1, |l| l.chars().count());
-            let mut f = site.at_line_col(MISSING_SOURCE_TEXT, first.line, first.column, width);
-            // Counts go to a note: the message is part of the baseline key and must not
-            // change when a sentence is added.
-            f.message = format!(
-                "source `{id}` ({}) has no text in the corpus: claims citing it cannot be verified",
-                src.title
-            );
-            f.notes.push(format!(
-                "{} sentence{} cite{} it",
-                u.sentences,
-                if u.sentences == 1 { "" } else { "s" },
-                if u.sentences == 1 { "s" } else { "" }
-            ));
-            f.source = Some(id.clone());
-            f.footnote = first.label;
+            // Counts go to notes: they change whenever a sentence is added.
+            let mut f = site
+                .finding(
+                    Rule::MissingSourceText,
+                    first.span,
+                    format!(
+                        "source `{id}` ({}) has no text in the corpus: claims citing it cannot be verified",
+                        src.title
+                    ),
+                )
+                .subject(id.clone())
+                .source(id.clone())
+                .footnote(first.label)
+                .note(format!(
+                    "{} sentence{} cite{} it",
+                    u.sentences,
+                    if u.sentences == 1 { "" } else { "s" },
+                    if u.sentences == 1 { "s" } else { "" }
+                ));
             if u.references > 1 || u.articles.len() > 1 {
-                f.notes.push(format!(
+                f = f.note(format!(
                     "cited by {} reference entr{} in {} article{}",
                     u.references,
                     if u.references == 1 { "y" } else { "ies" },
@@ -396,16 +322,16 @@ impl<'a> Checker<'a> {
                     if u.articles.len() == 1 { "" } else { "s" }
                 ));
             }
-            f.help = Some(match (&src.file, &src.url) {
+            let help = match (&src.file, &src.url) {
                 (Some(file), _) => format!(
                     "corpus.toml names {file} for it, but there is no such file: save the text there"
                 ),
                 (None, Some(url)) => format!(
                     "run `citecheck fetch` to download it from {url} (or save the text under sources/ and add `file = \"sources/{id}.txt\"` to its [[source]])"
                 ),
-                (None, None) => unreachable!("skipped above"),
-            });
-            out.push(f);
+                (None, None) => continue,
+            };
+            out.push(f.help(help));
         }
         out
     }
@@ -435,13 +361,14 @@ impl<'a> Checker<'a> {
                     .find(|r| r.link.as_ref().is_some_and(|l| l.source == entry.id))
                     .map(|r| (a, r))
             });
-            let mut f = match cited {
+            // The date goes to a note: the message is part of the finding's identity.
+            let message = format!("dead link: {} {reason}", entry.url);
+            let f = match cited {
                 Some((a, r)) => {
                     let site = Site::new(a);
-                    let mut f =
-                        site.at_line_col(DEAD_LINK, r.line, r.column, r.label.chars().count());
-                    f.footnote = Some(r.label.clone());
-                    f
+                    let span = site.span_at(r.line, r.column, r.label.chars().count());
+                    site.finding(Rule::DeadLink, span, message)
+                        .footnote(r.label.clone())
                 }
                 None => {
                     let path = self.corpus.root.join(crate::fetch::LOCK_NAME);
@@ -449,14 +376,16 @@ impl<'a> Checker<'a> {
                     let needle = format!("id = {:?}", entry.id);
                     let (line, column) = crate::manifest::find_line(&text, &needle, 1);
                     Finding {
-                        rule: DEAD_LINK,
-                        severity: rules::default_severity(DEAD_LINK),
+                        rule: Rule::DeadLink,
+                        severity: Rule::DeadLink.default_severity(),
                         article: String::new(),
                         file: path.to_string_lossy().replace('\\', "/"),
+                        span: 0..0,
                         line,
                         column,
                         width: needle.chars().count(),
-                        message: String::new(),
+                        message,
+                        subject: None,
                         footnote: None,
                         source: None,
                         sentence: None,
@@ -466,20 +395,14 @@ impl<'a> Checker<'a> {
                     }
                 }
             };
-            // The date goes to a note: the message is part of the baseline key.
-            f.message = format!("dead link: {} {reason}", entry.url);
-            f.notes.push(format!(
-                "when last fetched, {} (corpus.lock)",
-                entry.fetched_at
-            ));
+            let mut f = f
+                .subject(entry.id.clone())
+                .source(entry.id.clone())
+                .note(format!("when last fetched, {} (corpus.lock)", entry.fetched_at))
+                .help("update the `url`, or give the reference an `archive-url` (or try `citecheck fetch --archive`), then run `citecheck fetch --update`");
             if entry.file.is_some() {
-                f.notes
-                    .push("the text fetched before it died is still pinned and used".into());
+                f = f.note("the text fetched before it died is still pinned and used");
             }
-            f.source = Some(entry.id.clone());
-            f.help = Some(
-                "update the `url`, or give the reference an `archive-url` (or try `citecheck fetch --archive`), then run `citecheck fetch --update`".into(),
-            );
             out.push(f);
         }
         out
@@ -520,34 +443,31 @@ impl<'a> Checker<'a> {
     fn uncited_claim(&self, site: &Site, i: usize, facts: &[Fact]) -> crate::Result<Finding> {
         let s = &site.article.sentences[i];
         let mut f = match claims::headline(facts) {
-            Some(fact) => {
-                let mut f = site.at_offset(
-                    UNCITED_CLAIM,
-                    s.file_offset(fact.start),
-                    s.file_offset(fact.end),
-                );
-                f.message = format!(
-                    "uncited claim: states {} (“{}”) but no footnote covers it",
-                    fact.kind.describe(),
-                    fact.text
-                );
-                f
-            }
-            None => {
-                let mut f = site.at_offset(UNCITED_CLAIM, s.start, s.end);
-                f.message = "uncited claim: the article flags it [citation needed]".into();
-                f
-            }
+            Some(fact) => site
+                .finding(
+                    Rule::UncitedClaim,
+                    s.file_offset(fact.start)..s.file_offset(fact.end),
+                    format!(
+                        "uncited claim: states {} (“{}”) but no footnote covers it",
+                        fact.kind.describe(),
+                        fact.text
+                    ),
+                )
+                .subject(fact.text.clone()),
+            None => site.finding(
+                Rule::UncitedClaim,
+                s.start..s.end,
+                "uncited claim: the article flags it [citation needed]",
+            ),
         };
         if s.citation_needed && !facts.is_empty() {
-            f.notes
-                .push("the article itself flags it [citation needed]".into());
+            f = f.note("the article itself flags it [citation needed]");
         }
-        f.sentence = Some(s.text.clone());
-        f.help = Some("add a footnote citing a source that states this".into());
+        f = f
+            .sentence(s.text.clone())
+            .help("add a footnote citing a source that states this");
         if let Some(hit) = self.possible_source(&s.text)? {
-            f.source = Some(hit.source.clone());
-            f.help = Some(format!(
+            f = f.source(hit.source.clone()).help(format!(
                 "possible source: {} — add a footnote citing it",
                 self.describe_passage(&hit)
             ));
@@ -621,69 +541,75 @@ impl<'a> Checker<'a> {
             .collect::<Vec<_>>()
             .join(", ");
         for u in &unsupported {
-            let start = s.file_offset(u.fact.start);
-            let end = s.file_offset(u.fact.end);
+            let span = s.file_offset(u.fact.start)..s.file_offset(u.fact.end);
             let mut f = if u.fact.kind == claims::FactKind::Quotation {
-                let mut f = site.at_offset(QUOTE_NOT_IN_SOURCE, start, end);
-                f.message = format!("quotation not found in the cited source ({cited_list})");
+                let mut f = site
+                    .finding(
+                        Rule::QuoteNotInSource,
+                        span,
+                        format!("quotation not found in the cited source ({cited_list})"),
+                    )
+                    .help(
+                        "quote the source's exact words, or cite the source the quotation comes from",
+                    );
                 if let Some(c) = &u.closest {
                     let path = self
                         .sources
                         .get(&c.source)
                         .map(|d| d.path.to_string_lossy().replace('\\', "/"))
                         .unwrap_or_default();
-                    f.notes.push(format!(
-                        "closest passage ({:.0}% similar), {path}:{}: “{}”",
-                        c.similarity * 100.0,
-                        c.line,
-                        c.text
-                    ));
-                    f.source = Some(c.source.clone());
-                    f.footnote = label(&c.source);
+                    f = f
+                        .note(format!(
+                            "closest passage ({:.0}% similar), {path}:{}: “{}”",
+                            c.similarity * 100.0,
+                            c.line,
+                            c.text
+                        ))
+                        .source(c.source.clone())
+                        .footnote(label(&c.source));
                 }
-                f.help = Some(
-                    "quote the source's exact words, or cite the source the quotation comes from"
-                        .into(),
-                );
                 f
             } else {
-                let mut f = site.at_offset(FACT_NOT_IN_SOURCE, start, end);
-                f.message = format!(
-                    "{} “{}” does not occur in the cited source ({cited_list})",
-                    u.fact.kind.noun(),
-                    u.fact.text
-                );
-                f.help = Some("correct it, or cite the source that states it".into());
-                f
+                site.finding(
+                    Rule::FactNotInSource,
+                    span,
+                    format!(
+                        "{} “{}” does not occur in the cited source ({cited_list})",
+                        u.fact.kind.noun(),
+                        u.fact.text
+                    ),
+                )
+                .help("correct it, or cite the source that states it")
             };
             if f.source.is_none() && cited.len() == 1 {
-                f.source = Some(cited[0].clone());
-                f.footnote = label(&cited[0]);
+                f = f.source(cited[0].clone()).footnote(label(&cited[0]));
             }
-            f.sentence = Some(s.text.clone());
-            out.push(f);
+            out.push(f.subject(u.fact.text.clone()).sentence(s.text.clone()));
         }
         if let Some((better, cited_best)) = self.weak_support(&s.text, &cited)? {
-            let (start, end) = marker_span(a, i);
-            let mut f = site.at_offset(WEAK_SUPPORT, start, end);
-            f.message = format!(
-                "`{}` supports this better than the cited source ({cited_list})",
-                better.source
-            );
-            f.notes
-                .push(format!("better match: {}", self.describe_passage(&better)));
+            let mut f = site
+                .finding(
+                    Rule::WeakSupport,
+                    marker_span(a, i),
+                    format!(
+                        "`{}` supports this better than the cited source ({cited_list})",
+                        better.source
+                    ),
+                )
+                .note(format!("better match: {}", self.describe_passage(&better)));
             if let Some(c) = cited_best {
-                f.notes
-                    .push(format!("best cited match: {}", self.describe_passage(&c)));
+                f = f.note(format!("best cited match: {}", self.describe_passage(&c)));
             }
-            f.help = Some(format!(
-                "check `{}` and cite it if it states the claim",
-                better.source
-            ));
-            f.source = Some(better.source.clone());
-            f.footnote = cited.first().and_then(|c| label(c));
-            f.sentence = Some(s.text.clone());
-            out.push(f);
+            out.push(
+                f.help(format!(
+                    "check `{}` and cite it if it states the claim",
+                    better.source
+                ))
+                .subject(better.source.clone())
+                .source(better.source.clone())
+                .footnote(cited.first().and_then(|c| label(c)))
+                .sentence(s.text.clone()),
+            );
         }
         Ok(())
     }
@@ -757,11 +683,11 @@ impl<'a> Checker<'a> {
 
 /// Where to point for a cited sentence as a whole: its first own marker, else the
 /// sentence's first character.
-fn marker_span(a: &Article, i: usize) -> (usize, usize) {
+fn marker_span(a: &Article, i: usize) -> std::ops::Range<usize> {
     let s = &a.sentences[i];
     match s.markers.first() {
-        Some(&m) => (a.markers[m].offset, a.markers[m].offset + a.markers[m].len),
-        None => (s.start, s.start + 1),
+        Some(&m) => a.markers[m].offset..a.markers[m].offset + a.markers[m].len,
+        None => s.start..s.start + 1,
     }
 }
 
@@ -815,7 +741,12 @@ fn excerpt(text: &str, max: usize) -> String {
 /// File, line, column, rule: the order every output uses.
 pub fn sort_findings(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
-        (&a.file, a.line, a.column, a.rule, &a.message)
-            .cmp(&(&b.file, b.line, b.column, b.rule, &b.message))
+        (&a.file, a.line, a.column, a.rule.name(), &a.message).cmp(&(
+            &b.file,
+            b.line,
+            b.column,
+            b.rule.name(),
+            &b.message,
+        ))
     });
 }

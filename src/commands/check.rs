@@ -27,7 +27,7 @@ pub fn run(
         return Ok(2);
     }
     // Configuration and baseline errors come before any long work.
-    let config = Config::from_corpus(&corpus)?;
+    let config = Config::from_corpus(&corpus);
     let baseline = baseline.map(Baseline::load).transpose()?;
 
     let bar = progress(cli, corpus.articles.len() as u64);

@@ -15,11 +15,7 @@ use ego_tree::iter::Edge;
 use scraper::{ElementRef, Html, Node, Selector};
 
 use crate::model::{ArticleDraft, CleanText, LineIndex, NonClaimKind, Reference, TocEntry};
-
-/// Reader problem rules this reader reports (the names `check` uses).
-pub const RULES: &[&str] = &[DUPLICATE_REFERENCE];
-/// Two reference-list entries with the same `id`.
-pub const DUPLICATE_REFERENCE: &str = "duplicate-reference";
+use crate::rule::Rule;
 
 /// How far ahead a position search looks: keeps hostile input linear.
 const SEARCH_WINDOW: usize = 16 * 1024;
@@ -525,7 +521,7 @@ fn reference_list(
         if !id.is_empty() {
             if let Some(first) = seen_ids.insert(id.clone(), at.line) {
                 draft.problem(
-                    DUPLICATE_REFERENCE,
+                    Rule::DuplicateReference,
                     format!("reference entry id \"{id}\" also appears on line {first}"),
                     at,
                     Some(label.clone()),

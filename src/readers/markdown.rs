@@ -24,11 +24,7 @@ use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use regex::Regex;
 
 use crate::model::{ArticleDraft, CleanText, LineIndex, NonClaimKind, Reference};
-
-/// Reader problem rules this reader reports (the names `check` uses).
-pub const RULES: &[&str] = &[DUPLICATE_REFERENCE];
-/// A footnote label defined more than once.
-pub const DUPLICATE_REFERENCE: &str = "duplicate-reference";
+use crate::rule::Rule;
 
 /// A footnote reference renderers left as literal text: `[^label]` not followed by
 /// `:` (that would be a definition that failed to parse, e.g. in a table cell).
@@ -464,7 +460,7 @@ impl Reader<'_> {
             .any(|r| r.label.to_lowercase() == def.label.to_lowercase());
         if duplicate {
             self.draft.problem(
-                DUPLICATE_REFERENCE,
+                Rule::DuplicateReference,
                 format!(
                     "footnote [^{}] is defined again; the first definition is used",
                     def.label

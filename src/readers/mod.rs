@@ -18,15 +18,6 @@ use crate::error::{Error, Result};
 use crate::manifest::ArticleSpec;
 use crate::model::{Article, CitationFields, Format};
 
-/// Every rule name a reader reports as a [`crate::model::ReaderProblem`] (each reader
-/// module lists its own in `RULES`): `check` gives them severities like its own rules.
-pub const PROBLEM_RULES: &[&str] = &[
-    wikitext::UNCLOSED_REF,
-    wikitext::EMPTY_REFERENCE,
-    wikitext::DUPLICATE_REFERENCE,
-    wikitext::UNKNOWN_FOOTNOTE,
-];
-
 /// Read and parse one article file.
 pub fn read_article(spec: &ArticleSpec) -> Result<Article> {
     let text = crate::error::read_text(&spec.path)?;

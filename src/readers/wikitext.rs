@@ -22,24 +22,7 @@ use regex::Regex;
 use crate::model::{
     ArticleDraft, BibEntry, CitationFields, CleanText, LineIndex, Location, NonClaimKind, Reference,
 };
-
-/// Reader problem rules this reader reports (the names `check` uses).
-pub const RULES: &[&str] = &[
-    UNCLOSED_REF,
-    EMPTY_REFERENCE,
-    DUPLICATE_REFERENCE,
-    UNKNOWN_FOOTNOTE,
-];
-/// `<ref>` without `</ref>`.
-pub const UNCLOSED_REF: &str = "unclosed-ref";
-/// A `<ref>` with neither content nor name, or a list-defined ref without a name.
-pub const EMPTY_REFERENCE: &str = "empty-reference";
-/// One ref name defined twice with different content.
-pub const DUPLICATE_REFERENCE: &str = "duplicate-reference";
-/// A short footnote (`{{sfn}}`, `{{harvnb}}`) whose full citation is not in the
-/// bibliography. Named refs used but never defined need no reader problem: their
-/// markers stay unresolved in the model and `check` reports them as this rule.
-pub const UNKNOWN_FOOTNOTE: &str = "unknown-footnote";
+use crate::rule::Rule;
 
 /// Tags whose content is never prose and often spans lines.
 const BLOCK_TAGS: &[&str] = &[
@@ -793,7 +776,7 @@ impl<'a> Wiki<'a> {
                 if !self.quiet {
                     let at = self.at(i);
                     self.draft.problem(
-                        UNCLOSED_REF,
+                        Rule::UnclosedRef,
                         "<ref> is never closed with </ref>".to_string(),
                         at,
                         name.clone(),
@@ -818,7 +801,7 @@ impl<'a> Wiki<'a> {
                         "a <ref> with neither content nor a name cites nothing"
                     };
                     self.draft
-                        .problem(EMPTY_REFERENCE, message.to_string(), at, None);
+                        .problem(Rule::EmptyReference, message.to_string(), at, None);
                 }
                 _ => {}
             }
@@ -829,7 +812,7 @@ impl<'a> Wiki<'a> {
             if !self.quiet {
                 let at = self.at(i);
                 self.draft.problem(
-                    EMPTY_REFERENCE,
+                    Rule::EmptyReference,
                     "a ref in a reference list has no name, so nothing can cite it".to_string(),
                     at,
                     None,
@@ -885,7 +868,7 @@ impl<'a> Wiki<'a> {
             if named && normalise(&self.draft.references[existing].text) != normalise(&text) {
                 let loc = self.at(at);
                 self.draft.problem(
-                    DUPLICATE_REFERENCE,
+                    Rule::DuplicateReference,
                     format!("ref name \"{label}\" is defined again with different content"),
                     loc,
                     Some(label.to_string()),
@@ -1029,7 +1012,7 @@ impl<'a> Wiki<'a> {
                     if !self.quiet {
                         let at = self.at(start);
                         self.draft.problem(
-                            EMPTY_REFERENCE,
+                            Rule::EmptyReference,
                             format!("{{{{{name}}}}} with neither content nor a name"),
                             at,
                             None,
@@ -1383,7 +1366,7 @@ impl<'a> Wiki<'a> {
                     let at = self.at(p.offset);
                     let label = self.draft.references[p.reference].label.clone();
                     self.draft.problem(
-                        UNKNOWN_FOOTNOTE,
+                        Rule::UnknownFootnote,
                         format!(
                             "short citation \"{}\" has no full citation by {} {} in the bibliography",
                             label, p.author, p.year
@@ -1698,6 +1681,6 @@ mod tests {
     fn unbalanced_markup_is_text() {
         let d = read("A {{broken [[link and <ref>open\n\nNext paragraph.");
         assert_eq!(d.problems.len(), 1);
-        assert_eq!(d.problems[0].rule, UNCLOSED_REF);
+        assert_eq!(d.problems[0].rule, Rule::UnclosedRef);
     }
 }

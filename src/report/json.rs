@@ -1,6 +1,7 @@
 //! `check --format json`: SPEC's shape (`version`, `findings[]` with rule, severity,
 //! file, line, column, message, footnote, source, sentence; `summary`) plus `article`,
-//! `end_column`, `help` and `notes`. A saved copy is a baseline (`--baseline FILE`).
+//! `end_column`, `subject` (what the finding is about, part of its key), `help` and
+//! `notes`. A saved copy is a baseline (`--baseline FILE`).
 
 use serde_json::{json, Value};
 
@@ -23,6 +24,7 @@ pub fn render(report: &CheckReport) -> Value {
                 "source": f.source,
                 "sentence": f.sentence,
                 "article": f.article,
+                "subject": f.subject,
                 "help": f.help,
                 "notes": f.notes,
             })

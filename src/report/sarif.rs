@@ -1,19 +1,22 @@
 //! `check --format sarif`: SARIF 2.1.0 as code-scanning tools (GitHub code scanning,
 //! VS Code's SARIF viewer) read it: every rule in `tool.driver.rules`, each finding a
 //! result with `ruleId`, `level`, a message and a physical location, plus a
-//! `partialFingerprints` entry built from the baseline key so an alert survives lines
-//! moving. Written with serde_json: the shape is small and fixed, not worth a crate.
+//! `partialFingerprints` entry that hashes the finding's key (the one baselines use,
+//! never the message), so an alert survives lines moving and messages being reworded.
+//! Written with serde_json: the shape is small and fixed, not worth a crate.
 
 use std::path::Path;
 
 use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
 
-use crate::check::baseline::finding_key;
-use crate::check::rules::{Severity, RULES};
 use crate::check::CheckReport;
+use crate::rule::{Rule, Severity};
 
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+/// The `partialFingerprints` key. v1 hashed the message; v2 hashes the finding key, so
+/// code scanning sees the change of scheme instead of v1 values that no longer match.
+pub const FINGERPRINT: &str = "citecheck/v2";
 
 fn level(s: Severity) -> &'static str {
     match s {
@@ -24,16 +27,16 @@ fn level(s: Severity) -> &'static str {
 }
 
 pub fn render(report: &CheckReport) -> Value {
-    let rules: Vec<Value> = RULES
+    let rules: Vec<Value> = Rule::ALL
         .iter()
         .map(|r| {
             json!({
-                "id": r.name,
-                "name": r.name,
-                "shortDescription": {"text": r.summary},
-                "fullDescription": {"text": r.explanation},
-                "help": {"text": format!("{}\n\nRun `citecheck check --explain {}` for more.", r.explanation, r.name)},
-                "defaultConfiguration": {"level": level(r.default)},
+                "id": r.name(),
+                "name": r.name(),
+                "shortDescription": {"text": r.summary()},
+                "fullDescription": {"text": r.explanation()},
+                "help": {"text": format!("{}\n\nRun `citecheck check --explain {r}` for more.", r.explanation())},
+                "defaultConfiguration": {"level": level(r.default_severity())},
             })
         })
         .collect();
@@ -58,7 +61,7 @@ pub fn render(report: &CheckReport) -> Value {
             if let Some(snippet) = &f.snippet {
                 region["snippet"] = json!({"text": snippet});
             }
-            let fingerprint = format!("{:x}", Sha256::digest(finding_key(f).as_bytes()));
+            let fingerprint = f.key().fingerprint();
             let mut result = json!({
                 "ruleId": f.rule,
                 "level": level(f.severity),
@@ -69,15 +72,16 @@ pub fn render(report: &CheckReport) -> Value {
                         "region": region,
                     }
                 }],
-                "partialFingerprints": {"citecheck/v1": fingerprint},
+                "partialFingerprints": {FINGERPRINT: fingerprint},
                 "properties": {
                     "article": f.article,
                     "footnote": f.footnote,
                     "source": f.source,
                     "sentence": f.sentence,
+                    "subject": f.subject,
                 },
             });
-            if let Some(i) = RULES.iter().position(|r| r.name == f.rule) {
+            if let Some(i) = Rule::ALL.iter().position(|&r| r == f.rule) {
                 result["ruleIndex"] = json!(i);
             }
             result
