@@ -78,9 +78,11 @@ pub struct Sentence {
     pub paragraph: usize,
     /// Indices into `Article::markers` that this sentence carries itself.
     pub markers: Vec<usize>,
-    /// Indices into `Article::markers` that support it: its own, or for an implicit
-    /// sentence the markers of the sentence that covers it.
-    pub covered_by: Vec<usize>,
+    /// The sentence whose own markers support it: itself when cited, the next cited
+    /// sentence of the paragraph when implicit, none when uncited. An index rather than
+    /// a copy of the markers, so a paragraph of many implicit sentences and many markers
+    /// costs sentences + markers, not their product ([`Article::covering_markers`]).
+    pub covered_by: Option<usize>,
     pub status: CitationStatus,
     /// The article itself flags it (`{{citation needed}}`, `[citation needed]`).
     pub citation_needed: bool,
@@ -231,6 +233,11 @@ pub struct Article {
     /// locates offsets in it.
     #[serde(skip)]
     lines: LineIndex,
+    /// Per sentence, the deduplicated references of its own markers (empty for a
+    /// sentence without markers), computed once so that every sentence it covers
+    /// shares them.
+    #[serde(skip)]
+    cover_references: Vec<Vec<usize>>,
 }
 
 fn ser_path<S: serde::Serializer>(p: &std::path::Path, s: S) -> Result<S::Ok, S::Error> {
@@ -257,29 +264,41 @@ impl Article {
 
     /// Sentences a reference supports, own first then implicit, in text order.
     pub fn sentences_citing(&self, reference: usize) -> Vec<usize> {
+        self.sentences_covered_where(|m| m.reference == Some(reference))
+    }
+
+    /// Sentences covered by a marker that satisfies `pick`, in text order: one pass over
+    /// the markers to find the covering sentences, one over the sentences.
+    pub fn sentences_covered_where(&self, pick: impl Fn(&Marker) -> bool) -> Vec<usize> {
+        let mut covering = vec![false; self.sentences.len()];
+        for m in self.markers.iter().filter(|m| pick(m)) {
+            if let Some(s) = m.sentence {
+                covering[s] = true;
+            }
+        }
         self.sentences
             .iter()
             .enumerate()
-            .filter(|(_, s)| {
-                s.covered_by
-                    .iter()
-                    .any(|&m| self.markers[m].reference == Some(reference))
-            })
+            .filter(|(_, s)| s.covered_by.is_some_and(|c| covering[c]))
             .map(|(i, _)| i)
             .collect()
     }
 
+    /// Indices into [`Article::markers`] that support a sentence: its own, or for an
+    /// implicit sentence those of the sentence that covers it.
+    pub fn covering_markers(&self, sentence: usize) -> &[usize] {
+        match self.sentences[sentence].covered_by {
+            Some(c) => &self.sentences[c].markers,
+            None => &[],
+        }
+    }
+
     /// The reference indices that support a sentence (deduplicated, in order).
     pub fn sentence_references(&self, sentence: usize) -> Vec<usize> {
-        let mut out = Vec::new();
-        for &m in &self.sentences[sentence].covered_by {
-            if let Some(r) = self.markers[m].reference {
-                if !out.contains(&r) {
-                    out.push(r);
-                }
-            }
+        match self.sentences[sentence].covered_by {
+            Some(c) => self.cover_references[c].clone(),
+            None => Vec::new(),
         }
-        out
     }
 
     /// The line index of [`Article::text`].
@@ -538,6 +557,7 @@ impl ArticleDraft {
             problems: self.problems,
             text: String::new(),
             lines: LineIndex::default(),
+            cover_references: Vec::new(),
         };
 
         for (section, para) in self.paragraphs {
@@ -565,7 +585,7 @@ impl ArticleDraft {
                     section,
                     paragraph: article.paragraphs.len(),
                     markers: Vec::new(),
-                    covered_by: Vec::new(),
+                    covered_by: None,
                     status: CitationStatus::Uncited,
                     citation_needed: flagged,
                     offsets: para.map.slice(s, e),
@@ -603,6 +623,7 @@ impl ArticleDraft {
 
         apply_scope(&mut article);
         resolve_markers(&mut article);
+        article.cover_references = cover_references(&article);
         for entry in &mut article.toc {
             entry.section = article
                 .sections
@@ -643,25 +664,41 @@ fn push_marker(
 /// Encyclopedia citation scope: a marker supports the sentence it ends; earlier
 /// sentences of the paragraph without a marker of their own are covered by the next
 /// marker; sentences after the paragraph's last marker are uncited.
+/// Each sentence points at its covering sentence, so this is O(sentences + markers).
 fn apply_scope(article: &mut Article) {
     for p in &article.paragraphs {
         let range = p.first_sentence..p.first_sentence + p.sentence_count;
-        let mut pending: Vec<usize> = Vec::new();
+        let mut pending = range.start;
         for i in range {
             if article.sentences[i].markers.is_empty() {
-                pending.push(i);
                 continue;
             }
-            let own = article.sentences[i].markers.clone();
-            for &j in &pending {
+            for j in pending..i {
                 article.sentences[j].status = CitationStatus::Implicit;
-                article.sentences[j].covered_by = own.clone();
+                article.sentences[j].covered_by = Some(i);
             }
-            pending.clear();
+            pending = i + 1;
             article.sentences[i].status = CitationStatus::Cited;
-            article.sentences[i].covered_by = own;
+            article.sentences[i].covered_by = Some(i);
         }
     }
+}
+
+/// The deduplicated references of each sentence's own markers, in marker order.
+fn cover_references(article: &Article) -> Vec<Vec<usize>> {
+    let mut seen = std::collections::HashSet::new();
+    article
+        .sentences
+        .iter()
+        .map(|s| {
+            seen.clear();
+            s.markers
+                .iter()
+                .filter_map(|&m| article.markers[m].reference)
+                .filter(|&r| seen.insert(r))
+                .collect()
+        })
+        .collect()
 }
 
 /// Resolve each marker to the reference with its label and group (the first one, when
