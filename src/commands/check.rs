@@ -18,12 +18,20 @@ pub fn run(
     deny: Option<DenyLevel>,
     baseline: Option<&Path>,
     explain: Option<&str>,
+    allow_empty: bool,
 ) -> Result<u8> {
     if let Some(rule) = explain {
         output::print(&rules::explain(rule)?)?;
         return Ok(0);
     }
     let corpus = super::load_corpus(cli)?;
+    if corpus.articles.is_empty() && !allow_empty {
+        return Err(citecheck::Error::input(
+            &corpus.root.join(citecheck::manifest::MANIFEST_NAME),
+            "lists no articles, so there is nothing to check \
+             (pass --allow-empty if that is intended)",
+        ));
+    }
     // Configuration and baseline errors come before any long work.
     let config = Config::from_corpus(&corpus);
     let baseline = baseline.map(Baseline::load).transpose()?;

@@ -25,14 +25,25 @@ pub fn run(cli: &Cli) -> Result<u8> {
             deny,
             baseline,
             explain,
-        } => check::run(cli, *format, *deny, baseline.as_deref(), explain.as_deref()),
+            allow_empty,
+        } => check::run(
+            cli,
+            *format,
+            *deny,
+            baseline.as_deref(),
+            explain.as_deref(),
+            *allow_empty,
+        ),
         Command::Show {
             reference,
             article,
             format,
         } => show::run(cli, reference, article.as_deref(), *format),
         Command::Report { html } => report::run(cli, html),
-        Command::Index { check } => index::run(cli, *check),
+        Command::Index {
+            check,
+            verify_content,
+        } => index::run(cli, *check, *verify_content),
         Command::Search {
             query,
             limit,

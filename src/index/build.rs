@@ -12,10 +12,10 @@
 use std::path::Path;
 use std::time::Instant;
 
-pub use super::freshness::freshness;
 use super::freshness::{
     fingerprint, stamp_files, BuildMeta, BuildStats, FileStamp, Freshness, RecordedFiles, VERSION,
 };
+pub use super::freshness::{freshness, freshness_by_content};
 use super::generation::{self, current, lock, remove_leftovers, BuildLock};
 use super::schema::SCHEMA_VERSION;
 use super::writer::DocWriter;

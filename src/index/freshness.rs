@@ -163,6 +163,55 @@ pub fn freshness(corpus: &Corpus, dir: &Path) -> Result<Freshness> {
     Ok(check_current(corpus, dir)?.0)
 }
 
+/// [`freshness`] by content: every input file is read and hashed, whatever its size and
+/// mtime say, so a same-size edit that kept the mtime (`cp -p`, `rsync -a`, a restored
+/// CI cache) is caught, and a file touched but unchanged is still fresh. It reads the
+/// whole corpus: `index --check --verify-content`.
+pub fn freshness_by_content(corpus: &Corpus, dir: &Path) -> Result<Freshness> {
+    let meta = match recorded_meta(dir)? {
+        Ok(meta) => meta,
+        Err(freshness) => return Ok(freshness),
+    };
+    let Some(recorded) = meta.files.parse() else {
+        return Ok(Freshness::Stale("damaged file list".to_string()));
+    };
+    let (stamps, _) = stamp_files(corpus, None)?;
+    let content = |s: &[FileStamp]| -> Vec<(String, String)> {
+        s.iter()
+            .map(|f| (f.path.clone(), f.sha256.clone()))
+            .collect()
+    };
+    if content(&stamps) == content(&recorded) {
+        return Ok(Freshness::Fresh);
+    }
+    Ok(Freshness::Stale(describe_change(&recorded, &stamps)))
+}
+
+/// The current generation's record, or what to answer without one (missing, or stale
+/// for a damaged record or another version's index).
+fn recorded_meta(dir: &Path) -> Result<std::result::Result<BuildMeta, Freshness>> {
+    let (_, meta) = match current(dir) {
+        Ok(Some(found)) => found,
+        Ok(None) => return Ok(Err(Freshness::Missing)),
+        Err(e @ Error::Index { .. }) => return Ok(Err(Freshness::Stale(e.to_string()))),
+        Err(e) => return Err(e),
+    };
+    if let Some(why) = version_mismatch(&meta) {
+        return Ok(Err(Freshness::Stale(why)));
+    }
+    Ok(Ok(meta))
+}
+
+/// Why an index built by another citecheck or schema cannot be used, if it was.
+fn version_mismatch(meta: &BuildMeta) -> Option<String> {
+    (meta.schema_version != SCHEMA_VERSION || meta.citecheck_version != VERSION).then(|| {
+        format!(
+            "built by citecheck {} (index schema {}), this is {VERSION} (schema {SCHEMA_VERSION})",
+            meta.citecheck_version, meta.schema_version
+        )
+    })
+}
+
 /// [`freshness`], with the generation it looked at when fresh (to open it without
 /// reading its record again).
 pub(crate) fn check_current(
@@ -176,11 +225,7 @@ pub(crate) fn check_current(
         Err(e @ Error::Index { .. }) => return Ok((Freshness::Stale(e.to_string()), None)),
         Err(e) => return Err(e),
     };
-    if meta.schema_version != SCHEMA_VERSION || meta.citecheck_version != VERSION {
-        let why = format!(
-            "built by citecheck {} (index schema {}), this is {VERSION} (schema {SCHEMA_VERSION})",
-            meta.citecheck_version, meta.schema_version
-        );
+    if let Some(why) = version_mismatch(&meta) {
         return Ok((Freshness::Stale(why), None));
     }
     if unchanged_since(corpus, &meta) {
