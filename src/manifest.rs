@@ -273,11 +273,52 @@ impl Listing {
     /// Whether this listing still describes the directories under `root`: each one's
     /// mtime as recorded, and recorded long enough after it to be trusted.
     fn still_valid(&self, root: &Path) -> bool {
-        self.dirs.iter().all(|(dir, mtime)| {
-            crate::stamp::trusted(*mtime, self.listed_at_ns)
-                && std::fs::metadata(root.join(dir))
-                    .is_ok_and(|md| crate::stamp::mtime_ns(&md) == *mtime)
-        })
+        self.names_only_what_it_could_list()
+            && self.dirs.iter().all(|(dir, mtime)| {
+                crate::stamp::trusted(*mtime, self.listed_at_ns)
+                    && std::fs::metadata(root.join(dir))
+                        .is_ok_and(|md| crate::stamp::mtime_ns(&md) == *mtime)
+            })
+    }
+
+    /// Whether the listing, read back from the index where anyone may have edited it,
+    /// could have been made by listing this corpus: every directory and file relative
+    /// to the root with no `..`, root or prefix component, every file in a listed
+    /// directory, and matching the glob (or, manifest-less, an article extension).
+    /// Otherwise it is not reused, and the directories are listed again.
+    fn names_only_what_it_could_list(&self) -> bool {
+        use std::path::Component;
+        let below_root = |p: &str| {
+            Path::new(p)
+                .components()
+                .all(|c| matches!(c, Component::Normal(_)))
+        };
+        let dirs: std::collections::HashSet<&str> =
+            self.dirs.iter().map(|(d, _)| d.as_str()).collect();
+        let glob = match self.pattern.as_str() {
+            "" => None,
+            p => match glob::Pattern::new(p) {
+                Ok(g) => Some(g),
+                Err(_) => return false,
+            },
+        };
+        let matches = |f: &str| match &glob {
+            Some(g) => g.matches(f),
+            None => Path::new(f)
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| ARTICLE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str())),
+        };
+        dirs.iter().all(|d| below_root(d))
+            && self.files.iter().all(|f| {
+                !f.is_empty()
+                    && below_root(f)
+                    && matches(f)
+                    && Path::new(f)
+                        .parent()
+                        .and_then(|p| p.to_str())
+                        .is_some_and(|p| dirs.contains(p))
+            })
     }
 
     /// Take out of `previous` the listing of `pattern`, if it is still valid.
@@ -298,6 +339,33 @@ pub fn relative_to(root: &Path, path: &Path) -> String {
     } else {
         rel.replace(std::path::MAIN_SEPARATOR, "/")
     }
+}
+
+/// Why a path that should name a regular file does not: what it is instead.
+pub fn not_a_file(path: &Path) -> &'static str {
+    let meta = match std::fs::metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return "does not exist",
+        Err(_) => return "cannot be read (permission denied or a broken path)",
+        Ok(m) => m,
+    };
+    if meta.is_dir() {
+        return "is a directory, not a file";
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "is a named pipe (FIFO), not a regular file";
+        }
+        if t.is_socket() {
+            return "is a socket, not a regular file";
+        }
+        if t.is_block_device() || t.is_char_device() {
+            return "is a device, not a regular file";
+        }
+    }
+    "is not a regular file"
 }
 
 /// [`relative_to`], or `None` when the path is not UTF-8: a listing must name its files
@@ -363,7 +431,7 @@ impl Corpus {
                     if !full.is_file() {
                         return Err(at.error(
                             f.span(),
-                            format!("article file {} does not exist", full.display()),
+                            format!("article file {} {}", full.display(), not_a_file(&full)),
                         ));
                     }
                     let id = entry
