@@ -7,6 +7,7 @@
 //! citation scope, marker → reference resolution and use counting. That keeps the
 //! citation rules in one place, whatever the input format.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use serde::Serialize;
@@ -624,11 +625,14 @@ impl ArticleDraft {
         apply_scope(&mut article);
         resolve_markers(&mut article);
         article.cover_references = cover_references(&article);
+        // The first section of each heading, keyed as `headings_match` compares: one
+        // lookup per TOC entry instead of a scan of every section.
+        let mut first_section: HashMap<String, usize> = HashMap::new();
+        for (i, s) in article.sections.iter().enumerate() {
+            first_section.entry(heading_key(&s.heading)).or_insert(i);
+        }
         for entry in &mut article.toc {
-            entry.section = article
-                .sections
-                .iter()
-                .position(|s| headings_match(&s.heading, &entry.title));
+            entry.section = first_section.get(&heading_key(&entry.title)).copied();
         }
         article.text = text;
         article.lines = lines;
@@ -739,6 +743,11 @@ pub fn is_back_matter(heading: &str) -> bool {
 /// TOC titles and headings compare case-insensitively, ignoring surrounding space.
 pub fn headings_match(a: &str, b: &str) -> bool {
     a.trim().eq_ignore_ascii_case(b.trim())
+}
+
+/// What [`headings_match`] compares: equal keys exactly when headings match.
+fn heading_key(heading: &str) -> String {
+    heading.trim().to_ascii_lowercase()
 }
 
 #[cfg(test)]
