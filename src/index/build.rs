@@ -53,7 +53,7 @@ pub struct IndexBuild<'c> {
     corpus: &'c Corpus,
     dir: &'c Path,
     _lock: BuildLock,
-    tmp: tempfile::TempDir,
+    tmp: generation::BuildDir,
     docs: DocWriter,
     stamps: Vec<FileStamp>,
     stamped_at_ns: u64,
