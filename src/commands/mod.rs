@@ -65,6 +65,8 @@ pub fn load_corpus(cli: &Cli) -> Result<Corpus> {
 pub fn open_index(cli: &Cli, corpus: &Corpus) -> Result<Index> {
     if cli.no_refresh {
         if let Some(index) = Index::open(&cli.index)? {
+            // Answering from another corpus's index would be wrong, not merely stale.
+            index.ensure_built_from(&citecheck::index::CorpusIdentity::of(corpus))?;
             return Ok(index);
         }
     }

@@ -14,7 +14,7 @@ use std::time::Instant;
 
 pub use super::freshness::freshness;
 use super::freshness::{
-    fingerprint, stamp_files, BuildMeta, BuildStats, FileStamp, Freshness, RecordedFiles, VERSION,
+    fingerprint, stamp_files, BuildMeta, CorpusIdentity, BuildStats, FileStamp, Freshness, RecordedFiles, VERSION,
 };
 use super::generation::{self, current, lock, remove_leftovers, BuildLock};
 use super::schema::SCHEMA_VERSION;
@@ -114,6 +114,7 @@ impl<'c> IndexBuild<'c> {
             citecheck_version: VERSION.to_string(),
             fingerprint: fingerprint(&self.stamps),
             stamped_at_ns: self.stamped_at_ns,
+            corpus: Some(CorpusIdentity::of(self.corpus)),
             files: RecordedFiles::from_stamps(&self.stamps),
             stats,
         };
