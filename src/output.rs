@@ -68,6 +68,17 @@ impl Terminal {
         }
     }
 
+    /// Print an error that does not stop the command (one unreadable article of many)
+    /// on stderr, even with `--quiet`, as `main` prints the error that does.
+    pub fn error(&self, e: &Error) {
+        let line = format!("citecheck: error: {}", crate::advice::message(e));
+        let bar = self.bar.lock().unwrap_or_else(|p| p.into_inner());
+        match &*bar {
+            Some((_, b)) => b.suspend(|| eprintln!("{line}")),
+            None => eprintln!("{line}"),
+        }
+    }
+
     fn progress(&self, stage: Stage, done: usize, total: usize, item: Option<&str>) {
         if !self.bars || total < MIN_ITEMS_FOR_BAR {
             return;

@@ -103,3 +103,134 @@ fn an_empty_directory_becomes_an_index() {
         .code(0);
 }
 
+
+// ---------------------------------------------------------- 3: whose index
+
+#[test]
+fn an_index_knows_its_corpus_and_says_so_when_given_another() {
+    let ws = workspace();
+    copy_dir(&common::fixture("search-corpus"), &ws.path().join("other"));
+    citecheck_in(ws.path()).arg("index").assert().success();
+    // The same corpus reached from elsewhere, by absolute paths: the same index, fresh.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let abs = |rel: &str| ws.path().join(rel).to_string_lossy().into_owned();
+    citecheck_in(elsewhere.path())
+        .args(["--corpus", &abs("corpus"), "--index", &abs("index"), "index", "--check"])
+        .assert()
+        .code(0);
+    assert!(!elsewhere.path().join("index").exists(), "nothing littered");
+    // Another corpus: --no-refresh refuses to answer from this corpus's index …
+    let r = run(citecheck_in(ws.path()).args(["--corpus", "other", "--no-refresh", "search", "lighthouse"]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("built from another corpus"), "{}", r.stderr);
+    assert!(r.stderr.contains("corpus.toml"), "{}", r.stderr);
+    // … `index --check` calls it stale and says whose it is, and a refresh rebuilds it.
+    let r = run(citecheck_in(ws.path()).args(["--corpus", "other", "index", "--check"]));
+    assert_eq!(r.code, 1);
+    let r = run(citecheck_in(ws.path()).args(["--corpus", "other", "search", "lighthouse"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("the index was built from the corpus"), "{}", r.stderr);
+    assert!(!r.stderr.contains("was added"), "{}", r.stderr);
+}
+
+// ------------------------------------------------------- 2: read-only index
+
+/// Run `args` in `dir` unable to write anywhere in it: as `nobody` when the tests run
+/// as root (root ignores permissions), else after removing write permission. `None`
+/// (with a notice) when neither is possible.
+fn run_read_only(dir: &Path, args: &[&str]) -> Option<common::Run> {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let probe = dir.join(".probe");
+    fs::write(&probe, "").unwrap();
+    let root = fs::metadata(&probe).unwrap().uid() == 0;
+    fs::remove_file(&probe).unwrap();
+    let set_mode = |write: bool| {
+        for entry in walk(dir) {
+            let md = fs::metadata(&entry).unwrap();
+            let mode = md.permissions().mode();
+            let mode = if write { mode | 0o200 } else { (mode & !0o222) | 0o444 };
+            let mode = if md.is_dir() { mode | 0o555 } else { mode };
+            fs::set_permissions(&entry, fs::Permissions::from_mode(mode)).unwrap();
+        }
+    };
+    set_mode(false);
+    let bin = assert_cmd::cargo::cargo_bin("citecheck");
+    let mut cmd = if root {
+        if !Path::new("/usr/bin/setpriv").exists() {
+            set_mode(true);
+            eprintln!("skipping a read-only run: root and no setpriv");
+            return None;
+        }
+        let mut c = assert_cmd::Command::new("/usr/bin/setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"]).arg(bin);
+        c
+    } else {
+        assert_cmd::Command::new(bin)
+    };
+    cmd.current_dir(dir).args(["--color", "never"]).args(args);
+    let r = run(&mut cmd);
+    set_mode(true);
+    Some(r)
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = vec![dir.to_path_buf()];
+    for e in fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if e.file_type().unwrap().is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[test]
+fn a_read_only_index_is_searchable_and_check_needs_no_writes() {
+    let ws = workspace();
+    citecheck_in(ws.path()).arg("index").assert().success();
+    let before = names(&ws.path().join("index"));
+    for args in [&["search", "Molotov"][..], &["--no-refresh", "search", "Molotov"]] {
+        let Some(r) = run_read_only(ws.path(), args) else { return };
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+        assert!(r.stdout.contains("Molotov"), "{}", r.stdout);
+    }
+    assert_eq!(names(&ws.path().join("index")), before);
+    // A read-only checkout without an index: check works, warning that it cannot index.
+    fs::remove_dir_all(ws.path().join("index")).unwrap();
+    let Some(r) = run_read_only(ws.path(), &["check", "--format", "json"]) else { return };
+    assert_ne!(r.code, 2, "{}", r.stderr);
+    assert!(r.json()["findings"].as_array().is_some_and(|f| !f.is_empty()));
+}
+
+// ---------------------------------------------------- 4: one bad file of many
+
+#[test]
+fn unreadable_articles_are_reported_and_the_others_checked() {
+    let good = "Title\n\nThe pact was signed in Moscow on 13 April 1941.[1]\n\nReferences\n\n1. Someone, A Book (1990).\n";
+    let corpus = common::write_corpus(
+        None,
+        &[
+            ("a-good.txt", good.as_bytes()),
+            ("b-empty.txt", b""),
+            ("c-latin1.txt", b"Caf\xe9 au lait \xe0 Paris, sign\xe9 en 1941.\n"),
+            ("d-binary.txt", b"\x00\x01\x02\xff\xfe PK\x03\x04"),
+            ("e-good.txt", good.as_bytes()),
+        ],
+    );
+    let r = common::check(corpus.path(), &["--format", "json"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    for bad in ["b-empty.txt", "c-latin1.txt", "d-binary.txt"] {
+        assert!(r.stderr.contains(bad), "{bad} not reported: {}", r.stderr);
+    }
+    let report = r.json();
+    let files = common::strs(&common::findings(&report), "file");
+    assert!(files.iter().any(|f| f.ends_with("a-good.txt")), "{files:?}");
+    assert!(files.iter().any(|f| f.ends_with("e-good.txt")), "{files:?}");
+    // A manifest error still stops at once.
+    fs::write(corpus.path().join("corpus.toml"), "[[article]\n").unwrap();
+    let r = common::check(corpus.path(), &[]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("corpus.toml"), "{}", r.stderr);
+}

@@ -67,6 +67,9 @@ pub fn run(
     };
 
     let total = corpus.articles.len();
+    // An article that cannot be read or checked is reported and the others are checked
+    // (like ripgrep with an unreadable file); the run then exits 2.
+    let mut unreadable = 0usize;
     let mut session = checker.session(baseline.as_ref());
     ReadStage::new(&corpus).for_each_batch(
         |_, article| {
@@ -76,7 +79,14 @@ pub fn run(
         },
         |batch| {
             for item in batch {
-                let (article, result) = item?;
+                let (article, result) = match item {
+                    Ok(done) => done,
+                    Err(e) => {
+                        terminal.error(&e);
+                        unreadable += 1;
+                        continue;
+                    }
+                };
                 if let Some(b) = index.as_mut() {
                     b.add_article(&article)?;
                 }
@@ -93,7 +103,8 @@ pub fn run(
             })
         },
     )?;
-    if let Some(b) = index {
+    // An index missing an unreadable article would claim to be fresh: keep the old one.
+    if let Some(b) = index.filter(|_| unreadable == 0) {
         match b.finish(&sources) {
             Ok(stats) => terminal.event(&Event::Note(Note::Indexed(stats))),
             Err(error) => terminal.event(&Event::Warning(Warning::NotRefreshed { error: &error })),
@@ -126,6 +137,12 @@ pub fn run(
         }
     }
     out.finish()?;
+    if unreadable > 0 {
+        terminal.note(&format!(
+            "{unreadable} of {total} articles could not be read or checked (errors above)"
+        ));
+        return Ok(2);
+    }
     Ok(u8::from(failed))
 }
 
@@ -138,7 +155,8 @@ fn start_index_refresh<'c>(
     terminal: &dyn Observer,
 ) -> Result<Option<IndexBuild<'c>>> {
     let dir = &cli.index;
-    if cli.no_refresh && citecheck::index::Index::open(dir)?.is_some() {
+    // Checking needs nothing from the index: an unreadable one is not an error here.
+    if cli.no_refresh && citecheck::index::Index::open(dir).ok().flatten().is_some() {
         return Ok(None);
     }
     match build::freshness(corpus, dir) {
