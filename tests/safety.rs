@@ -77,7 +77,10 @@ fn files_named_like_generations_survive_rebuilds() {
             .assert()
             .code(0);
     }
-    assert_eq!(fs::read_to_string(index.join("gen-docs.sh")).unwrap(), "echo x\n");
+    assert_eq!(
+        fs::read_to_string(index.join("gen-docs.sh")).unwrap(),
+        "echo x\n"
+    );
     assert!(index.join("gen-2024-notes/n.txt").is_file());
     assert!(index.join(".tmp-mine").is_file());
     // Old generations (made by citecheck) are gone: one current one is left.
@@ -103,7 +106,6 @@ fn an_empty_directory_becomes_an_index() {
         .code(0);
 }
 
-
 // ---------------------------------------------------------- 3: whose index
 
 #[test]
@@ -115,21 +117,42 @@ fn an_index_knows_its_corpus_and_says_so_when_given_another() {
     let elsewhere = tempfile::tempdir().unwrap();
     let abs = |rel: &str| ws.path().join(rel).to_string_lossy().into_owned();
     citecheck_in(elsewhere.path())
-        .args(["--corpus", &abs("corpus"), "--index", &abs("index"), "index", "--check"])
+        .args([
+            "--corpus",
+            &abs("corpus"),
+            "--index",
+            &abs("index"),
+            "index",
+            "--check",
+        ])
         .assert()
         .code(0);
     assert!(!elsewhere.path().join("index").exists(), "nothing littered");
     // Another corpus: --no-refresh refuses to answer from this corpus's index …
-    let r = run(citecheck_in(ws.path()).args(["--corpus", "other", "--no-refresh", "search", "lighthouse"]));
+    let r = run(citecheck_in(ws.path()).args([
+        "--corpus",
+        "other",
+        "--no-refresh",
+        "search",
+        "lighthouse",
+    ]));
     assert_eq!(r.code, 2, "{}", r.stderr);
-    assert!(r.stderr.contains("built from another corpus"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("built from another corpus"),
+        "{}",
+        r.stderr
+    );
     assert!(r.stderr.contains("corpus.toml"), "{}", r.stderr);
     // … `index --check` calls it stale and says whose it is, and a refresh rebuilds it.
     let r = run(citecheck_in(ws.path()).args(["--corpus", "other", "index", "--check"]));
     assert_eq!(r.code, 1);
     let r = run(citecheck_in(ws.path()).args(["--corpus", "other", "search", "lighthouse"]));
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stderr.contains("the index was built from the corpus"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("the index was built from the corpus"),
+        "{}",
+        r.stderr
+    );
     assert!(!r.stderr.contains("was added"), "{}", r.stderr);
 }
 
@@ -148,7 +171,11 @@ fn run_read_only(dir: &Path, args: &[&str]) -> Option<common::Run> {
         for entry in walk(dir) {
             let md = fs::metadata(&entry).unwrap();
             let mode = md.permissions().mode();
-            let mode = if write { mode | 0o200 } else { (mode & !0o222) | 0o444 };
+            let mode = if write {
+                mode | 0o200
+            } else {
+                (mode & !0o222) | 0o444
+            };
             let mode = if md.is_dir() { mode | 0o555 } else { mode };
             fs::set_permissions(&entry, fs::Permissions::from_mode(mode)).unwrap();
         }
@@ -162,7 +189,8 @@ fn run_read_only(dir: &Path, args: &[&str]) -> Option<common::Run> {
             return None;
         }
         let mut c = assert_cmd::Command::new("/usr/bin/setpriv");
-        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"]).arg(bin);
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(bin);
         c
     } else {
         assert_cmd::Command::new(bin)
@@ -191,17 +219,26 @@ fn a_read_only_index_is_searchable_and_check_needs_no_writes() {
     let ws = workspace();
     citecheck_in(ws.path()).arg("index").assert().success();
     let before = names(&ws.path().join("index"));
-    for args in [&["search", "Molotov"][..], &["--no-refresh", "search", "Molotov"]] {
-        let Some(r) = run_read_only(ws.path(), args) else { return };
+    for args in [
+        &["search", "Molotov"][..],
+        &["--no-refresh", "search", "Molotov"],
+    ] {
+        let Some(r) = run_read_only(ws.path(), args) else {
+            return;
+        };
         assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
         assert!(r.stdout.contains("Molotov"), "{}", r.stdout);
     }
     assert_eq!(names(&ws.path().join("index")), before);
     // A read-only checkout without an index: check works, warning that it cannot index.
     fs::remove_dir_all(ws.path().join("index")).unwrap();
-    let Some(r) = run_read_only(ws.path(), &["check", "--format", "json"]) else { return };
+    let Some(r) = run_read_only(ws.path(), &["check", "--format", "json"]) else {
+        return;
+    };
     assert_ne!(r.code, 2, "{}", r.stderr);
-    assert!(r.json()["findings"].as_array().is_some_and(|f| !f.is_empty()));
+    assert!(r.json()["findings"]
+        .as_array()
+        .is_some_and(|f| !f.is_empty()));
 }
 
 // ---------------------------------------------------- 4: one bad file of many
@@ -214,7 +251,10 @@ fn unreadable_articles_are_reported_and_the_others_checked() {
         &[
             ("a-good.txt", good.as_bytes()),
             ("b-empty.txt", b""),
-            ("c-latin1.txt", b"Caf\xe9 au lait \xe0 Paris, sign\xe9 en 1941.\n"),
+            (
+                "c-latin1.txt",
+                b"Caf\xe9 au lait \xe0 Paris, sign\xe9 en 1941.\n",
+            ),
             ("d-binary.txt", b"\x00\x01\x02\xff\xfe PK\x03\x04"),
             ("e-good.txt", good.as_bytes()),
         ],
@@ -233,4 +273,104 @@ fn unreadable_articles_are_reported_and_the_others_checked() {
     let r = common::check(corpus.path(), &[]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("corpus.toml"), "{}", r.stderr);
+}
+
+// ------------------------------------------------------- 6: hostile manifests
+
+const ARTICLE: &str = "Title\n\nThe pact was signed in Moscow on 13 April 1941.[1]\n\nReferences\n\n1. Someone, A Book (1990).\n";
+
+/// A corpus `corpus/` inside a workspace that also holds `secret.txt` beside it.
+fn hostile(manifest: &str) -> TempDir {
+    let ws = tempfile::tempdir().unwrap();
+    fs::write(ws.path().join("secret.txt"), "TOP-SECRET-LINE root:x:0:0\n").unwrap();
+    let corpus = ws.path().join("corpus");
+    fs::create_dir_all(corpus.join("articles")).unwrap();
+    fs::write(corpus.join("articles/a.txt"), ARTICLE).unwrap();
+    fs::write(corpus.join("corpus.toml"), manifest).unwrap();
+    ws
+}
+
+fn check_in(ws: &Path, extra: &[&str]) -> common::Run {
+    run(citecheck_in(ws)
+        .args(["--corpus", "corpus", "--index", "index"])
+        .args(extra)
+        .args(["check", "--format", "json"]))
+}
+
+fn assert_refused(r: &common::Run, why: &str) {
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains(why), "{why:?} not in {}", r.stderr);
+    assert!(
+        r.stderr.contains("corpus.toml:"),
+        "names the manifest line: {}",
+        r.stderr
+    );
+    assert!(!r.stdout.contains("TOP-SECRET") && !r.stderr.contains("TOP-SECRET"));
+}
+
+#[test]
+fn manifest_paths_outside_the_corpus_are_refused_unless_allowed() {
+    for file in ["/etc/passwd", "../secret.txt", "articles/../../secret.txt"] {
+        let ws = hostile(&format!("[[article]]\nid = \"x\"\nfile = \"{file}\"\n"));
+        assert_refused(&check_in(ws.path(), &[]), "outside the corpus directory");
+    }
+    let ws = hostile(
+        "[[article]]\nfile = \"articles/a.txt\"\n\n[[source]]\nid = \"s\"\ntitle = \"S\"\nfile = \"../secret.txt\"\n",
+    );
+    assert_refused(&check_in(ws.path(), &[]), "outside the corpus directory");
+    // The command line may allow it.
+    let ws = hostile("[[article]]\nid = \"x\"\nfile = \"../secret.txt\"\n");
+    let r = check_in(ws.path(), &["--allow-outside-corpus"]);
+    assert!(!r.stderr.contains("outside the corpus"), "{}", r.stderr);
+}
+
+#[test]
+fn globs_and_symlinks_leaving_the_corpus_are_refused() {
+    for glob in ["/**/*", "../**", "articles/../../*.txt"] {
+        let ws = hostile(&format!("[[article]]\nfiles = \"{glob}\"\n"));
+        assert_refused(
+            &check_in(ws.path(), &[]),
+            "reaches outside the corpus directory",
+        );
+    }
+    let ws = hostile("[[article]]\nfiles = \"articles/*.txt\"\n");
+    std::os::unix::fs::symlink(
+        ws.path().join("secret.txt"),
+        ws.path().join("corpus/articles/b.txt"),
+    )
+    .unwrap();
+    assert_refused(&check_in(ws.path(), &[]), "outside the corpus directory");
+    // A symlinked directory pointing out of the corpus.
+    let ws = hostile("[[article]]\nfiles = \"linked/*.txt\"\n");
+    std::os::unix::fs::symlink(ws.path(), ws.path().join("corpus/linked")).unwrap();
+    assert_refused(&check_in(ws.path(), &[]), "outside the corpus directory");
+}
+
+#[test]
+fn fifos_devices_and_oversized_files_are_refused() {
+    let ws = hostile("[[article]]\nid = \"x\"\nfile = \"articles/pipe.txt\"\n");
+    let fifo = ws.path().join("corpus/articles/pipe.txt");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if made.is_ok_and(|s| s.success()) {
+        assert_refused(&check_in(ws.path(), &[]), "not a regular file");
+    }
+    let ws = hostile(
+        "[[article]]\nfile = \"articles/a.txt\"\n\n[[source]]\nid = \"z\"\ntitle = \"Z\"\nfile = \"/dev/zero\"\n",
+    );
+    let r = check_in(ws.path(), &["--allow-outside-corpus"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("not a regular file"), "{}", r.stderr);
+    let ws = hostile("[[article]]\nfile = \"articles/a.txt\"\n");
+    let r = check_in(ws.path(), &["--max-file-size", "10"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("--max-file-size"), "{}", r.stderr);
+}
+
+#[test]
+fn a_symlink_loop_in_a_directory_without_manifest_ends() {
+    let corpus = common::write_corpus(None, &[("a.txt", ARTICLE.as_bytes())]);
+    std::os::unix::fs::symlink(".", corpus.path().join("loop")).unwrap();
+    std::os::unix::fs::symlink("self", corpus.path().join("self")).unwrap();
+    let r = common::check(corpus.path(), &["--format", "json"]);
+    assert!(r.stdout.contains("a.txt"), "{} {}", r.stdout, r.stderr);
 }

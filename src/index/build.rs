@@ -14,7 +14,8 @@ use std::time::Instant;
 
 pub use super::freshness::freshness;
 use super::freshness::{
-    fingerprint, stamp_files, BuildMeta, CorpusIdentity, BuildStats, FileStamp, Freshness, RecordedFiles, VERSION,
+    fingerprint, stamp_files, BuildMeta, BuildStats, CorpusIdentity, FileStamp, Freshness,
+    RecordedFiles, VERSION,
 };
 use super::generation::{self, current, lock, remove_leftovers, BuildLock};
 use super::schema::SCHEMA_VERSION;

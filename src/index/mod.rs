@@ -13,8 +13,8 @@
 pub mod build;
 mod freshness;
 mod generation;
-pub mod schema;
 mod readonly;
+pub mod schema;
 pub mod search;
 pub mod sources_only;
 pub mod tokenizer;
