@@ -374,3 +374,38 @@ fn a_symlink_loop_in_a_directory_without_manifest_ends() {
     let r = common::check(corpus.path(), &["--format", "json"]);
     assert!(r.stdout.contains("a.txt"), "{} {}", r.stdout, r.stderr);
 }
+
+// ------------------------------------------------------------ 8: damaged index
+
+#[test]
+fn a_damaged_segment_is_seen_by_index_check_and_rebuilt_by_index() {
+    let ws = workspace();
+    citecheck_in(ws.path()).arg("index").assert().success();
+    let index = ws.path().join("index");
+    let current = fs::read_to_string(index.join("CURRENT")).unwrap();
+    let gen = index.join(current.trim());
+    // Flip a byte in the middle of the largest segment file.
+    let mut files: Vec<_> = walk(&gen)
+        .into_iter()
+        .filter(|p| p.is_file() && !p.file_name().unwrap().to_string_lossy().ends_with(".json"))
+        .collect();
+    files.sort_by_key(|p| fs::metadata(p).unwrap().len());
+    let victim = files.last().unwrap().clone();
+    let mut bytes = fs::read(&victim).unwrap();
+    let at = bytes.len() / 2;
+    bytes[at] ^= 0xff;
+    fs::write(&victim, bytes).unwrap();
+    let r = run(citecheck_in(ws.path()).args(["index", "--check"]));
+    assert_eq!(r.code, 1, "{} {}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("damaged"), "{}", r.stdout);
+    citecheck_in(ws.path()).arg("index").assert().success();
+    citecheck_in(ws.path())
+        .args(["index", "--check"])
+        .assert()
+        .code(0);
+    citecheck_in(ws.path())
+        .args(["search", "Molotov"])
+        .assert()
+        .code(0);
+    assert!(!gen.exists(), "the damaged generation is removed");
+}
