@@ -150,7 +150,12 @@ pub(crate) fn claim(dir: &Path) -> Result<()> {
             fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         }
         Err(e) => return Err(Error::io(dir, e)),
-        Ok(mut entries) => {
+        Ok(entries) => {
+            // Another citecheck claiming the directory at the same moment leaves only its
+            // marker being written: that is not someone else's file.
+            let mut entries = entries
+                .flatten()
+                .filter(|e| !e.file_name().to_string_lossy().starts_with(MARKER));
             if entries.next().is_some() {
                 if let Some(gen) = unmarked_index(dir) {
                     return write_marker(dir, &[gen]);
