@@ -97,11 +97,34 @@ pub enum Command {
     /// also warnings), 1 otherwise, 2 for usage, configuration or input errors.
     /// Severities are set per rule in corpus.toml under `[check]`.
     Check {
+        /// Check only these article files (paths as in the manifest or on disk; a file
+        /// the corpus does not list is read as an extra article). Default: every article.
+        #[arg(value_name = "PATH")]
+        paths: Vec<PathBuf>,
         /// Output format: `text` for people, `json` (stable, documented shape; also a
-        /// baseline file), `sarif` (SARIF 2.1.0 for code scanning), `github` (workflow
-        /// commands: annotations on a pull request).
+        /// baseline file), `jsonl` (JSON Lines, streamed: one finding per line, then a
+        /// summary per article and one for the run; see docs/json.md), `sarif` (SARIF
+        /// 2.1.0 for code scanning), `github` (workflow commands: annotations on a pull
+        /// request).
         #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
         format: CheckFormat,
+        /// Write the report to FILE instead of stdout (atomically: a failed run leaves
+        /// no half-written file, and an existing FILE is replaced only at the end).
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Show only findings of this rule (repeatable).
+        #[arg(long = "rule", value_name = "RULE")]
+        rules: Vec<String>,
+        /// Show only findings of this severity and above.
+        #[arg(long, value_enum, value_name = "LEVEL")]
+        severity: Option<SeverityLevel>,
+        /// Show at most N findings; the rest are counted ("… and N more").
+        #[arg(long, value_name = "N")]
+        max_findings: Option<usize>,
+        /// SARIF URIs are relative to this directory (`uriBaseId` ROOT). Default: the
+        /// git work tree holding the current directory, else the current directory.
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
         /// Also fail (exit 1) on findings of this severity and above.
         #[arg(long, value_enum, value_name = "LEVEL")]
         deny: Option<DenyLevel>,
@@ -180,6 +203,7 @@ pub enum Command {
 pub enum CheckFormat {
     Text,
     Json,
+    Jsonl,
     Sarif,
     Github,
 }
@@ -190,6 +214,24 @@ pub enum DenyLevel {
     Warnings,
     /// Every finding fails.
     Notes,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SeverityLevel {
+    Note,
+    Warning,
+    Error,
+}
+
+impl From<SeverityLevel> for citecheck::check::rules::Severity {
+    fn from(l: SeverityLevel) -> Self {
+        use citecheck::check::rules::Severity;
+        match l {
+            SeverityLevel::Note => Severity::Note,
+            SeverityLevel::Warning => Severity::Warning,
+            SeverityLevel::Error => Severity::Error,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -121,6 +121,13 @@ pub struct ArticleResult {
     unavailable: BTreeMap<String, Unavailable>,
 }
 
+impl ArticleResult {
+    /// The article's sentence and claim counts (severities are counted by the session).
+    pub fn summary(&self) -> &Summary {
+        &self.summary
+    }
+}
+
 /// Per linked work without text: where it is first cited and how much it leaves
 /// unverifiable.
 #[derive(Default)]
@@ -143,6 +150,7 @@ pub struct CheckSession<'c> {
     summary: Summary,
     unavailable: BTreeMap<String, Unavailable>,
     baseline: Option<baseline::BaselineMatcher>,
+    keep_baselined: bool,
 }
 
 impl<'c> CheckSession<'c> {
@@ -164,15 +172,33 @@ impl<'c> CheckSession<'c> {
     }
 
     /// The corpus-wide findings (after every article's own), and the summary.
-    pub fn finish(mut self, emit: &mut dyn FnMut(Finding)) -> Summary {
+    pub fn finish(self, emit: &mut dyn FnMut(Finding)) -> Summary {
+        self.finish_with_stale(emit).0
+    }
+
+    /// [`CheckSession::finish`], also giving the keys of the baseline entries that
+    /// matched no finding (SARIF's `baselineState: "absent"`).
+    pub fn finish_with_stale(
+        mut self,
+        emit: &mut dyn FnMut(Finding),
+    ) -> (Summary, Vec<FindingKey>) {
         self.summary.unavailable_sources = self.unavailable.len();
         let findings = self.checker.missing_source_text(&mut self.unavailable);
         self.emit_all(findings, emit);
+        let mut stale = Vec::new();
         if let Some(b) = &self.baseline {
             self.summary.baselined = b.matched;
             self.summary.baseline_stale = b.stale();
+            stale = b.stale_entries();
         }
-        self.summary
+        (self.summary, stale)
+    }
+
+    /// Emit baselined findings too, marked [`Finding::baselined`] and not counted,
+    /// instead of dropping them.
+    pub fn keep_baselined(mut self) -> Self {
+        self.keep_baselined = true;
+        self
     }
 
     fn emit_all(&mut self, findings: Vec<Finding>, emit: &mut dyn FnMut(Finding)) {
@@ -191,8 +217,12 @@ impl<'c> CheckSession<'c> {
                 && a.rule == b.rule
                 && a.footnote == b.footnote
         });
-        for f in kept {
+        for mut f in kept {
             if self.baseline.as_mut().is_some_and(|b| b.absorbs(&f)) {
+                if self.keep_baselined {
+                    f.baselined = true;
+                    emit(f);
+                }
                 continue;
             }
             match f.severity {
@@ -236,6 +266,7 @@ impl<'a> Checker<'a> {
             summary: Summary::default(),
             unavailable: BTreeMap::new(),
             baseline: baseline.map(baseline::Baseline::matcher),
+            keep_baselined: false,
         }
     }
 

@@ -1,0 +1,268 @@
+//! Output control of `check`: article paths, rule and severity filters, a limit with
+//! its "… and N more" line, `--output FILE`, JSON Lines, and CI within GitHub's limits
+//! (SARIF URIs, baseline states, capped annotations, the job summary).
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::{check, citecheck_in, findings, repo, run};
+use serde_json::Value;
+
+const SAMPLE: &str = "corpus/articles/soviet-japanese-neutrality-pact.txt";
+const VERIFY: &str = "tests/fixtures/verify";
+
+fn jsonl(stdout: &str) -> Vec<Value> {
+    stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
+#[test]
+fn jsonl_has_one_finding_per_line_then_article_and_total_summaries() {
+    let whole = common::check_json(Path::new("corpus"));
+    let run = check(Path::new("corpus"), &["--format", "jsonl"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let records = jsonl(&run.stdout);
+    let types: Vec<&str> = records
+        .iter()
+        .map(|r| r["type"].as_str().unwrap())
+        .collect();
+    let found: Vec<&Value> = records.iter().filter(|r| r["type"] == "finding").collect();
+    assert_eq!(found.len(), findings(&whole).len());
+    for (a, b) in found.iter().zip(findings(&whole)) {
+        assert_eq!(a["rule"], b["rule"]);
+        assert_eq!(a["line"], b["line"]);
+        assert_eq!(a["message"], b["message"]);
+    }
+    assert_eq!(types.iter().filter(|t| **t == "article").count(), 1);
+    let last = records.last().unwrap();
+    assert_eq!(last["type"], "summary");
+    assert_eq!(last["version"], 1);
+    assert_eq!(last["warnings"], whole["summary"]["warnings"]);
+    assert_eq!(last["by_rule"]["missing-section"], 5);
+    let article = records.iter().find(|r| r["type"] == "article").unwrap();
+    assert_eq!(article["article"], "soviet-japanese-neutrality-pact");
+    assert_eq!(article["file"], SAMPLE);
+}
+
+#[test]
+fn rule_severity_and_max_findings_filter_what_is_shown() {
+    let run = check(
+        Path::new("corpus"),
+        &["--rule", "missing-section", "--max-findings", "2"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout.matches("warning[missing-section]").count(), 2);
+    assert!(!run.stdout.contains("[uncited-claim]"));
+    assert!(
+        run.stdout
+            .contains("… and 3 more findings not shown (--max-findings 2)"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("by rule: 5 missing-section"),
+        "{}",
+        run.stdout
+    );
+
+    let v = check(
+        Path::new("corpus"),
+        &[
+            "--format",
+            "json",
+            "--rule",
+            "uncited-claim",
+            "--rule",
+            "unused-reference",
+        ],
+    )
+    .json();
+    let rules: std::collections::BTreeSet<String> =
+        common::strs(&findings(&v), "rule").into_iter().collect();
+    assert_eq!(
+        rules,
+        ["uncited-claim", "unused-reference"]
+            .map(String::from)
+            .into()
+    );
+
+    // The verification fixture has one error: --severity error shows only it.
+    let v = check(
+        Path::new(VERIFY),
+        &["--format", "json", "--severity", "error"],
+    )
+    .json();
+    let severities = common::strs(&findings(&v), "severity");
+    assert_eq!(severities, ["error"]);
+
+    let bad = check(Path::new("corpus"), &["--rule", "no-such-rule"]);
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("no-such-rule"), "{}", bad.stderr);
+}
+
+#[test]
+fn paths_on_the_command_line_limit_the_articles_checked() {
+    let dir = common::copy_corpus("corpus");
+    let articles = dir.path().join("articles");
+    fs::write(
+        articles.join("second.txt"),
+        "Second\n\nIn 1901 the harbour handled 3,000 ships.\n",
+    )
+    .unwrap();
+    let index = tempfile::tempdir().unwrap();
+    let only = |path: &str| {
+        run(citecheck_in(dir.path())
+            .args(["--corpus", ".", "--index"])
+            .arg(index.path())
+            .args(["check", "--format", "jsonl", path]))
+    };
+    let r = only("articles/second.txt");
+    assert!(matches!(r.code, 0 | 1), "{}", r.stderr);
+    let records = jsonl(&r.stdout);
+    let ids: Vec<&str> = records
+        .iter()
+        .filter(|r| r["type"] == "article")
+        .map(|r| r["article"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["second"]);
+    assert!(records
+        .iter()
+        .filter(|r| r["type"] == "finding")
+        .all(|r| r["file"] == "articles/second.txt"));
+
+    let missing = only("articles/none.txt");
+    assert_eq!(missing.code, 2);
+    assert!(
+        missing.stderr.contains("articles/none.txt"),
+        "{}",
+        missing.stderr
+    );
+}
+
+#[test]
+fn output_file_gets_the_report_and_a_failed_run_leaves_it_alone() {
+    let out = tempfile::tempdir().unwrap();
+    let file = out.path().join("report.json");
+    let file_arg = file.to_str().unwrap();
+    let r = check(
+        Path::new("corpus"),
+        &["--format", "json", "--output", file_arg],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+    let written: Value = serde_json::from_str(&fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(written, common::check_json(Path::new("corpus")));
+
+    fs::write(&file, "keep me").unwrap();
+    let bad = check(
+        Path::new("corpus"),
+        &["--output", file_arg, "--baseline", "/no/such"],
+    );
+    assert_eq!(bad.code, 2);
+    assert_eq!(fs::read_to_string(&file).unwrap(), "keep me");
+    let left: Vec<_> = fs::read_dir(out.path()).unwrap().collect();
+    assert_eq!(left.len(), 1, "no temporary file left behind");
+}
+
+/// A manifest-less corpus whose one article has a space, `%`, `#` and a non-ASCII
+/// letter in its path: SARIF URIs are percent-encoded and relative to `--root`.
+#[test]
+fn sarif_uris_are_encoded_and_relative_to_root() {
+    let dir = tempfile::tempdir().unwrap();
+    let sub = dir.path().join("my dir");
+    fs::create_dir_all(&sub).unwrap();
+    fs::copy(repo(SAMPLE), sub.join("50%_pact #1 é.txt")).unwrap();
+    let index = tempfile::tempdir().unwrap();
+    let r = run(citecheck_in(dir.path())
+        .args(["--corpus", ".", "--index"])
+        .arg(index.path())
+        .args(["check", "--format", "sarif", "--root", "."]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v = r.json();
+    let run0 = &v["runs"][0];
+    let base = run0["originalUriBaseIds"]["ROOT"]["uri"].as_str().unwrap();
+    assert!(
+        base.starts_with("file:///") && base.ends_with('/'),
+        "{base}"
+    );
+    let results = run0["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for result in results {
+        let loc = &result["locations"][0]["physicalLocation"]["artifactLocation"];
+        assert_eq!(loc["uri"], "my%20dir/50%25_pact%20%231%20%C3%A9.txt");
+        assert_eq!(loc["uriBaseId"], "ROOT");
+    }
+    // Every rule has help in Markdown.
+    for rule in run0["tool"]["driver"]["rules"].as_array().unwrap() {
+        assert!(rule["help"]["markdown"]
+            .as_str()
+            .unwrap()
+            .contains("--explain"));
+    }
+}
+
+#[test]
+fn sarif_marks_baselined_results_instead_of_dropping_them() {
+    let whole = common::check_json(Path::new("corpus"));
+    let mut saved = whole.clone();
+    // One entry that matches nothing any more.
+    let mut gone = findings(&whole)[0].clone();
+    gone["sentence"] = "A sentence that was deleted long ago.".into();
+    gone["subject"] = "deleted".into();
+    saved["findings"].as_array_mut().unwrap().push(gone);
+    let dir = tempfile::tempdir().unwrap();
+    let baseline = dir.path().join("baseline.json");
+    fs::write(&baseline, saved.to_string()).unwrap();
+    let r = check(
+        Path::new("corpus"),
+        &[
+            "--format",
+            "sarif",
+            "--baseline",
+            baseline.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v = r.json();
+    let results = v["runs"][0]["results"].as_array().unwrap();
+    let state = |s: &str| results.iter().filter(|r| r["baselineState"] == s).count();
+    assert_eq!(state("unchanged"), findings(&whole).len());
+    assert_eq!(state("absent"), 1);
+    assert_eq!(state("new"), 0);
+}
+
+#[test]
+fn github_annotations_are_capped_per_level_with_a_notice_and_a_job_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let summary = dir.path().join("summary.md");
+    let index = tempfile::tempdir().unwrap();
+    let r = run(citecheck_in(Path::new(common::ROOT))
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .args(["--corpus", "corpus", "--index"])
+        .arg(index.path())
+        .args(["check", "--format", "github"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let warnings = r
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("::warning "))
+        .count();
+    assert_eq!(warnings, 10, "{}", r.stdout);
+    let total = findings(&common::check_json(Path::new("corpus"))).len();
+    let notice = r
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("::notice title=citecheck::"))
+        .unwrap_or_else(|| panic!("no notice: {}", r.stdout));
+    assert!(
+        notice.contains(&format!("{} more findings not annotated", total - 10)),
+        "{notice}"
+    );
+    let md = fs::read_to_string(&summary).unwrap();
+    assert!(md.starts_with("## citecheck"), "{md}");
+    assert!(md.contains("| `missing-section` | 5 |"), "{md}");
+}
