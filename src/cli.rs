@@ -121,6 +121,13 @@ pub enum Command {
         /// Show at most N findings; the rest are counted ("… and N more").
         #[arg(long, value_name = "N")]
         max_findings: Option<usize>,
+        /// Batch mode: read article records from PATH (`-`: stdin), one JSON object per
+        /// line — `{"id", "title", "format", "text"}` plus optional `"path"` — and write
+        /// findings and one summary per article as JSON Lines, in input order, flushed as
+        /// they are made. Sources come from --corpus; a bad record gives an `error`
+        /// record naming its id and line, and the stream goes on.
+        #[arg(long, value_enum, value_name = "FORMAT")]
+        input: Option<BatchInput>,
         /// SARIF URIs are relative to this directory (`uriBaseId` ROOT). Default: the
         /// git work tree holding the current directory, else the current directory.
         #[arg(long, value_name = "DIR")]
@@ -214,6 +221,12 @@ pub enum DenyLevel {
     Warnings,
     /// Every finding fails.
     Notes,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BatchInput {
+    /// JSON Lines article records.
+    Jsonl,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

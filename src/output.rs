@@ -187,6 +187,16 @@ impl Stream {
         self.check(r)
     }
 
+    /// Flush what is written so far (batch mode: a reader sees each article's records
+    /// as soon as they are made).
+    pub fn flush(&mut self) -> Result<(), Error> {
+        if self.closed {
+            return Ok(());
+        }
+        let r = self.out.flush();
+        self.check(r)
+    }
+
     pub fn finish(mut self) -> Result<(), Error> {
         if self.closed {
             return Ok(());
@@ -194,6 +204,13 @@ impl Stream {
         let r = self.out.flush();
         self.check(r)?;
         if let Some((path, temp)) = self.file.take() {
+            // A report is for reading: not the temporary file's owner-only mode.
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let _ =
+                    std::fs::set_permissions(temp.path(), std::fs::Permissions::from_mode(0o644));
+            }
             temp.persist(&path).map_err(|e| Error::io(&path, e.error))?;
         }
         Ok(())

@@ -266,3 +266,73 @@ fn github_annotations_are_capped_per_level_with_a_notice_and_a_job_summary() {
     assert!(md.starts_with("## citecheck"), "{md}");
     assert!(md.contains("| `missing-section` | 5 |"), "{md}");
 }
+
+/// Batch mode: records in, JSON Lines out in input order; bad records become `error`
+/// records naming their id and line, and the stream goes on.
+#[test]
+fn batch_mode_checks_records_from_stdin_in_order() {
+    let sample = fs::read_to_string(repo(SAMPLE)).unwrap();
+    let good = |id: &str| {
+        serde_json::json!({"id": id, "title": "Pact", "format": "text", "text": sample}).to_string()
+    };
+    let input = [
+        good("first"),
+        r#"{"id": "broken", "text": 12}"#.to_string(),
+        r#"{"id": "odd", "format": "rtf", "text": "x"}"#.to_string(),
+        "not json at all".to_string(),
+        good("second"),
+    ]
+    .join("\n");
+    let index = tempfile::tempdir().unwrap();
+    let r = run(citecheck_in(Path::new(common::ROOT))
+        .args(["--corpus", "corpus", "--index"])
+        .arg(index.path())
+        .args(["check", "--input", "jsonl", "-"])
+        .write_stdin(input));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let records = jsonl(&r.stdout);
+    let order: Vec<String> = records
+        .iter()
+        .filter(|r| r["type"] != "finding")
+        .map(|r| {
+            format!(
+                "{} {}",
+                r["type"].as_str().unwrap(),
+                r["article"].as_str().unwrap_or("-")
+            )
+        })
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "article first",
+            "error broken",
+            "error odd",
+            "error -",
+            "article second",
+            "summary -"
+        ]
+    );
+    let errors: Vec<&Value> = records.iter().filter(|r| r["type"] == "error").collect();
+    assert_eq!(
+        errors
+            .iter()
+            .map(|e| e["line"].as_u64().unwrap())
+            .collect::<Vec<_>>(),
+        [2, 3, 4]
+    );
+    assert!(errors[1]["message"].as_str().unwrap().contains("rtf"));
+    // The same findings for the same text, once per record.
+    let of = |id: &str| {
+        records
+            .iter()
+            .filter(|r| {
+                r["type"] == "finding" && r["article"] == id && r["rule"] != "missing-source-text"
+            })
+            .map(|r| (r["rule"].clone(), r["line"].clone(), r["column"].clone()))
+            .collect::<Vec<_>>()
+    };
+    assert!(!of("first").is_empty());
+    assert_eq!(of("first"), of("second"));
+    assert_eq!(records.last().unwrap()["articles"], 2);
+}

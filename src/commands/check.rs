@@ -14,6 +14,9 @@ use citecheck::{Error, Event, Observer, Result};
 use crate::cli::{CheckFormat, Cli, DenyLevel};
 use crate::output;
 
+#[path = "batch.rs"]
+mod batch;
+
 pub struct Args<'a> {
     pub paths: &'a [PathBuf],
     pub format: CheckFormat,
@@ -25,6 +28,8 @@ pub struct Args<'a> {
     pub baseline: Option<&'a Path>,
     pub explain: Option<&'a str>,
     pub root: Option<&'a Path>,
+    /// `--input jsonl`: article records from `paths[0]` (`-`: stdin).
+    pub batch: bool,
 }
 
 pub fn run(cli: &Cli, args: Args) -> Result<u8> {
@@ -37,6 +42,9 @@ pub fn run(cli: &Cli, args: Args) -> Result<u8> {
     let filter = Filter::new(args.rules, args.severity)?;
     let config = Config::from_corpus(&corpus);
     let baseline = args.baseline.map(Baseline::load).transpose()?;
+    if args.batch {
+        return batch::run(cli, &corpus, config, baseline.as_ref(), filter, &args);
+    }
     let only_some = !args.paths.is_empty();
     if only_some {
         select_articles(&mut corpus, args.paths)?;
@@ -57,24 +65,8 @@ pub fn run(cli: &Cli, args: Args) -> Result<u8> {
         start_index_refresh(cli, &corpus, &terminal)?
     };
 
-    let root = match args.root {
-        Some(r) => output::absolute(r),
-        None => output::default_root(),
-    };
     let mut report = Report::new(
-        ReportSettings {
-            format: args.format,
-            filter,
-            max_findings: args.max_findings,
-            deny: match args.deny {
-                None => Severity::Error,
-                Some(DenyLevel::Warnings) => Severity::Warning,
-                Some(DenyLevel::Notes) => Severity::Note,
-            },
-            style: Style::for_stdout(cli.color.into()),
-            root,
-            quiet: cli.quiet,
-        },
+        ReportSettings::new(cli, &args, args.format, filter),
         output::Stream::to(args.output)?,
     );
 
@@ -241,6 +233,27 @@ fn level_index(s: Severity) -> usize {
     }
 }
 
+impl ReportSettings {
+    pub fn new(cli: &Cli, args: &Args, format: CheckFormat, filter: Filter) -> ReportSettings {
+        ReportSettings {
+            format,
+            filter,
+            max_findings: args.max_findings,
+            deny: match args.deny {
+                None => Severity::Error,
+                Some(DenyLevel::Warnings) => Severity::Warning,
+                Some(DenyLevel::Notes) => Severity::Note,
+            },
+            style: Style::for_stdout(cli.color.into()),
+            root: match args.root {
+                Some(r) => output::absolute(r),
+                None => output::default_root(),
+            },
+            quiet: cli.quiet,
+        }
+    }
+}
+
 impl Report {
     pub fn new(s: ReportSettings, out: output::Stream) -> Report {
         Report {
@@ -320,6 +333,11 @@ impl Report {
             self.write(&line);
         }
         self.error.take().map_or(Ok(()), Err)
+    }
+
+    /// Flush what is written so far.
+    pub fn flush(&mut self) -> Result<()> {
+        self.out.flush()
     }
 
     /// Write `text` (raw) to the report.

@@ -27,6 +27,7 @@ pub fn run(cli: &Cli) -> Result<u8> {
             rules,
             severity,
             max_findings,
+            input,
             root,
             deny,
             baseline,
@@ -44,6 +45,7 @@ pub fn run(cli: &Cli) -> Result<u8> {
                 baseline: baseline.as_deref(),
                 explain: explain.as_deref(),
                 root: root.as_deref(),
+                batch: input.is_some(),
             },
         ),
         Command::Show {
