@@ -336,3 +336,42 @@ fn batch_mode_checks_records_from_stdin_in_order() {
     assert_eq!(of("first"), of("second"));
     assert_eq!(records.last().unwrap()["articles"], 2);
 }
+
+#[test]
+fn report_html_dash_writes_to_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = tempfile::tempdir().unwrap();
+    let corpus = repo("corpus");
+    let r = run(citecheck_in(dir.path())
+        .arg("--corpus")
+        .arg(&corpus)
+        .arg("--index")
+        .arg(index.path())
+        .args(["report", "--html", "-"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("<html"),
+        "{}",
+        &r.stdout[..r.stdout.len().min(200)]
+    );
+    assert!(!dir.path().join("-").exists(), "no file named -");
+}
+
+#[test]
+fn a_cut_list_of_article_ids_says_so() {
+    let files: Vec<(String, Vec<u8>)> = (0..12)
+        .map(|i| (format!("a{i:02}.txt"), b"Title\n\nText.\n".to_vec()))
+        .collect();
+    let files: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    let dir = common::write_corpus(None, &files);
+    let index = tempfile::tempdir().unwrap();
+    let r = run(citecheck_in(dir.path())
+        .args(["--corpus", ".", "--index"])
+        .arg(index.path())
+        .args(["show", "1", "--article", "nope"]));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains(", … 2 more)"), "{}", r.stderr);
+}
