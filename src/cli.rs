@@ -5,6 +5,18 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+/// `--version`: the package version and the commit it was built from (build.rs; just
+/// the version when built outside a git checkout).
+const VERSION: &str = match option_env!("CITECHECK_COMMIT") {
+    Some(_) => concat!(
+        env!("CARGO_PKG_VERSION"),
+        " (",
+        env!("CITECHECK_COMMIT"),
+        ")"
+    ),
+    None => env!("CARGO_PKG_VERSION"),
+};
+
 /// citecheck — where do the sources say this? Is every footnote sound? Which claims are
 /// uncited, or cited to a source that does not say them?
 ///
@@ -13,7 +25,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(
     name = "citecheck",
-    version,
+    version = VERSION,
     about,
     long_about,
     propagate_version = true
@@ -43,6 +55,11 @@ pub struct Cli {
     /// When to colour output. `auto` colours a terminal unless NO_COLOR is set.
     #[arg(long, global = true, value_enum, default_value_t = Color::Auto, value_name = "WHEN")]
     pub color: Color,
+
+    /// Threads for reading, checking and indexing (default: one per core, up to 8).
+    #[arg(long, short = 'j', global = true, value_name = "N",
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
+    pub threads: Option<usize>,
 
     #[command(subcommand)]
     pub command: Command,

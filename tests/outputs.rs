@@ -375,3 +375,41 @@ fn a_cut_list_of_article_ids_says_so() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains(", … 2 more)"), "{}", r.stderr);
 }
+
+#[test]
+fn version_names_the_commit_when_built_from_git() {
+    let r = run(common::citecheck().arg("--version"));
+    assert_eq!(r.code, 0);
+    let version = env!("CARGO_PKG_VERSION");
+    assert!(
+        r.stdout.starts_with(&format!("citecheck {version}")),
+        "{}",
+        r.stdout
+    );
+    if std::process::Command::new("git")
+        .args(["rev-parse", "HEAD"])
+        .current_dir(common::ROOT)
+        .output()
+        .is_ok_and(|o| o.status.success())
+    {
+        assert!(
+            r.stdout.contains(" ("),
+            "a commit in parentheses: {}",
+            r.stdout
+        );
+    }
+}
+
+#[test]
+fn threads_gives_the_same_findings() {
+    let one = check(Path::new("corpus"), &["--format", "json"]);
+    let index = tempfile::tempdir().unwrap();
+    let r = run(citecheck_in(Path::new(common::ROOT))
+        .args(["--threads", "1", "--corpus", "corpus", "--index"])
+        .arg(index.path())
+        .args(["check", "--format", "json"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.json()["findings"], one.json()["findings"]);
+    let bad = run(common::citecheck().args(["--threads", "0", "check"]));
+    assert_eq!(bad.code, 2);
+}

@@ -14,6 +14,9 @@ use crate::cli::{Cli, Command};
 
 /// Run the chosen subcommand; the result is the exit status.
 pub fn run(cli: &Cli) -> Result<u8> {
+    if let Some(n) = cli.threads {
+        citecheck::set_threads(n);
+    }
     match &cli.command {
         Command::Parse {
             file,
