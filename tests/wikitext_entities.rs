@@ -4,7 +4,8 @@
 
 use std::path::Path;
 
-use citecheck::model::{Article, Format};
+use citecheck::model::Article;
+use citecheck::position::Format;
 use citecheck::readers;
 
 const CASES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/cases/readers");
