@@ -12,7 +12,6 @@ use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 use std::sync::Arc;
 
-use super::verify::words;
 use crate::error::Result;
 
 /// A source passage ranked for a piece of text.
@@ -80,33 +79,9 @@ where
     }
 }
 
-/// Words too common to say what a sentence is about.
-const STOPWORDS: &[&str] = &[
-    "a", "an", "the", "and", "or", "but", "of", "to", "in", "on", "at", "by", "for", "from",
-    "with", "as", "is", "was", "were", "be", "been", "are", "it", "its", "this", "that", "these",
-    "those", "which", "who", "whom", "had", "has", "have", "not", "no", "their", "his", "her",
-    "they", "he", "she", "we", "would", "could", "should", "will", "shall", "may", "also", "into",
-    "than", "then", "there", "so", "such", "after", "before", "did", "do", "does", "any", "all",
-];
-
-/// A content word's comparable form: lowercase, plural `s` dropped.
-fn term(w: &str) -> Option<String> {
-    if STOPWORDS.contains(&w) {
-        return None;
-    }
-    let n = w.chars().count();
-    Some(if n > 4 && w.ends_with("ies") {
-        format!("{}y", &w[..w.len() - 3])
-    } else if n > 3 && w.ends_with('s') && !w.ends_with("ss") {
-        w[..w.len() - 1].to_string()
-    } else {
-        w.to_string()
-    })
-}
-
-pub fn terms(text: &str) -> Vec<String> {
-    words(text).words.iter().filter_map(|w| term(w)).collect()
-}
+/// Content words, compared as the verifier compares them (one stopword list, one
+/// plural rule: `sources::words`).
+pub use crate::sources::words::terms;
 
 /// Share of the distinct content words of `sentence` that occur in `passage`, 0..1.
 pub fn word_overlap(sentence: &str, passage: &str) -> f64 {
