@@ -115,6 +115,10 @@ pub enum VerificationResult {
 #[derive(Debug, Clone, Serialize)]
 pub struct SentenceVerification {
     pub article: String,
+    /// The sentence's index in its article's `sentences` (not in the JSON: the line and
+    /// text say which sentence it is to a reader).
+    #[serde(skip)]
+    pub index: usize,
     pub file: String,
     pub line: usize,
     pub sentence: String,
@@ -127,6 +131,76 @@ pub struct SentenceVerification {
     pub claims: Vec<ClaimRecord>,
 }
 
+/// What `check` concluded about one sentence, findings or not: what the HTML report
+/// colours it by. Cited sentences take their verification result, except that a
+/// sentence with nothing checked is not "verified": it is `NotAClaim` when it states no
+/// fact at all, `Unverifiable` when its facts are none a text could confirm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SentenceStatus {
+    /// Cited, and every checked fact is in a cited text.
+    Verified,
+    /// Cited; some checked facts are in a cited text and some are not (or could not be
+    /// checked).
+    Partly,
+    /// Cited, and none of its checked facts is in the cited texts.
+    NotFound,
+    /// Cited, but nothing could be checked: the cited works have no text in the corpus
+    /// or are linked only weakly, or the sentence states nothing a text could confirm.
+    Unverifiable,
+    /// States a checkable fact (or is flagged [citation needed]) and no footnote covers
+    /// it: it has an `uncited-claim` finding unless `[check]` turns the rule off.
+    UncitedClaim,
+    /// An uncited claim in the lead, which `[check] lead = "exempt"` (the default)
+    /// exempts: the body is expected to cite it.
+    ExemptLead,
+    /// States no checkable fact (commentary), cited or not.
+    NotAClaim,
+}
+
+impl SentenceStatus {
+    /// Every status, from the best supported to the least.
+    pub const ALL: &'static [SentenceStatus] = &[
+        SentenceStatus::Verified,
+        SentenceStatus::Partly,
+        SentenceStatus::NotFound,
+        SentenceStatus::Unverifiable,
+        SentenceStatus::UncitedClaim,
+        SentenceStatus::ExemptLead,
+        SentenceStatus::NotAClaim,
+    ];
+
+    /// The kebab-case name (as serialised).
+    pub const fn name(self) -> &'static str {
+        match self {
+            SentenceStatus::Verified => "verified",
+            SentenceStatus::Partly => "partly",
+            SentenceStatus::NotFound => "not-found",
+            SentenceStatus::Unverifiable => "unverifiable",
+            SentenceStatus::UncitedClaim => "uncited-claim",
+            SentenceStatus::ExemptLead => "exempt-lead",
+            SentenceStatus::NotAClaim => "not-a-claim",
+        }
+    }
+
+    /// The status of a cited (or implicitly covered) sentence, from whether it is a
+    /// claim and its verification record, if one was made.
+    fn of_cited(claim: bool, record: Option<&SentenceVerification>) -> SentenceStatus {
+        if !claim {
+            return SentenceStatus::NotAClaim;
+        }
+        match record {
+            Some(r) if !r.claims.is_empty() => match r.result {
+                VerificationResult::Verified => SentenceStatus::Verified,
+                VerificationResult::Partly => SentenceStatus::Partly,
+                VerificationResult::NotFound => SentenceStatus::NotFound,
+                VerificationResult::Unverifiable => SentenceStatus::Unverifiable,
+            },
+            _ => SentenceStatus::Unverifiable,
+        }
+    }
+}
+
 /// One fact of a sentence and what its lookup found.
 #[derive(Debug, Clone, Serialize)]
 pub struct ClaimRecord {
@@ -136,6 +210,10 @@ pub struct ClaimRecord {
     pub evidence: Vec<Evidence>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub diff: Vec<String>,
+    /// The same differences word by word (what `diff` describes), for renderers that
+    /// mark them up.
+    #[serde(skip)]
+    pub changes: Vec<verify::Change>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
 }
@@ -176,6 +254,8 @@ pub struct ArticleResult {
     findings: Vec<Finding>,
     summary: Summary,
     verification: Vec<SentenceVerification>,
+    /// What was concluded about each sentence, indexed like the article's `sentences`.
+    statuses: Vec<SentenceStatus>,
     unavailable: BTreeMap<String, Unavailable>,
 }
 
@@ -297,6 +377,11 @@ fn claim_record(c: &FactCheck) -> ClaimRecord {
             .closest
             .iter()
             .flat_map(|x| x.changes.iter().map(|ch| ch.describe()))
+            .collect(),
+        changes: c
+            .closest
+            .iter()
+            .flat_map(|x| x.changes.iter().cloned())
             .collect(),
         notes: c.notes.clone(),
     }
@@ -487,11 +572,17 @@ impl<'a> Checker<'a> {
                 summary.claims += 1;
             }
             if s.status == CitationStatus::Uncited {
-                if claim && (!exempt || s.citation_needed) {
+                p.statuses.push(if !claim {
+                    SentenceStatus::NotAClaim
+                } else if exempt && !s.citation_needed {
+                    SentenceStatus::ExemptLead
+                } else {
                     out.push(self.uncited_claim(site, i, &facts)?);
-                }
+                    SentenceStatus::UncitedClaim
+                });
                 continue;
             }
+            let records = p.verification.len();
             self.verify_sentence(
                 site,
                 i,
@@ -501,6 +592,8 @@ impl<'a> Checker<'a> {
                 &mut p.unavailable,
                 &mut p.verification,
             )?;
+            p.statuses
+                .push(SentenceStatus::of_cited(claim, p.verification.get(records)));
         }
         Ok(())
     }
@@ -590,6 +683,7 @@ impl<'a> Checker<'a> {
         let verifiable: Vec<&Fact> = facts.iter().filter(|f| verify::is_verifiable(f)).collect();
         let mut record = SentenceVerification {
             article: a.id.clone(),
+            index: i,
             file: a.path.to_string_lossy().replace('\\', "/"),
             line: s.line,
             sentence: s.text.clone(),
@@ -614,6 +708,7 @@ impl<'a> Checker<'a> {
                         outcome: Outcome::Unchecked,
                         evidence: Vec::new(),
                         diff: Vec::new(),
+                        changes: Vec::new(),
                         notes: Vec::new(),
                     })
                     .collect();

@@ -8,10 +8,11 @@ use std::path::Path;
 
 use super::baseline::Baseline;
 use super::rules::Config;
-use super::{Checker, Finding, SentenceVerification, Summary};
+use super::{Checker, Finding, SentenceStatus, SentenceVerification, Summary};
 use crate::error::Result;
 use crate::index::{build, Freshness, IndexBuild, Start};
 use crate::manifest::Corpus;
+use crate::model::Article;
 use crate::observer::{Event, Note, Observer, Stage, Warning};
 use crate::pipeline::ReadStage;
 
@@ -39,6 +40,61 @@ pub fn check_corpus(
     emit: &mut dyn FnMut(Finding),
     record: &mut dyn FnMut(SentenceVerification),
 ) -> Result<Summary> {
+    let end = check_articles(
+        corpus,
+        config,
+        baseline,
+        index,
+        observer,
+        &mut |checked| {
+            for r in checked.verification {
+                record(r);
+            }
+            for f in checked.findings {
+                emit(f);
+            }
+            Ok(())
+        },
+    )?;
+    for f in end.findings {
+        emit(f);
+    }
+    Ok(end.summary)
+}
+
+/// One article as `check` saw it, for reporters that show findings in their article
+/// (the HTML report): nothing in it is computed again later.
+pub struct CheckedArticle {
+    pub article: Article,
+    /// Its findings as `check` reports them: severities from `[check]`, baselined ones
+    /// dropped, in output order. Corpus-wide findings come in [`CheckEnd`].
+    pub findings: Vec<Finding>,
+    /// The verification records of its cited sentences, in sentence order.
+    pub verification: Vec<SentenceVerification>,
+    /// What was concluded about each sentence, indexed like `article.sentences`.
+    pub statuses: Vec<SentenceStatus>,
+}
+
+/// What is known once every article is checked.
+pub struct CheckEnd {
+    /// The corpus-wide findings (a work without text, once per work), placed at the
+    /// first citation of the work.
+    pub findings: Vec<Finding>,
+    pub summary: Summary,
+}
+
+/// [`check_corpus`] one article at a time: each article, its findings, verification
+/// records and sentence statuses go to `each` in corpus order as soon as its batch is
+/// merged (an error from `each` stops the run), and the corpus-wide findings come with
+/// the summary at the end. Memory depends on the batch size, not on the corpus.
+pub fn check_articles(
+    corpus: &Corpus,
+    config: Config,
+    baseline: Option<&Baseline>,
+    index: IndexRefresh<'_>,
+    observer: &dyn Observer,
+    each: &mut dyn FnMut(CheckedArticle) -> Result<()>,
+) -> Result<CheckEnd> {
     let sources = crate::sources::load_all(corpus)?;
     let ranker = crate::pipeline::ranker(&sources)?;
     let checker = Checker::new(corpus, config, &sources, Some(&ranker));
@@ -57,16 +113,22 @@ pub fn check_corpus(
         |batch| {
             for item in batch {
                 let (article, mut result) = item?;
-                for r in std::mem::take(&mut result.verification) {
-                    record(r);
-                }
+                let verification = std::mem::take(&mut result.verification);
+                let statuses = std::mem::take(&mut result.statuses);
                 if let Some(b) = build.as_mut() {
                     if let Err(error) = b.add_article(&article) {
                         observer.event(&Event::Warning(Warning::NotRefreshed { error: &error }));
                         build = None;
                     }
                 }
-                session.add(result, emit);
+                let mut findings = Vec::new();
+                session.add(result, &mut |f| findings.push(f));
+                each(CheckedArticle {
+                    article,
+                    findings,
+                    verification,
+                    statuses,
+                })?;
             }
             Ok(())
         },
@@ -85,7 +147,9 @@ pub fn check_corpus(
             Err(error) => observer.event(&Event::Warning(Warning::NotRefreshed { error: &error })),
         }
     }
-    Ok(session.finish(emit))
+    let mut findings = Vec::new();
+    let summary = session.finish(&mut |f| findings.push(f));
+    Ok(CheckEnd { findings, summary })
 }
 
 /// A build of the index to feed while checking, when it is missing or stale (saying so);
