@@ -127,13 +127,21 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
         format: TextOrJson,
     },
-    /// Write a self-contained HTML page of the corpus's articles: sentences coloured by
-    /// citation status (cited, implicitly covered, uncited), with the covering footnotes,
-    /// their reference text and linked source on hover.
+    /// Write an HTML report of the corpus's articles as `check` sees them: every
+    /// sentence coloured by what was concluded (verified, partly verified, not in the
+    /// cited source, cited but unverifiable, uncited claim, exempt lead, not a claim);
+    /// click or tap one for its findings, the evidence passages and its footnotes.
+    /// Article findings (references, sections, dead footnotes) head each article and a
+    /// summary heads the report. Self-contained: no scripts, no external assets.
     Report {
-        /// Output file, e.g. report.html.
+        /// Where to write it: a file (report.html), `-` for stdout, or a directory (a
+        /// path ending in `/`, or an existing directory) for index.html plus one page
+        /// per article — for large corpora.
         #[arg(long, value_name = "OUT")]
         html: PathBuf,
+        /// Report only this article (its id in corpus.toml).
+        #[arg(long, value_name = "ID")]
+        article: Option<String>,
     },
     /// Build or refresh the full-text index of the corpus's article sentences and source
     /// passages (in --index DIR). Does nothing when the corpus is unchanged.

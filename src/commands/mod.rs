@@ -31,7 +31,7 @@ pub fn run(cli: &Cli) -> Result<u8> {
             article,
             format,
         } => show::run(cli, reference, article.as_deref(), *format),
-        Command::Report { html } => report::run(cli, html),
+        Command::Report { html, article } => report::run(cli, html, article.as_deref()),
         Command::Index { check } => index::run(cli, *check),
         Command::Search {
             query,

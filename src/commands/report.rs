@@ -1,21 +1,136 @@
-use std::path::Path;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
-use citecheck::{Error, Result};
+use citecheck::check::run::{check_articles, IndexRefresh};
+use citecheck::report::html::{self, HtmlReport};
+use citecheck::{Config, Error, Result};
 
 use crate::cli::Cli;
 
-pub fn run(cli: &Cli, out: &Path) -> Result<u8> {
-    let corpus = super::load_corpus(cli)?;
-    let articles = citecheck::read_corpus(&corpus, |_| {})?;
-    let html = citecheck::report::html::render(&articles, &corpus);
-    std::fs::write(out, html).map_err(|e| Error::io(out, e))?;
+/// Where the report goes.
+enum Target {
+    Stdout,
+    /// One page of every article.
+    File(PathBuf),
+    /// `index.html` (the summary) and one page per article.
+    Dir(PathBuf),
+}
+
+impl Target {
+    /// `-` is stdout; a path ending in `/` or naming an existing directory is a
+    /// directory of pages; anything else one file.
+    fn of(out: &Path) -> Target {
+        let text = out.as_os_str().to_string_lossy();
+        if text == "-" {
+            Target::Stdout
+        } else if text.ends_with('/') || text.ends_with(std::path::MAIN_SEPARATOR) || out.is_dir()
+        {
+            Target::Dir(out.to_path_buf())
+        } else {
+            Target::File(out.to_path_buf())
+        }
+    }
+}
+
+pub fn run(cli: &Cli, out: &Path, article: Option<&str>) -> Result<u8> {
+    let mut corpus = super::load_corpus(cli)?;
+    if let Some(id) = article {
+        let spec = super::show::pick_article(&corpus, Some(id))?.clone();
+        corpus.articles = vec![spec];
+    }
+    let config = Config::from_corpus(&corpus);
+    let terminal = super::terminal(cli);
+    let target = Target::of(out);
+    if let Target::Dir(dir) = &target {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    }
+    let mut report = HtmlReport::new(&corpus);
+    // One page: the articles are kept (rendered) until the summary that heads them is
+    // known. A directory: each article's page is written as soon as it is checked.
+    let mut body = String::new();
+    let mut number = 0;
+    // The report shows what `check` concludes, from the same checker; it neither reads
+    // nor writes the index.
+    let end = check_articles(
+        &corpus,
+        config,
+        None,
+        IndexRefresh::Skip,
+        &terminal,
+        &mut |checked| {
+            number += 1;
+            match &target {
+                Target::Dir(dir) => {
+                    let file = html::page_file(number, &checked.article.id);
+                    let mut page = html::page_start(
+                        checked
+                            .article
+                            .title
+                            .as_deref()
+                            .unwrap_or(&checked.article.id),
+                    );
+                    page.push_str(&html::back_to_summary("index.html"));
+                    page.push_str(&report.article(number, &checked, &file));
+                    page.push_str(&html::back_to_summary("index.html"));
+                    page.push_str(html::PAGE_END);
+                    let path = dir.join(&file);
+                    std::fs::write(&path, page).map_err(|e| Error::io(&path, e))
+                }
+                Target::Stdout | Target::File(_) => {
+                    body.push_str(&report.article(number, &checked, &format!("#a{number}")));
+                    Ok(())
+                }
+            }
+        },
+    )?;
+    drop(terminal);
+    let title = match corpus.articles.as_slice() {
+        [one] => one.title.clone().unwrap_or_else(|| one.id.clone()),
+        many => format!("{} articles", many.len()),
+    };
+    let mut page = html::page_start(&title);
+    page.push_str(&report.summary(&end));
+    page.push_str(&body);
+    drop(body);
+    page.push_str(html::PAGE_END);
+    let written = match &target {
+        Target::Stdout => {
+            let mut stdout = std::io::stdout().lock();
+            match stdout.write_all(page.as_bytes()).and_then(|()| stdout.flush()) {
+                // The reader went away (`| head`): nothing more to say.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                r => r.map_err(|e| Error::io(Path::new("<stdout>"), e))?,
+            }
+            return Ok(0);
+        }
+        Target::File(path) => {
+            std::fs::write(path, page).map_err(|e| Error::io(path, e))?;
+            path.clone()
+        }
+        Target::Dir(dir) => {
+            let path = dir.join("index.html");
+            std::fs::write(&path, page).map_err(|e| Error::io(&path, e))?;
+            path
+        }
+    };
     if !cli.quiet {
+        let pages = match target {
+            Target::Dir(_) => format!(" and {number} article page{}", plural(number)),
+            _ => String::new(),
+        };
         eprintln!(
-            "wrote {} ({} article{})",
-            out.display(),
-            articles.len(),
-            if articles.len() == 1 { "" } else { "s" }
+            "wrote {}{pages} ({number} article{})",
+            written.display(),
+            plural(number)
         );
     }
     Ok(0)
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
 }

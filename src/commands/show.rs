@@ -21,7 +21,7 @@ pub fn run(cli: &Cli, label: &str, article_id: Option<&str>, format: TextOrJson)
 }
 
 /// The article `--article ID` names, or the corpus's only one.
-fn pick_article<'c>(
+pub(super) fn pick_article<'c>(
     corpus: &'c Corpus,
     id: Option<&str>,
 ) -> Result<&'c citecheck::manifest::ArticleSpec> {
