@@ -287,21 +287,29 @@ fn html_report_colours_every_sentence_by_status() {
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(!html.contains("<script"), "self-contained, no scripts");
     let a = sample();
-    for (class, status) in [
-        ("cited", CitationStatus::Cited),
-        ("implicit", CitationStatus::Implicit),
-        ("uncited", CitationStatus::Uncited),
+    // Every sentence is one element classed by what check concluded. The sample has no
+    // source texts: its cited claims are unverifiable; five uncited claims; the lead's
+    // two uncited claims are exempt.
+    assert_eq!(
+        html.matches("<details class=\"s ").count(),
+        a.sentences.len()
+    );
+    for (class, expected) in [
+        ("unverifiable", 14),
+        ("uncited-claim", 5),
+        ("exempt-lead", 2),
+        ("verified", 0),
     ] {
-        let expected = a.sentences.iter().filter(|s| s.status == status).count();
         assert_eq!(
-            html.matches(&format!("<span class=\"s {class}\"")).count(),
+            html.matches(&format!("<details class=\"s {class}")).count(),
             expected,
             "{class}"
         );
     }
+    // The details of a sentence citing [4] give the reference's text.
     assert!(
-        html.contains("[4] Denunciation of the neutrality pact April 5, 1945."),
-        "hover text"
+        html.contains("[4]</a> Denunciation of the neutrality pact April 5, 1945."),
+        "footnote in the details"
     );
     assert_eq!(html.matches("<sup>").count(), 7);
 }

@@ -40,22 +40,15 @@ pub fn check_corpus(
     emit: &mut dyn FnMut(Finding),
     record: &mut dyn FnMut(SentenceVerification),
 ) -> Result<Summary> {
-    let end = check_articles(
-        corpus,
-        config,
-        baseline,
-        index,
-        observer,
-        &mut |checked| {
-            for r in checked.verification {
-                record(r);
-            }
-            for f in checked.findings {
-                emit(f);
-            }
-            Ok(())
-        },
-    )?;
+    let end = check_articles(corpus, config, baseline, index, observer, &mut |checked| {
+        for r in checked.verification {
+            record(r);
+        }
+        for f in checked.findings {
+            emit(f);
+        }
+        Ok(())
+    })?;
     for f in end.findings {
         emit(f);
     }

@@ -23,8 +23,7 @@ impl Target {
         let text = out.as_os_str().to_string_lossy();
         if text == "-" {
             Target::Stdout
-        } else if text.ends_with('/') || text.ends_with(std::path::MAIN_SEPARATOR) || out.is_dir()
-        {
+        } else if text.ends_with('/') || text.ends_with(std::path::MAIN_SEPARATOR) || out.is_dir() {
             Target::Dir(out.to_path_buf())
         } else {
             Target::File(out.to_path_buf())
@@ -70,6 +69,7 @@ pub fn run(cli: &Cli, out: &Path, article: Option<&str>) -> Result<u8> {
                             .unwrap_or(&checked.article.id),
                     );
                     page.push_str(&html::back_to_summary("index.html"));
+                    page.push_str(&html::legend(None));
                     page.push_str(&report.article(number, &checked, &file));
                     page.push_str(&html::back_to_summary("index.html"));
                     page.push_str(html::PAGE_END);
@@ -96,7 +96,10 @@ pub fn run(cli: &Cli, out: &Path, article: Option<&str>) -> Result<u8> {
     let written = match &target {
         Target::Stdout => {
             let mut stdout = std::io::stdout().lock();
-            match stdout.write_all(page.as_bytes()).and_then(|()| stdout.flush()) {
+            match stdout
+                .write_all(page.as_bytes())
+                .and_then(|()| stdout.flush())
+            {
                 // The reader went away (`| head`): nothing more to say.
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
                 r => r.map_err(|e| Error::io(Path::new("<stdout>"), e))?,

@@ -41,7 +41,9 @@ a{color:#0645ad}
 .ui,.why,.box,.summary,.legend,.meta,.refs,nav,table{font-family:system-ui,-apple-system,'Segoe UI',sans-serif}
 .meta{color:var(--muted);font-size:.85rem;margin:.2rem 0}
 nav{font-size:.9rem;margin:.6rem 0}
-.legend{font-size:.85rem;line-height:2;margin:.4rem 0 1rem}
+.legend{font-size:.85rem;margin:.4rem 0 1rem}.legend p{line-height:2.1;margin:.2rem 0}
+.legend summary,.box>summary{cursor:pointer;color:var(--muted)}.box>summary{color:var(--ink)}
+.legend dl{margin:.3rem 0;display:grid;grid-template-columns:max-content 1fr;gap:.25rem .6rem}.legend dd{margin:0}
 .chip{display:inline-block;padding:0 .45em;border-radius:3px;margin-right:.3em;line-height:1.6;white-space:nowrap}
 .verified>summary,.chip.verified,.tag.verified{background:var(--ok)}
 .partly>summary,.chip.partly,.tag.partly{background:var(--partly)}
@@ -62,7 +64,7 @@ details.s>summary:hover,details.s>summary:focus-visible{outline:2px solid #555;o
 details.s[open]>summary{outline:2px solid var(--ink)}
 details.s.not-a-claim>summary:hover{background:#f2f2f2}
 .fact.miss{font-weight:bold;text-decoration:underline wavy var(--badline)}
-.fact.open,.fact.bare{font-weight:bold}
+.fact.bare{font-weight:bold}
 .fact.ok{border-bottom:2px solid #3c8c40}
 sup{font-size:.72em;line-height:0}sup a{text-decoration:none}
 .dead{color:var(--badline)}
@@ -84,7 +86,7 @@ del{background:#f8c4c4;text-decoration:line-through}ins{background:#cdeccf;text-
 .diff li{margin:.15rem 0}
 .box{border:1px solid #d9b3b3;background:#fff7f7;border-radius:6px;padding:.4rem .9rem;margin:.8rem 0;font-size:.9rem}
 .box.clean{border-color:#b9d8bb;background:#f5fbf5}
-.box h3{font-size:1rem;margin:.3rem 0}.box ul{padding-left:1.1rem;margin:.3rem 0}.box li{margin:.35rem 0}
+.box h3{font-size:1rem;margin:.3rem 0}.box ul{padding-left:1.1rem;margin:.3rem 0}.box li{margin:.3rem 0 .5rem}.box li p{margin:.1rem 0}.box li ul{margin:0}
 .counts{font-size:.85rem;line-height:2}
 .refs{font-size:.9rem}.refs li{margin:.35rem 0;overflow-wrap:anywhere}.refs .back{font-size:.8rem}
 .src{color:#2c4a2c}.nosrc{color:#8a4b00}
@@ -93,6 +95,7 @@ del{background:#f8c4c4;text-decoration:line-through}ins{background:#cdeccf;text-
 table{border-collapse:collapse;font-size:.85rem;margin:.4rem 0}
 th,td{border-bottom:1px solid #e3e3e3;padding:.2rem .5rem;text-align:left;vertical-align:top}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
+table.articles .chip{font-size:.75rem;margin-top:.15rem}
 .meaning{color:var(--muted);font-size:.8rem;margin:.1rem 0 .2rem}
 article{border-top:3px solid #333;margin-top:2.5rem}
 @media (max-width:480px){body{font-size:16px;padding:.25rem .7rem 2rem}h1{font-size:1.35rem}h2{font-size:1.2rem}
@@ -264,23 +267,8 @@ impl<'c> HtmlReport<'c> {
             sm.claims,
             sm.unavailable_sources
         );
-        out.push_str("<h2>Sentences by what check concluded</h2><div class=\"scroll\"><table><tr><th>status</th><th class=\"n\">sentences</th><th class=\"n\">share</th></tr>");
-        for &s in SentenceStatus::ALL {
-            let n = self.statuses[s as usize];
-            let share = if sentences == 0 {
-                0.0
-            } else {
-                100.0 * n as f64 / sentences as f64
-            };
-            let _ = write!(
-                out,
-                "<tr><td><span class=\"chip {}\">{}</span><div class=\"meaning\">{}</div></td><td class=\"n\">{n}</td><td class=\"n\">{share:.0}%</td></tr>",
-                s.name(),
-                status_label(s),
-                esc(status_meaning(s))
-            );
-        }
-        out.push_str("</table></div>");
+        out.push_str("<h2>Sentences by what check concluded</h2>");
+        out.push_str(&legend(Some((&self.statuses, sentences))));
         let _ = write!(
             out,
             "<h2>Findings by rule</h2><p>{}, {}, {}</p>",
@@ -289,7 +277,9 @@ impl<'c> HtmlReport<'c> {
             super::count(self.severities[2], "note", "notes")
         );
         if !self.rules.is_empty() {
-            out.push_str("<div class=\"scroll\"><table><tr><th>rule</th><th class=\"n\">findings</th></tr>");
+            out.push_str(
+                "<div class=\"scroll\"><table><tr><th>rule</th><th class=\"n\">findings</th></tr>",
+            );
             let mut rules: Vec<_> = self.rules.iter().collect();
             rules.sort_by(|a, b| (b.0 .1, b.1, a.0 .0.name()).cmp(&(a.0 .1, a.1, b.0 .0.name())));
             for ((rule, sev), n) in rules {
@@ -308,68 +298,66 @@ impl<'c> HtmlReport<'c> {
                 .iter()
                 .map(|r| (r.id.as_str(), r.href.as_str()))
                 .collect();
+            let mut rules: BTreeMap<&str, usize> = BTreeMap::new();
+            for f in &end.findings {
+                *rules.entry(f.rule.name()).or_default() += 1;
+            }
+            let rules: Vec<String> = rules.iter().map(|(r, n)| format!("{r} ×{n}")).collect();
             let _ = write!(
                 out,
-                "<section class=\"box\" id=\"corpus-findings\"><h3>Findings about the corpus ({})</h3><ul>",
-                end.findings.len()
+                "<details class=\"box\" id=\"corpus-findings\"><summary><b>Findings about the corpus ({})</b>: {}</summary><ul>",
+                end.findings.len(),
+                esc(&rules.join(", "))
             );
             for f in &end.findings {
-                out.push_str("<li>");
-                finding_body(&mut out, f);
-                if let Some(href) = hrefs.get(f.article.as_str()) {
-                    let _ = write!(
-                        out,
-                        "<p class=\"meta\">first cited in <a href=\"{}\">{}</a>, line {}</p>",
+                let place = match hrefs.get(f.article.as_str()) {
+                    Some(href) => format!(
+                        " <span class=\"meta\">first cited in <a href=\"{}\">{}</a>, line {}</span>",
                         esc(href),
                         esc(&f.article),
                         f.line
-                    );
-                }
+                    ),
+                    None => String::new(),
+                };
+                out.push_str("<li>");
+                finding_body(&mut out, f, &place);
                 out.push_str("</li>");
             }
-            out.push_str("</ul></section>");
+            out.push_str("</ul></details>");
         }
-        out.push_str("<h2>Articles</h2><div class=\"scroll\"><table><tr><th class=\"n\">#</th><th>article</th><th class=\"n\">sentences</th>");
-        for &s in SentenceStatus::ALL {
-            let _ = write!(
-                out,
-                "<th class=\"n\"><span class=\"chip {}\" title=\"{}\">{}</span></th>",
-                s.name(),
-                status_label(s),
-                status_abbrev(s)
-            );
-        }
-        out.push_str("<th class=\"n\">findings</th></tr>");
+        out.push_str("<h2>Articles</h2><div class=\"scroll\"><table class=\"articles\"><tr><th class=\"n\">#</th><th>article and its sentences by status</th><th class=\"n\">sentences</th><th class=\"n\">findings</th></tr>");
         for r in &self.rows {
             let _ = write!(
                 out,
-                "<tr><td class=\"n\">{}</td><td><a href=\"{}\">{}</a></td><td class=\"n\">{}</td>",
+                "<tr><td class=\"n\">{}</td><td><a href=\"{}\">{}</a><br>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
                 r.number,
                 esc(&r.href),
                 esc(&r.title),
-                r.sentences
+                status_chips(&r.statuses),
+                r.sentences,
+                severity_counts(&r.severities)
             );
-            for n in r.statuses {
-                let _ = write!(out, "<td class=\"n\">{n}</td>");
-            }
-            let _ = write!(out, "<td class=\"n\">{}</td></tr>", severity_counts(&r.severities));
         }
         out.push_str("</table></div></section>\n");
         out
     }
 }
 
-/// The column heading of a status in the list of articles (the legend says the rest).
-fn status_abbrev(s: SentenceStatus) -> &'static str {
-    match s {
-        SentenceStatus::Verified => "ver.",
-        SentenceStatus::Partly => "partly",
-        SentenceStatus::NotFound => "not found",
-        SentenceStatus::Unverifiable => "unver.",
-        SentenceStatus::UncitedClaim => "uncited",
-        SentenceStatus::ExemptLead => "lead",
-        SentenceStatus::NotAClaim => "no claim",
+/// A chip per status that some sentence has, with how many do.
+fn status_chips(counts: &[usize; 7]) -> String {
+    let mut out = String::new();
+    for &s in SentenceStatus::ALL {
+        let n = counts[s as usize];
+        if n > 0 {
+            let _ = write!(
+                out,
+                "<span class=\"chip {}\">{} {n}</span>",
+                s.name(),
+                status_label(s)
+            );
+        }
     }
+    out
 }
 
 fn severity_counts(s: &[usize; 3]) -> String {
@@ -400,18 +388,39 @@ pub fn page_start(title: &str) -> String {
          <title>citecheck: {}</title><style>{STYLE}</style></head><body>\n",
         esc(title)
     );
-    out.push_str("<p class=\"legend\">");
+    out
+}
+
+/// The colours and what they mean, with how many sentences have each when `counts`
+/// (per status, and the total) are given.
+pub fn legend(counts: Option<(&[usize; 7], usize)>) -> String {
+    let mut out = String::from("<div class=\"legend\"><p>");
+    for &s in SentenceStatus::ALL {
+        let _ = write!(out, "<span class=\"chip {}\">{}", s.name(), status_label(s));
+        if let Some((per, total)) = counts {
+            let n = per[s as usize];
+            let share = if total == 0 {
+                0.0
+            } else {
+                100.0 * n as f64 / total as f64
+            };
+            let _ = write!(out, " <b>{n}</b> <small>({share:.0}%)</small>");
+        }
+        out.push_str("</span>");
+    }
+    out.push_str(
+        "</p><details class=\"hint\"><summary>Click or tap a sentence to see why: its findings, the evidence and its footnotes. What the colours mean…</summary><dl>",
+    );
     for &s in SentenceStatus::ALL {
         let _ = write!(
             out,
-            "<span class=\"chip {}\">{}</span>",
+            "<dt><span class=\"chip {}\">{}</span></dt><dd>{}</dd>",
             s.name(),
-            status_label(s)
+            status_label(s),
+            esc(status_meaning(s))
         );
     }
-    out.push_str(
-        "<span class=\"hint\">Click or tap a sentence to see why: its findings, the evidence and its footnotes.</span></p>\n",
-    );
+    out.push_str("</dl></details></div>\n");
     out
 }
 
@@ -488,6 +497,8 @@ struct ArticleView<'r, 'c> {
     records: Vec<Option<usize>>,
     /// Per reference: the sentences it supports.
     cited_by: Vec<Vec<usize>>,
+    /// Per section: whether its heading is shown (it has text, or a finding).
+    shown_sections: Vec<bool>,
 }
 
 impl<'r, 'c> ArticleView<'r, 'c> {
@@ -495,6 +506,12 @@ impl<'r, 'c> ArticleView<'r, 'c> {
         let a = &c.article;
         let mut in_sentence = vec![Vec::new(); a.sentences.len()];
         let mut boxed = Vec::new();
+        let mut shown_sections = vec![false; a.sections.len()];
+        for p in &a.paragraphs {
+            if let Some(slot) = p.section.and_then(|j| shown_sections.get_mut(j)) {
+                *slot = true;
+            }
+        }
         let markers: HashMap<usize, usize> = a
             .markers
             .iter()
@@ -515,10 +532,12 @@ impl<'r, 'c> ArticleView<'r, 'c> {
                         .position(|r| r.line == f.line)
                         .map(|r| format!("a{n}-ref-{}", r + 1))
                         .or_else(|| {
-                            a.sections
+                            let j = a
+                                .sections
                                 .iter()
-                                .position(|s| s.line == f.line && !s.synthetic)
-                                .map(|s| format!("a{n}-h{}", s + 1))
+                                .position(|s| s.line == f.line && !s.synthetic)?;
+                            shown_sections[j] = true;
+                            Some(format!("a{n}-h{}", j + 1))
                         }),
                 };
                 boxed.push((k, target));
@@ -544,6 +563,7 @@ impl<'r, 'c> ArticleView<'r, 'c> {
             boxed,
             records,
             cited_by,
+            shown_sections,
         }
     }
 
@@ -560,32 +580,16 @@ impl<'r, 'c> ArticleView<'r, 'c> {
             super::count(a.references.len(), "reference", "references"),
             severity_counts(&row.severities)
         );
-        for &s in SentenceStatus::ALL {
-            let k = row.statuses[s as usize];
-            if k > 0 {
-                let _ = write!(
-                    out,
-                    "<span class=\"chip {}\">{} {k}</span>",
-                    s.name(),
-                    status_label(s)
-                );
-            }
-        }
+        out.push_str(&status_chips(&row.statuses));
         out.push_str("</p>\n");
         self.article_box(&mut out);
-        let mut section = None;
+        // Headings in order, each before its first paragraph; a heading with no text
+        // is shown when a finding points at it.
+        let mut next_heading = 0;
         for p in &a.paragraphs {
-            if p.section != section {
-                section = p.section;
-                if let Some((j, s)) = section.and_then(|j| Some((j, a.sections.get(j)?))) {
-                    let level = (s.level + 1).clamp(3, 5);
-                    let _ = writeln!(
-                        out,
-                        "<h{level} id=\"a{n}-h{}\">{}</h{level}>",
-                        j + 1,
-                        esc(&s.heading)
-                    );
-                }
+            if let Some(j) = p.section.filter(|&j| j >= next_heading) {
+                self.headings(&mut out, next_heading..j + 1);
+                next_heading = j + 1;
             }
             out.push_str("<div class=\"para\">");
             let sentences = p.first_sentence..p.first_sentence + p.sentence_count;
@@ -595,9 +599,27 @@ impl<'r, 'c> ArticleView<'r, 'c> {
             }
             out.push_str("</div>\n");
         }
+        self.headings(&mut out, next_heading..a.sections.len());
         self.references(&mut out);
         out.push_str("</article>\n");
         out
+    }
+
+    /// The headings of sections `range` that have text or a finding.
+    fn headings(&self, out: &mut String, range: std::ops::Range<usize>) {
+        let (a, n) = (&self.c.article, self.n);
+        for j in range {
+            let Some(s) = a.sections.get(j).filter(|_| self.shown_sections[j]) else {
+                continue;
+            };
+            let level = (s.level + 1).clamp(3, 5);
+            let _ = writeln!(
+                out,
+                "<h{level} id=\"a{n}-h{}\">{}</h{level}>",
+                j + 1,
+                esc(&s.heading)
+            );
+        }
     }
 
     fn article_box(&self, out: &mut String) {
@@ -616,13 +638,14 @@ impl<'r, 'c> ArticleView<'r, 'c> {
         );
         for (k, target) in &self.boxed {
             let f = &self.c.findings[*k];
-            out.push_str("<li>");
-            finding_body(out, f);
-            let _ = write!(out, "<p class=\"meta\">line {}:{}", f.line, f.column);
+            let mut place = format!(" <span class=\"meta\">line {}:{}", f.line, f.column);
             if let Some(t) = target {
-                let _ = write!(out, " · <a href=\"#{t}\">show</a>");
+                let _ = write!(place, " · <a href=\"#{t}\">show</a>");
             }
-            out.push_str("</p></li>");
+            place.push_str("</span>");
+            out.push_str("<li>");
+            finding_body(out, f, &place);
+            out.push_str("</li>");
         }
         out.push_str("</ul></section>\n");
     }
@@ -701,9 +724,12 @@ impl<'r, 'c> ArticleView<'r, 'c> {
             );
             for f in &findings {
                 out.push_str("<div class=\"f\">");
-                finding_body(out, f);
+                finding_body(out, f, "");
                 for e in &f.evidence {
-                    if shown.iter().any(|(src, line)| *src == e.source && *line == e.line) {
+                    if shown
+                        .iter()
+                        .any(|(src, line)| *src == e.source && *line == e.line)
+                    {
                         continue;
                     }
                     shown.push((e.source.clone(), e.line));
@@ -876,7 +902,10 @@ impl<'r, 'c> ArticleView<'r, 'c> {
             }
             _ => out.push_str(", no text in the corpus"),
         }
-        if let Some(url) = entry.and_then(|s| s.url.as_deref()).filter(|u| is_web_url(u)) {
+        if let Some(url) = entry
+            .and_then(|s| s.url.as_deref())
+            .filter(|u| is_web_url(u))
+        {
             let _ = write!(
                 out,
                 " · <a href=\"{0}\" rel=\"noreferrer\">{0}</a>",
@@ -962,10 +991,11 @@ fn sentence_at(a: &Article, markers: &HashMap<usize, usize>, offset: usize) -> O
 }
 
 /// Severity, rule, message, notes and help of a finding.
-fn finding_body(out: &mut String, f: &Finding) {
+/// `place` (markup) ends its first line: where the finding is.
+fn finding_body(out: &mut String, f: &Finding, place: &str) {
     let _ = write!(
         out,
-        "<p><span class=\"sev {}\">{}</span> <code>{}</code> {}</p>",
+        "<p><span class=\"sev {}\">{}</span> <code>{}</code> {}{place}</p>",
         f.severity,
         f.severity,
         f.rule.name(),
@@ -1020,10 +1050,12 @@ fn fact_marks<'a>(
     let mut marks = Vec::new();
     if let Some(r) = record {
         for c in &r.claims {
+            // A fact nothing was checked against is left plain: only what was found or
+            // missed says something.
             let class = match c.outcome {
                 Outcome::Found => "ok",
                 Outcome::NotFound => "miss",
-                Outcome::Unchecked => "open",
+                Outcome::Unchecked => continue,
             };
             marks.push((c.text.as_str(), class));
         }
@@ -1203,7 +1235,9 @@ mod tests {
             "<mark>keep</mark> the <mark>harbour</mark> <mark>open</mark> to the <del>vessels</del> of &lt;<mark>either</mark>&gt; <mark>party</mark>"
         );
         // Numbers match however they are written.
-        assert!(marked_passage("fixed at twelve shillings", "12", &[]).contains("<mark>twelve</mark>"));
+        assert!(
+            marked_passage("fixed at twelve shillings", "12", &[]).contains("<mark>twelve</mark>")
+        );
     }
 
     #[test]
