@@ -373,3 +373,26 @@ fn twenty_wikipedia_articles_have_unique_ids() {
     assert!(ids > 200, "{ids} ids");
     assert_eq!(doc.select(&sel("article")).count(), 20);
 }
+
+/// The library's one-page renderer over `check_articles` is what the command writes.
+#[test]
+fn the_library_renders_the_page_the_command_writes() {
+    use citecheck::check::run::{check_articles, IndexRefresh};
+    let corpus_dir = repo(VERIFY);
+    let corpus = citecheck::Corpus::load(&corpus_dir).unwrap();
+    let mut articles = Vec::new();
+    let end = check_articles(
+        &corpus,
+        citecheck::Config::from_corpus(&corpus),
+        None,
+        IndexRefresh::Skip,
+        &citecheck::Silent,
+        &mut |a| {
+            articles.push(a);
+            Ok(())
+        },
+    )
+    .unwrap();
+    let page = citecheck::report::html::render(&articles, &end, &corpus);
+    assert_eq!(page, report_stdout(&corpus_dir, &[]));
+}

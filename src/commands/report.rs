@@ -73,8 +73,7 @@ pub fn run(cli: &Cli, out: &Path, article: Option<&str>) -> Result<u8> {
                     page.push_str(&report.article(number, &checked, &file));
                     page.push_str(&html::back_to_summary("index.html"));
                     page.push_str(html::PAGE_END);
-                    let path = dir.join(&file);
-                    std::fs::write(&path, page).map_err(|e| Error::io(&path, e))
+                    write_file(&dir.join(&file), &[&page])
                 }
                 Target::Stdout | Target::File(_) => {
                     body.push_str(&report.article(number, &checked, &format!("#a{number}")));
@@ -88,18 +87,14 @@ pub fn run(cli: &Cli, out: &Path, article: Option<&str>) -> Result<u8> {
         [one] => one.title.clone().unwrap_or_else(|| one.id.clone()),
         many => format!("{} articles", many.len()),
     };
-    let mut page = html::page_start(&title);
-    page.push_str(&report.summary(&end));
-    page.push_str(&body);
-    drop(body);
-    page.push_str(html::PAGE_END);
+    let mut head = html::page_start(&title);
+    head.push_str(&report.summary(&end));
+    // The summary heads the page: written first, then the articles kept in `body`.
+    let parts = [head.as_str(), body.as_str(), html::PAGE_END];
     let written = match &target {
         Target::Stdout => {
             let mut stdout = std::io::stdout().lock();
-            match stdout
-                .write_all(page.as_bytes())
-                .and_then(|()| stdout.flush())
-            {
+            match write_all(&mut stdout, &parts) {
                 // The reader went away (`| head`): nothing more to say.
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
                 r => r.map_err(|e| Error::io(Path::new("<stdout>"), e))?,
@@ -107,12 +102,12 @@ pub fn run(cli: &Cli, out: &Path, article: Option<&str>) -> Result<u8> {
             return Ok(0);
         }
         Target::File(path) => {
-            std::fs::write(path, page).map_err(|e| Error::io(path, e))?;
+            write_file(path, &parts)?;
             path.clone()
         }
         Target::Dir(dir) => {
             let path = dir.join("index.html");
-            std::fs::write(&path, page).map_err(|e| Error::io(&path, e))?;
+            write_file(&path, &parts)?;
             path
         }
     };
@@ -128,6 +123,18 @@ pub fn run(cli: &Cli, out: &Path, article: Option<&str>) -> Result<u8> {
         );
     }
     Ok(0)
+}
+
+fn write_all(out: &mut impl Write, parts: &[&str]) -> std::io::Result<()> {
+    for part in parts {
+        out.write_all(part.as_bytes())?;
+    }
+    out.flush()
+}
+
+fn write_file(path: &Path, parts: &[&str]) -> Result<()> {
+    let file = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
+    write_all(&mut std::io::BufWriter::new(file), parts).map_err(|e| Error::io(path, e))
 }
 
 fn plural(n: usize) -> &'static str {
