@@ -222,6 +222,16 @@ but no `<references group=\"note\"/>` (or `{{notelist}}`) follows it, so MediaWi
 its text to no reader and reports a Cite error.\n\nFix: add the group's reference list \
 after the text, or drop the group from the footnote.",
     }
+    EmptyReferenceEntry {
+        name: "empty-reference-entry",
+        default: Note,
+        summary: "a reference list entry with no text",
+        explanation: "An entry of the reference list has no text (or only punctuation): \
+a reader following the footnote cannot tell what it cites, and nothing links it to a \
+source. Converted pages often lose the citation template that filled it.\n\n\
+Fix: restore the citation from the page's history or its source, or remove the marker \
+and the entry.",
+    }
     EmptyReference {
         name: "empty-reference",
         default: Warning,

@@ -61,6 +61,7 @@ fn legacy_subject(
         | Rule::UnlinkedReference
         | Rule::UnclosedRef
         | Rule::EmptyReference
+        | Rule::EmptyReferenceEntry
         | Rule::MissingReferenceList => Known(footnote.map(str::to_string)),
         // Findings on a source: its id.
         Rule::MissingSourceText | Rule::WeakSupport => Known(source.map(str::to_string)),
