@@ -627,11 +627,16 @@ impl Corpus {
                 file: e.file.clone(),
                 url: Some(e.url.clone()),
                 format: Format::Auto,
-                note: Some("discovered in a reference entry by `citecheck fetch --discover`".into()),
+                note: Some(
+                    "discovered in a reference entry by `citecheck fetch --discover`".into(),
+                ),
             });
         }
-        let fetched: std::collections::HashSet<&str> =
-            lock.entries().iter().filter_map(|e| e.file.as_deref()).collect();
+        let fetched: std::collections::HashSet<&str> = lock
+            .entries()
+            .iter()
+            .filter_map(|e| e.file.as_deref())
+            .collect();
         let root = &self.root;
         self.articles
             .retain(|a| !fetched.contains(relative_to(root, &a.path).as_str()));

@@ -933,3 +933,113 @@ fn archive_asks_the_availability_service_for_a_dead_url_and_records_the_copy() {
     assert!(entry.get("error").is_none(), "{entry:?}");
     assert_eq!(source_text(&root, "notes"), NOTES_TEXT);
 }
+
+#[test]
+fn a_dead_source_nothing_cites_is_reported_at_its_lock_entry() {
+    let server = Server::start(site());
+    let manifest = format!(
+        "{ARTICLE_HEAD}{}{}",
+        source_toml("notes", "Harbour notes", &server.url("/old-notes")),
+        source_toml("lost", "Lost minutes", &server.url("/missing")),
+    );
+    let (_dir, root) = corpus(
+        Some(&manifest),
+        &[("harbour.txt", &harbour_article(&server))],
+    );
+    assert_eq!(fetch(&root, &[]).code, 1);
+
+    let v = citecheck(&root, &["check", "--format", "json"]).json();
+    let dead = findings_of(&v, "dead-link");
+    assert_eq!(dead.len(), 1, "{v}");
+    assert_eq!(dead[0]["source"], "lost");
+    // No reference cites it: the finding points at its entry in corpus.lock.
+    let file = dead[0]["file"].as_str().unwrap();
+    assert!(file.ends_with("corpus.lock"), "{}", dead[0]);
+    let line = dead[0]["line"].as_u64().unwrap() as usize;
+    let lock_text = fs::read_to_string(root.join("corpus.lock")).unwrap();
+    let entry: Vec<&str> = lock_text.lines().skip(line - 1).take(3).collect();
+    assert!(
+        entry.iter().any(|l| l.contains("id = \"lost\"")),
+        "line {line} of corpus.lock is not the entry of `lost`: {entry:?}"
+    );
+}
+
+#[test]
+fn a_lock_naming_a_file_outside_sources_is_an_error_at_its_line() {
+    let (_dir, root) = corpus(
+        Some(&format!(
+            "{ARTICLE_HEAD}{}",
+            source_toml("notes", "Harbour notes", "https://example.org/notes")
+        )),
+        &[(
+            "harbour.txt",
+            "Quellmoor Harbour\n\nQuellmoor Harbour is a harbour.\n",
+        )],
+    );
+    fs::write(
+        root.join("corpus.lock"),
+        "[[source]]\nid = \"notes\"\nurl = \"https://example.org/notes\"\n\
+fetched_at = \"2026-12-01T09:40:00Z\"\nsha256 = \"00\"\nfile = \"../../etc/passwd\"\n",
+    )
+    .unwrap();
+    let run = citecheck(&root, &["check"]);
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(run.stderr.contains("corpus.lock:1:"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("not a plain file name"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// The library reports a fetch's progress and retries to the observer it is given, and
+/// prints nothing itself.
+#[test]
+fn the_library_reports_fetch_progress_and_retries_to_its_observer() {
+    use citecheck::fetch::{FetchOptions, HttpConfig, Outcome};
+    use citecheck::observer::{Event, Note, Stage};
+
+    let server = Server::start(site());
+    let manifest = format!(
+        "{ARTICLE_HEAD}{}{}",
+        source_toml("busy", "Busy page", &server.url("/busy")),
+        source_toml("notes", "Harbour notes", &server.url("/notes.txt")),
+    );
+    let (_dir, root) = corpus(
+        Some(&manifest),
+        &[("harbour.txt", &harbour_article(&server))],
+    );
+    let corpus = citecheck::Corpus::load(&root).unwrap();
+    let options = FetchOptions {
+        http: HttpConfig {
+            allow_private: true,
+            delay: Duration::ZERO,
+            ..HttpConfig::default()
+        },
+        ..FetchOptions::default()
+    };
+    let events = Mutex::new(Vec::new());
+    let observer = |e: &Event| {
+        let line = match e {
+            Event::Progress {
+                stage: Stage::Fetching,
+                done,
+                total,
+                ..
+            } => format!("progress {done}/{total}"),
+            Event::Note(Note::Retrying { url, status, .. }) => format!("retry {status} {url}"),
+            other => other.to_string(),
+        };
+        events.lock().unwrap().push(line);
+    };
+    let report = citecheck::fetch::fetch(&corpus, &options, &observer).unwrap();
+    assert_eq!(report.count(Outcome::Fetched), 2, "{report:?}");
+
+    let events = events.into_inner().unwrap();
+    assert_eq!(events.first().map(String::as_str), Some("progress 0/2"));
+    assert_eq!(events.last().map(String::as_str), Some("progress 2/2"));
+    assert!(
+        events.contains(&format!("retry 503 {}", server.url("/busy"))),
+        "{events:?}"
+    );
+}

@@ -44,10 +44,12 @@ fn options(args: &FetchArgs) -> FetchOptions {
 /// Why a source is dead or failed, with what to do about it when a flag fixes it.
 fn problem(r: &SourceResult) -> Option<String> {
     let line = r.problem()?;
-    Some(match r.error.as_ref().and_then(crate::advice::for_fetch_error) {
-        Some(advice) => format!("{line}; {advice}"),
-        None => line,
-    })
+    Some(
+        match r.error.as_ref().and_then(crate::advice::for_fetch_error) {
+            Some(advice) => format!("{line}; {advice}"),
+            None => line,
+        },
+    )
 }
 
 fn render_text(report: &FetchReport) -> String {

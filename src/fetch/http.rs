@@ -278,7 +278,8 @@ pub fn check_url(url: &str) -> Result<url::Url, FetchError> {
         url: url.to_string(),
         problem,
     };
-    let parsed = url::Url::parse(url.trim()).map_err(|e| refused(Refusal::NotAUrl(e.to_string())))?;
+    let parsed =
+        url::Url::parse(url.trim()).map_err(|e| refused(Refusal::NotAUrl(e.to_string())))?;
     match parsed.scheme() {
         "http" | "https" => {}
         other => return Err(refused(Refusal::Scheme(other.to_string()))),
@@ -582,7 +583,9 @@ mod tests {
         let e = resolve("127.0.0.1:80", false).unwrap_err();
         assert_eq!(e.kind(), std::io::ErrorKind::PermissionDenied);
         assert!(e.to_string().contains("loopback"), "{e}");
-        let refused = e.get_ref().and_then(|i| i.downcast_ref::<NonPublicAddress>());
+        let refused = e
+            .get_ref()
+            .and_then(|i| i.downcast_ref::<NonPublicAddress>());
         assert_eq!(refused.map(|r| r.range), Some("loopback"));
         assert_eq!(resolve("127.0.0.1:80", true).unwrap().len(), 1);
     }
