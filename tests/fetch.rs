@@ -687,6 +687,18 @@ The channel was \"paid by both towns in equal shares\".[1]\n\nReferences\n\n  1.
     let missing = citecheck(&root, &["check", "--locked"]);
     assert_eq!(missing.code, 2, "{}", missing.all());
     assert!(missing.stderr.contains("missing"), "{}", missing.stderr);
+    // Without --locked the text is only missing, and the help says how to get it back.
+    let v = citecheck(&root, &["check", "--format", "json"]).json();
+    let gone = findings_of(&v, "missing-source-text");
+    assert_eq!(gone.len(), 1, "{v}");
+    assert!(
+        gone[0]["help"]
+            .as_str()
+            .unwrap()
+            .contains("corpus.lock pins sources/notes.txt"),
+        "{}",
+        gone[0]
+    );
 
     fs::write(&file, NOTES_TEXT).unwrap();
     let restored = citecheck(&root, &["check", "--locked"]);

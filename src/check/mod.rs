@@ -478,6 +478,9 @@ impl<'a> Checker<'a> {
                 ));
             }
             let help = match (&src.file, &src.url) {
+                (Some(file), _) if self.corpus.fetched(src).is_some() => format!(
+                    "corpus.lock pins {file} for it, but there is no such file: run `citecheck fetch` to fetch it again"
+                ),
                 (Some(file), _) => format!(
                     "corpus.toml names {file} for it, but there is no such file: save the text there"
                 ),
