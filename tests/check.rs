@@ -536,6 +536,8 @@ fn baseline_round_trip() {
 }
 
 const INTEGRITY: &str = "tests/fixtures/baseline/integrity";
+/// Findings for the rules added after the pre-key baselines were written.
+const LATER_RULES: &str = "tests/fixtures/baseline/later-rules";
 /// Sources whose URLs corpus.lock records as dead, one cited and one not.
 const DEAD_LINK: &str = "tests/fixtures/dead-link";
 
@@ -641,7 +643,7 @@ fn rewording_messages_changes_no_baseline_or_fingerprint() {
             .collect()
     };
     let mut rules = BTreeSet::new();
-    for corpus in [VERIFY, INTEGRITY, DEAD_LINK] {
+    for corpus in [VERIFY, INTEGRITY, LATER_RULES, DEAD_LINK] {
         let corpus = citecheck::Corpus::load(&Path::new(ROOT).join(corpus)).unwrap();
         let articles = citecheck::read_corpus(&corpus, |_| {}).unwrap();
         let sources = citecheck::sources::load_all(&corpus).unwrap();
