@@ -239,6 +239,18 @@ and the entry.",
         explanation: "A <ref></ref> with nothing inside, or a list-defined reference \
 without a name, supports nothing.\n\nFix: fill in the citation or remove the marker.",
     }
+    DeadLink {
+        name: "dead-link",
+        default: Warning,
+        summary: "a source or reference URL that answered 404/410, failed DNS or timed out when last fetched",
+        explanation: "When `citecheck fetch` last asked for this URL it answered 404 Not \
+Found or 410 Gone, its host name did not resolve, or it timed out. corpus.lock records \
+that, and `check` reports it from there without touching the network. Claims citing the \
+work cannot be verified unless a copy fetched earlier is still pinned.\n\nFix: find the \
+work's new address and update the `url`, or give the reference an `archive-url` (or run \
+`citecheck fetch --archive` to ask an archive service), then run `citecheck fetch \
+--update`.",
+    }
 }
 
 impl Rule {
