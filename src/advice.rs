@@ -3,6 +3,7 @@
 //! prints.
 
 use citecheck::error::{CorpusProblem, IndexErrorKind};
+use citecheck::fetch::{FetchError, Refusal};
 use citecheck::Error;
 
 /// The advice for `e`, if the command line offers a fix.
@@ -39,5 +40,18 @@ pub fn message(e: &Error) -> String {
     match for_error(e) {
         Some(advice) => format!("{e}; {advice}"),
         None => e.to_string(),
+    }
+}
+
+/// The advice for a source `citecheck fetch` could not fetch, when a flag fixes it.
+pub fn for_fetch_error(e: &FetchError) -> Option<&'static str> {
+    match e {
+        FetchError::Refused {
+            problem: Refusal::NonPublic { .. },
+            ..
+        } => Some("fetching from it needs --allow-private"),
+        FetchError::TooLarge { .. } => Some("raise the cap with --max-size"),
+        FetchError::Redirect { error, .. } => for_fetch_error(error),
+        _ => None,
     }
 }

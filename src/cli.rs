@@ -112,6 +112,10 @@ pub enum Command {
         /// Print what a rule means and how to fix its findings, then exit.
         #[arg(long, value_name = "RULE")]
         explain: Option<String>,
+        /// For CI: exit 2, naming each, when a text pinned in corpus.lock is missing or
+        /// no longer has its pinned SHA-256 (see `citecheck fetch`).
+        #[arg(long)]
+        locked: bool,
     },
     /// Show one footnote: where it is cited, the reference text, declared vs found uses,
     /// the linked source and whether its text is available, and the sentences it covers.
@@ -182,6 +186,82 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
         format: TextOrJson,
     },
+    /// Download the text of every source that has a `url` and no `file` (or only the
+    /// named ones) into sources/, and pin it in corpus.lock. The only command that uses
+    /// the network; everything else reads the lock offline.
+    ///
+    /// With everything pinned it does nothing ("up to date"). A URL that answers 404/410,
+    /// fails DNS or times out is recorded as dead (`check` reports `dead-link`). Only
+    /// http(s), no private, loopback or link-local addresses unless --allow-private; one
+    /// request at a time per host. Exit status: 0 when every source is pinned (or was
+    /// recorded dead by an earlier run), 1 when this run could not fetch some (dead links
+    /// included), 2 for usage or input errors.
+    Fetch(FetchArgs),
+}
+
+/// The options of `citecheck fetch`.
+#[derive(Debug, clap::Args)]
+pub struct FetchArgs {
+    /// Source ids to fetch (manifest ids, or ids of discovered sources); default all.
+    #[arg(value_name = "SOURCE-ID")]
+    pub ids: Vec<String>,
+    /// Also fetch the URLs in reference entries (`{{cite … |url=}}`, links, bare
+    /// URLs) that link to no manifest source; each becomes a source of its own.
+    #[arg(long)]
+    pub discover: bool,
+    /// Fetch pinned sources again and report which texts changed upstream.
+    #[arg(long)]
+    pub update: bool,
+    /// For a dead URL without an `archive-url`, ask an archive service for a copy.
+    #[arg(long)]
+    pub archive: bool,
+    /// The Wayback-style availability service `--archive` asks (`?url=…`).
+    #[arg(long, value_name = "URL", default_value = citecheck::fetch::DEFAULT_ARCHIVE_ENDPOINT)]
+    pub archive_endpoint: String,
+    /// Allow addresses in private, loopback and link-local ranges (refused by default
+    /// so that a fetch list in a pull request cannot reach a CI runner's network).
+    #[arg(long)]
+    pub allow_private: bool,
+    /// Largest body accepted, e.g. 25MB, 500KB or a byte count.
+    #[arg(long, value_name = "SIZE", default_value = "25MB", value_parser = parse_size)]
+    pub max_size: u64,
+    /// Seconds a whole request may take (connecting takes at most 10 of them).
+    #[arg(long, value_name = "SECS", default_value_t = 60,
+          value_parser = clap::builder::RangedU64ValueParser::<u64>::new().range(1..))]
+    pub timeout: u64,
+    /// Pause between two requests to the same host, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 1000)]
+    pub delay_ms: u64,
+    /// Sources fetched at the same time (still one request at a time per host).
+    #[arg(long, short = 'j', value_name = "N", default_value_t = 4,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=16))]
+    pub jobs: usize,
+    /// Output format: `json` has a stable shape with a `version` key.
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    pub format: TextOrJson,
+}
+
+/// `25MB`, `500KB`, `1GB` or a plain byte count (K/M/G are powers of 1024).
+fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim().to_ascii_uppercase();
+    let t = t.strip_suffix('B').unwrap_or(&t);
+    let (digits, unit) = match t.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => t.split_at(i),
+        None => (t, ""),
+    };
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("{s:?} is not a size (e.g. 25MB, 500KB, 1048576)"))?;
+    let factor: u64 = match unit.trim() {
+        "" => 1,
+        "K" => 1 << 10,
+        "M" => 1 << 20,
+        "G" => 1 << 30,
+        other => return Err(format!("unknown size unit {other:?} (use KB, MB or GB)")),
+    };
+    n.checked_mul(factor)
+        .filter(|&n| n > 0)
+        .ok_or_else(|| format!("{s:?} is not a usable size"))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -314,6 +314,30 @@ pub fn decode_text(path: &Path, bytes: Vec<u8>) -> Result<String> {
     }
 }
 
+/// A TOML parse error in `path` (`corpus.toml`, `corpus.lock`) at its line and column,
+/// on one line: toml puts the expectation on a second line, and scripts read one.
+pub(crate) fn toml_error(
+    path: &Path,
+    text: &str,
+    lines: &crate::position::LineIndex,
+    e: &toml::de::Error,
+) -> Error {
+    let message = e
+        .message()
+        .trim()
+        .lines()
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join("; ");
+    match e.span() {
+        Some(span) => {
+            let loc = lines.locate(text, span.start);
+            Error::input_at(path, loc.line, loc.column, message)
+        }
+        None => Error::input(path, message),
+    }
+}
+
 fn byte_position(bytes: &[u8], at: usize) -> (usize, usize) {
     let before = &bytes[..at];
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;

@@ -10,12 +10,16 @@
 //!
 //! ```text
 //! 0  position, citation, rule, segment, dates, error, stamp, parallel  (import no stage)
+//! 0  fetch::http              (the network: imports no stage)
 //! 1  model                    ← position, citation, rule, segment
+//! 1  fetch::lock              ← error, position     (corpus.lock)
 //! 2  readers                  ← model, position, citation, rule
-//! 2  manifest                 ← position, rule      (never model or readers)
+//! 2  manifest                 ← position, rule, fetch::lock (never model or readers)
 //! 3  link                     ← model, manifest, dates
-//! 4  sources, index, check    ← readers, link, manifest, model
+//! 3  fetch::extract           ← readers             (text of fetched bytes)
+//! 4  sources, index, check    ← readers, link, manifest, model, fetch::{lock, extract}
 //! 5  report                   ← check, index, model, manifest
+//! 5  fetch                    ← manifest, pipeline, observer, fetch::{lock, http, extract}
 //! ·  read_corpus (this file)  ← manifest, readers, link: the read stage
 //! ```
 //!
@@ -36,6 +40,8 @@
 //! - [`link`]: references → manifest sources, with a score;
 //! - [`pipeline`]: the read stage — every article read, parsed and linked once, in
 //!   batches on all cores, for whichever stages consume it;
+//! - [`fetch`]: source texts downloaded and pinned in `corpus.lock` (the only network
+//!   use; [`fetch::lock`] is read by [`manifest`] so every stage sees the fetched texts);
 //! - [`check`]: every rule of `citecheck check` over the linked articles;
 //! - [`sources`]: source texts split into passages with their line (and treaty article);
 //! - [`index`]: the tantivy index of sentences and passages, `search`, source ranking;
@@ -79,6 +85,7 @@ pub mod check;
 pub mod citation;
 mod dates;
 pub mod error;
+pub mod fetch;
 pub mod index;
 #[allow(missing_docs)]
 pub mod link;

@@ -45,11 +45,35 @@ pub fn link_article(article: &mut Article, corpus: &Corpus) {
                 evidence: vec!["explicit [[link]] in corpus.toml".into()],
                 doubts: Vec::new(),
             })
+            .or_else(|| url_link(&r.fields, &candidates))
             .or_else(|| best_link(&r.text, &r.fields, &candidates));
     }
     for b in &mut article.bibliography {
         b.link = best_link(&b.text, &b.fields, &candidates);
     }
+}
+
+/// The source whose `url` is the reference's own URL (or its `archive-url`): the text
+/// was fetched from the address the citation gives, so no title or date match can be
+/// more certain. The first such source wins.
+pub fn url_link(fields: &CitationFields, candidates: &[SourceProfile]) -> Option<Link> {
+    let cited: Vec<String> = [&fields.url, &fields.archive_url]
+        .into_iter()
+        .flatten()
+        .map(|u| normalise_url(u))
+        .collect();
+    let (c, url) = candidates.iter().find_map(|c| {
+        let url = c.url.as_ref()?;
+        cited.contains(url).then_some((c, url))
+    })?;
+    Some(Link {
+        source: c.id.clone(),
+        score: 1.0,
+        explicit: false,
+        confident: true,
+        evidence: vec![format!("the reference's own URL ({url})")],
+        doubts: Vec::new(),
+    })
 }
 
 /// The best-scoring source for a citation text, if any scores at least [`MIN_SCORE`].

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use crate::error::{CorpusProblem, Error, Result};
+use crate::fetch::lock::{Lock, LockEntry};
 use crate::position::{Format, LineIndex};
 use crate::rule::{Rule, Severity};
 
@@ -249,6 +250,8 @@ pub struct Corpus {
     pub check: CheckSettings,
     /// The directory listings the article list was made from (see [`Listing`]).
     pub listings: Vec<Listing>,
+    /// `corpus.lock`, when `citecheck fetch` wrote one: its texts are in `sources`.
+    pub lock: Option<Lock>,
 }
 
 /// A directory listing that a `files = "…"` glob (or a manifest-less corpus) was expanded
@@ -330,12 +333,16 @@ impl Corpus {
             });
         }
         let manifest = root.join(MANIFEST_NAME);
-        if manifest.is_file() {
+        let mut corpus = if manifest.is_file() {
             let text = crate::error::read_text(&manifest)?;
-            Self::from_manifest(root, &manifest, &text, &mut previous)
+            Self::from_manifest(root, &manifest, &text, &mut previous)?
         } else {
-            Self::without_manifest(root, &mut previous)
+            Self::without_manifest(root, &mut previous)?
+        };
+        if let Some(lock) = Lock::load(root)? {
+            corpus.apply_lock(lock);
         }
+        Ok(corpus)
     }
 
     fn from_manifest(
@@ -346,7 +353,7 @@ impl Corpus {
     ) -> Result<Corpus> {
         let lines = LineIndex::new(text);
         let file: ManifestFile =
-            toml::from_str(text).map_err(|e| toml_error(path, text, &lines, &e))?;
+            toml::from_str(text).map_err(|e| crate::error::toml_error(path, text, &lines, &e))?;
         let at = Positions {
             path,
             text,
@@ -507,6 +514,7 @@ impl Corpus {
             links: file.link.into_iter().map(LinkTable::into_entry).collect(),
             check: file.check,
             listings,
+            lock: None,
         })
     }
 
@@ -565,6 +573,7 @@ impl Corpus {
             links: Vec::new(),
             check: CheckSettings::default(),
             listings: listing.into_iter().collect(),
+            lock: None,
         })
     }
 
@@ -591,11 +600,74 @@ impl Corpus {
         self.articles.iter().find(|a| a.id == id)
     }
 
+    /// Take in `corpus.lock` (written by `citecheck fetch`): a `[[source]]` without a
+    /// `file` gets the text fetched for it, and each URL discovered in a reference
+    /// becomes a source of its own (the linker links the reference to it by URL).
+    /// Fetched files are never articles, even in a corpus whose text files all are.
+    fn apply_lock(&mut self, lock: Lock) {
+        for s in &mut self.sources {
+            if s.file.is_none() {
+                s.file = lock.entry(&s.id).and_then(|e| e.file.clone());
+            }
+        }
+        let listed: std::collections::HashSet<String> =
+            self.sources.iter().map(|s| s.id.clone()).collect();
+        for e in lock.entries() {
+            if !e.discovered || listed.contains(&e.id) {
+                continue;
+            }
+            self.sources.push(SourceEntry {
+                id: e.id.clone(),
+                title: e.url.clone(),
+                date: None,
+                kind: SourceKind::Primary,
+                author: None,
+                publisher: None,
+                pages: None,
+                file: e.file.clone(),
+                url: Some(e.url.clone()),
+                format: Format::Auto,
+                note: Some(
+                    "discovered in a reference entry by `citecheck fetch --discover`".into(),
+                ),
+            });
+        }
+        let fetched: std::collections::HashSet<&str> = lock
+            .entries()
+            .iter()
+            .filter_map(|e| e.file.as_deref())
+            .collect();
+        let root = &self.root;
+        self.articles
+            .retain(|a| !fetched.contains(relative_to(root, &a.path).as_str()));
+        self.lock = Some(lock);
+    }
+
+    /// The lock entry whose text is a source's `file` (the manifest named no file of its
+    /// own): how to read it (its content type) and its pin.
+    pub fn fetched(&self, source: &SourceEntry) -> Option<&LockEntry> {
+        let entry = self.lock.as_ref()?.entry(&source.id)?;
+        (entry.file.is_some() && entry.file == source.file).then_some(entry)
+    }
+
+    /// Whether a source was discovered in a reference entry rather than listed in the
+    /// manifest.
+    pub fn is_discovered(&self, id: &str) -> bool {
+        self.lock
+            .as_ref()
+            .and_then(|l| l.entry(id))
+            .is_some_and(|e| e.discovered)
+    }
+
     /// Every file the corpus reads, manifest first, in a stable order (for fingerprints).
     pub fn input_files(&self) -> Vec<std::borrow::Cow<'_, Path>> {
         let mut files: Vec<std::borrow::Cow<'_, Path>> =
             Vec::with_capacity(self.articles.len() + self.sources.len() + 1);
         files.extend(self.manifest.as_deref().map(Into::into));
+        // The lock decides which sources exist and how their bytes are read.
+        if self.lock.is_some() {
+            files.push(Lock::path(&self.root).into());
+        }
         files.extend(self.articles.iter().map(|a| a.path.as_path().into()));
         files.extend(
             self.sources
@@ -870,24 +942,6 @@ fn is_web_url(url: &str) -> bool {
                 .is_some_and(|host| !host.is_empty() && !host.contains(char::is_whitespace))
         })
     }) && !url.contains(char::is_whitespace)
-}
-
-fn toml_error(path: &Path, text: &str, lines: &LineIndex, e: &toml::de::Error) -> Error {
-    // toml puts the expectation on a second line; keep errors to one line for scripts.
-    let message = e
-        .message()
-        .trim()
-        .lines()
-        .map(str::trim)
-        .collect::<Vec<_>>()
-        .join("; ");
-    match e.span() {
-        Some(span) => {
-            let loc = lines.locate(text, span.start);
-            Error::input_at(path, loc.line, loc.column, message)
-        }
-        None => Error::input(path, message),
-    }
 }
 
 #[cfg(test)]

@@ -78,6 +78,9 @@ pub enum Stage {
     Indexing,
     /// Reading and checking articles (and indexing them when the index is stale).
     Checking,
+    /// Downloading source texts (`citecheck fetch`): one item per source, each slow
+    /// enough to be worth a bar however few there are.
+    Fetching,
 }
 
 impl Stage {
@@ -87,6 +90,7 @@ impl Stage {
             Stage::Reading => "reading",
             Stage::Indexing => "indexing",
             Stage::Checking => "checking",
+            Stage::Fetching => "fetching",
         }
     }
 }
@@ -106,6 +110,15 @@ pub enum Note<'a> {
     },
     /// An index build finished.
     Indexed(BuildStats),
+    /// A server answered 429 or 503: the request is tried again after a pause.
+    Retrying {
+        /// The URL asked for.
+        url: &'a str,
+        /// 429 or 503.
+        status: u16,
+        /// How long until the next try.
+        after: std::time::Duration,
+    },
 }
 
 /// [`Event::Warning`]s.
@@ -162,6 +175,11 @@ impl fmt::Display for Note<'_> {
             }
             Note::IndexStale { reason } => write!(f, "index is stale ({reason}): rebuilding it"),
             Note::Indexed(stats) => write!(f, "indexed {}", crate::index::describe_stats(stats)),
+            Note::Retrying { url, status, after } => write!(
+                f,
+                "{url} answered {status}: trying again in {}s",
+                after.as_secs_f64().ceil()
+            ),
         }
     }
 }

@@ -42,7 +42,8 @@ pub struct Terminal {
     bar: Mutex<Option<(Stage, ProgressBar)>>,
 }
 
-/// Stages shorter than this many items finish before a bar would help.
+/// Stages shorter than this many items finish before a bar would help (fetching
+/// excepted: each of its items takes seconds).
 const MIN_ITEMS_FOR_BAR: usize = 50;
 
 impl Terminal {
@@ -69,7 +70,7 @@ impl Terminal {
     }
 
     fn progress(&self, stage: Stage, done: usize, total: usize, item: Option<&str>) {
-        if !self.bars || total < MIN_ITEMS_FOR_BAR {
+        if !self.bars || (total < MIN_ITEMS_FOR_BAR && stage != Stage::Fetching) {
             return;
         }
         let mut slot = self.bar.lock().unwrap_or_else(|p| p.into_inner());

@@ -222,12 +222,34 @@ but no `<references group=\"note\"/>` (or `{{notelist}}`) follows it, so MediaWi
 its text to no reader and reports a Cite error.\n\nFix: add the group's reference list \
 after the text, or drop the group from the footnote.",
     }
+    EmptyReferenceEntry {
+        name: "empty-reference-entry",
+        default: Note,
+        summary: "a reference list entry with no text",
+        explanation: "An entry of the reference list has no text (or only punctuation): \
+a reader following the footnote cannot tell what it cites, and nothing links it to a \
+source. Converted pages often lose the citation template that filled it.\n\n\
+Fix: restore the citation from the page's history or its source, or remove the marker \
+and the entry.",
+    }
     EmptyReference {
         name: "empty-reference",
         default: Warning,
         summary: "a reference with no content and no name",
         explanation: "A <ref></ref> with nothing inside, or a list-defined reference \
 without a name, supports nothing.\n\nFix: fill in the citation or remove the marker.",
+    }
+    DeadLink {
+        name: "dead-link",
+        default: Warning,
+        summary: "a source or reference URL that answered 404/410, failed DNS or timed out when last fetched",
+        explanation: "When `citecheck fetch` last asked for this URL it answered 404 Not \
+Found or 410 Gone, its host name did not resolve, or it timed out. corpus.lock records \
+that, and `check` reports it from there without touching the network. Claims citing the \
+work cannot be verified unless a copy fetched earlier is still pinned.\n\nFix: find the \
+work's new address and update the `url`, or give the reference an `archive-url` (or run \
+`citecheck fetch --archive` to ask an archive service), then run `citecheck fetch \
+--update`.",
     }
 }
 

@@ -230,6 +230,12 @@ pub fn read_text(corpus: &Corpus, source: &SourceEntry) -> Result<Option<(PathBu
     if !path.is_file() {
         return Ok(None);
     }
+    // A fetched text is read by the content type it was served with (HTML, text, PDF).
+    if let Some(entry) = corpus.fetched(source) {
+        let bytes = std::fs::read(&path).map_err(|e| crate::Error::io(&path, e))?;
+        let text = crate::fetch::extract::text(&path, &bytes, entry.content_type.as_deref())?;
+        return Ok(Some((path, text)));
+    }
     let raw = crate::error::read_text(&path)?;
     let is_html = source.format == Format::Html
         || (source.format == Format::Auto && crate::readers::detect(&path, &raw) == Format::Html);

@@ -27,6 +27,7 @@ impl Observer for Recorder {
                 Note::IndexMissing { .. } => "missing".to_string(),
                 Note::IndexStale { .. } => "stale".to_string(),
                 Note::Indexed(s) => format!("indexed {} articles", s.articles),
+                other => other.to_string(),
             }),
             other => self.notes.lock().unwrap().push(other.to_string()),
         }

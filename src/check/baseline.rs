@@ -61,9 +61,12 @@ fn legacy_subject(
         | Rule::UnlinkedReference
         | Rule::UnclosedRef
         | Rule::EmptyReference
+        | Rule::EmptyReferenceEntry
         | Rule::MissingReferenceList => Known(footnote.map(str::to_string)),
         // Findings on a source: its id.
-        Rule::MissingSourceText | Rule::WeakSupport => Known(source.map(str::to_string)),
+        Rule::MissingSourceText | Rule::WeakSupport | Rule::DeadLink => {
+            Known(source.map(str::to_string))
+        }
         Rule::MissingSection | Rule::FactNotInSource => {
             quoted().map_or(Unknown, |q| Known(Some(q)))
         }

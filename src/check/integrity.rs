@@ -48,6 +48,20 @@ pub fn footnotes(site: &Site, out: &mut Vec<Finding>) {
             .footnote(r.label.clone())
             .source(source.clone())
         };
+        // Wikitext's empty <ref></ref> is the reader's empty-reference already.
+        let blank = r
+            .text
+            .chars()
+            .all(|c| c.is_whitespace() || c.is_ascii_punctuation());
+        if blank && a.format != crate::position::Format::Wikitext {
+            out.push(
+                at(
+                    Rule::EmptyReferenceEntry,
+                    format!("reference [{}] has no text", r.label),
+                )
+                .help("restore the citation it stood for, or remove the entry and its markers"),
+            );
+        }
         // A label repeats only within one reference list (wikitext may have several).
         let key = (r.label.as_str(), r.group.as_deref(), r.list);
         let repeated_label = first_label.contains_key(&key);

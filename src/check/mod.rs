@@ -257,6 +257,8 @@ pub struct ArticleResult {
     /// What was concluded about each sentence, indexed like the article's `sentences`.
     statuses: Vec<SentenceStatus>,
     unavailable: BTreeMap<String, Unavailable>,
+    /// The first citation of each work whose URL corpus.lock records as dead.
+    dead_links: BTreeMap<String, Finding>,
 }
 
 /// Per linked work without text: where it is first cited and how much it leaves
@@ -280,6 +282,7 @@ pub struct CheckSession<'c> {
     checker: &'c Checker<'c>,
     summary: Summary,
     unavailable: BTreeMap<String, Unavailable>,
+    dead_links: BTreeMap<String, Finding>,
     baseline: Option<baseline::BaselineMatcher>,
 }
 
@@ -298,13 +301,17 @@ impl<'c> CheckSession<'c> {
             into.articles.extend(u.articles);
             into.sentences += u.sentences;
         }
+        for (id, f) in result.dead_links {
+            self.dead_links.entry(id).or_insert(f);
+        }
         self.emit_all(result.findings, emit);
     }
 
     /// The corpus-wide findings (after every article's own), and the summary.
     pub fn finish(mut self, emit: &mut dyn FnMut(Finding)) -> Summary {
         self.summary.unavailable_sources = self.unavailable.len();
-        let findings = self.checker.missing_source_text(&mut self.unavailable);
+        let mut findings = self.checker.missing_source_text(&mut self.unavailable);
+        findings.extend(self.checker.dead_links(&mut self.dead_links));
         self.emit_all(findings, emit);
         if let Some(b) = &self.baseline {
             self.summary.baselined = b.matched;
@@ -409,6 +416,7 @@ impl<'a> Checker<'a> {
             checker: self,
             summary: Summary::default(),
             unavailable: BTreeMap::new(),
+            dead_links: BTreeMap::new(),
             baseline: baseline.map(baseline::Baseline::matcher),
         }
     }
@@ -448,13 +456,19 @@ impl<'a> Checker<'a> {
         let site = Site::new(a);
         integrity::footnotes(&site, &mut p.findings);
         integrity::sections(&site, &mut p.findings);
-        self.note_unavailable(&site, &mut p.unavailable);
+        self.note_unavailable(&site, &mut p.unavailable, &mut p.dead_links);
         self.sentences(&site, &mut p)?;
         Ok(p)
     }
 
-    /// Record which linked works of an article have no text.
-    fn note_unavailable(&self, site: &Site, unavailable: &mut BTreeMap<String, Unavailable>) {
+    /// Record which linked works of an article have no text, and where it first cites
+    /// each work whose URL is dead.
+    fn note_unavailable(
+        &self,
+        site: &Site,
+        unavailable: &mut BTreeMap<String, Unavailable>,
+        dead_links: &mut BTreeMap<String, Finding>,
+    ) {
         let a = site.article;
         let links = a
             .references
@@ -474,6 +488,14 @@ impl<'a> Checker<'a> {
             let Some(link) = link.filter(|l| l.is_sure()) else {
                 continue;
             };
+            if let Some(entry) = self.dead_entry(&link.source) {
+                if !dead_links.contains_key(&link.source) {
+                    let f = site
+                        .finding(Rule::DeadLink, span.clone(), dead_link_message(entry))
+                        .footnote(label.cloned());
+                    dead_links.insert(link.source.clone(), f);
+                }
+            }
             if self.sources.contains(&link.source) {
                 continue;
             }
@@ -517,6 +539,10 @@ impl<'a> Checker<'a> {
             if src.url.is_none() && src.file.is_none() {
                 continue;
             }
+            // A URL the lock records as dead gets its dead-link finding instead.
+            if self.dead_entry(id).is_some() {
+                continue;
+            }
             let Some(mut f) = u.first.take() else {
                 continue;
             };
@@ -537,15 +563,72 @@ impl<'a> Checker<'a> {
                 ));
             }
             let help = match (&src.file, &src.url) {
+                (Some(file), _) if self.corpus.fetched(src).is_some() => format!(
+                    "corpus.lock pins {file} for it, but there is no such file: run `citecheck fetch` to fetch it again"
+                ),
                 (Some(file), _) => format!(
                     "corpus.toml names {file} for it, but there is no such file: save the text there"
                 ),
                 (None, Some(url)) => format!(
-                    "save the text from {url} under sources/ and add `file = \"sources/{id}.txt\"` to its [[source]]"
+                    "run `citecheck fetch` to download it from {url} (or save the text under sources/ and add `file = \"sources/{id}.txt\"` to its [[source]])"
                 ),
                 (None, None) => continue,
             };
             out.push(f.help(help));
+        }
+        out
+    }
+
+    /// The lock entry of a source whose URL was dead when last fetched.
+    fn dead_entry(&self, id: &str) -> Option<&crate::fetch::LockEntry> {
+        let entry = self.corpus.lock.as_ref()?.entry(id)?;
+        entry.error.is_some().then_some(entry)
+    }
+
+    /// One dead-link per source whose URL corpus.lock records as dead (404/410, DNS,
+    /// timeout), read offline: at its first citation (`cited`, in corpus order), or at
+    /// its lock entry when nothing cites it. In lock order (by id).
+    fn dead_links(&self, cited: &mut BTreeMap<String, Finding>) -> Vec<Finding> {
+        let Some(lock) = &self.corpus.lock else {
+            return Vec::new();
+        };
+        let sources: BTreeSet<&str> = self.corpus.sources.iter().map(|s| s.id.as_str()).collect();
+        let path = crate::fetch::Lock::path(&self.corpus.root);
+        let file = path.to_string_lossy().replace('\\', "/");
+        let mut out = Vec::new();
+        for entry in lock.entries() {
+            if entry.error.is_none() || !sources.contains(entry.id.as_str()) {
+                continue;
+            }
+            let f = cited.remove(&entry.id).unwrap_or_else(|| Finding {
+                rule: Rule::DeadLink,
+                severity: Rule::DeadLink.default_severity(),
+                article: String::new(),
+                file: file.clone(),
+                span: 0..0,
+                line: lock.line_of(&entry.id).unwrap_or(1),
+                column: 1,
+                width: 1,
+                message: dead_link_message(entry),
+                subject: None,
+                footnote: None,
+                source: None,
+                sentence: None,
+                help: None,
+                notes: Vec::new(),
+                evidence: Vec::new(),
+                snippet: None,
+            });
+            // The date goes to a note: the message is part of what a reader compares.
+            let mut f = f
+                .subject(entry.id.clone())
+                .source(entry.id.clone())
+                .note(format!("when last fetched, {} (corpus.lock)", entry.fetched_at))
+                .help("update the `url`, or give the reference an `archive-url` (or try `citecheck fetch --archive`), then run `citecheck fetch --update`");
+            if entry.file.is_some() {
+                f = f.note("the text fetched before it died is still pinned and used");
+            }
+            out.push(f);
         }
         out
     }
@@ -567,7 +650,7 @@ impl<'a> Checker<'a> {
                 claims::facts(&s.text)
             };
             let exempt = in_exempt_lead(a, s) && self.config.lead == LeadPolicy::Exempt;
-            let claim = claims::is_claim(&facts) || s.citation_needed;
+            let claim = claims::is_claim(&s.text, &facts) || s.citation_needed;
             if claim && (!exempt || s.citation_needed) {
                 summary.claims += 1;
             }
@@ -1048,6 +1131,15 @@ impl<'a> Checker<'a> {
 
 /// Where to point for a cited sentence as a whole: its first own marker, else the
 /// sentence's first character.
+/// `dead link: URL answered 404 Not Found`, from the lock's record.
+fn dead_link_message(entry: &crate::fetch::LockEntry) -> String {
+    format!(
+        "dead link: {} {}",
+        entry.url,
+        entry.error.as_deref().unwrap_or_default()
+    )
+}
+
 fn marker_span(a: &Article, i: usize) -> std::ops::Range<usize> {
     let s = &a.sentences[i];
     match s.markers.first() {

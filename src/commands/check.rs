@@ -16,12 +16,16 @@ pub fn run(
     deny: Option<DenyLevel>,
     baseline: Option<&Path>,
     explain: Option<&str>,
+    locked: bool,
 ) -> Result<u8> {
     if let Some(rule) = explain {
         output::print(&rules::explain(rule)?)?;
         return Ok(0);
     }
     let corpus = super::load_corpus(cli)?;
+    if locked && !super::fetch::lock_holds(&corpus) {
+        return Ok(2);
+    }
     // Configuration and baseline errors come before any long work.
     let config = Config::from_corpus(&corpus);
     let baseline = baseline.map(Baseline::load).transpose()?;

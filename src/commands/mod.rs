@@ -1,6 +1,7 @@
 //! One file per subcommand, each a short function over the library.
 
 mod check;
+mod fetch;
 mod index;
 mod parse;
 mod report;
@@ -25,7 +26,15 @@ pub fn run(cli: &Cli) -> Result<u8> {
             deny,
             baseline,
             explain,
-        } => check::run(cli, *format, *deny, baseline.as_deref(), explain.as_deref()),
+            locked,
+        } => check::run(
+            cli,
+            *format,
+            *deny,
+            baseline.as_deref(),
+            explain.as_deref(),
+            *locked,
+        ),
         Command::Show {
             reference,
             article,
@@ -33,6 +42,7 @@ pub fn run(cli: &Cli) -> Result<u8> {
         } => show::run(cli, reference, article.as_deref(), *format),
         Command::Report { html, article } => report::run(cli, html, article.as_deref()),
         Command::Index { check } => index::run(cli, *check),
+        Command::Fetch(args) => fetch::run(cli, args),
         Command::Search {
             query,
             limit,
