@@ -396,3 +396,23 @@ fn the_library_renders_the_page_the_command_writes() {
     let page = citecheck::report::html::render(&articles, &end, &corpus);
     assert_eq!(page, report_stdout(&corpus_dir, &[]));
 }
+
+/// Findings made once the whole corpus is checked (a dead link, a work without text)
+/// are in the summary's box, linked to the reference entry they are placed at, or
+/// naming corpus.lock when nothing cites the work.
+#[test]
+fn corpus_findings_link_to_where_they_are_placed() {
+    let doc = Html::parse_document(&report_stdout(&repo("tests/fixtures/dead-link"), &[]));
+    let corpus_box = doc.select(&sel("#corpus-findings")).next().expect("box");
+    let items: Vec<ElementRef> = corpus_box.select(&sel("li")).collect();
+    let dead: Vec<String> = items
+        .iter()
+        .map(|li| text(*li))
+        .filter(|t| t.contains("dead-link"))
+        .collect();
+    assert_eq!(dead.len(), 2, "{dead:?}");
+    assert!(dead.iter().any(|t| t.contains("corpus.lock:")), "{dead:?}");
+    let cited = corpus_box.select(&sel("a[href^='#a1-ref-']")).count();
+    assert!(cited >= 1, "a link to the citing reference entry");
+    assert_ids_unique_and_links_land(&doc);
+}

@@ -185,6 +185,22 @@ struct ArticleRow {
     sentences: usize,
     statuses: [usize; 7],
     severities: [usize; 3],
+    /// The line of each reference entry: where a corpus-wide finding placed at an entry
+    /// (a work without text, a dead link) links to.
+    reference_lines: Vec<usize>,
+}
+
+impl ArticleRow {
+    /// The link to the reference entry on `line`, else to the article.
+    fn link_to_line(&self, line: usize) -> String {
+        match self.reference_lines.iter().position(|&l| l == line) {
+            Some(k) => {
+                let page = self.href.split('#').next().unwrap_or("");
+                format!("{page}#a{}-ref-{}", self.number, k + 1)
+            }
+            None => self.href.clone(),
+        }
+    }
 }
 
 /// The HTML report being written: renders articles one at a time and keeps only the
@@ -229,6 +245,7 @@ impl<'c> HtmlReport<'c> {
             sentences: a.sentences.len(),
             statuses: [0; 7],
             severities: [0; 3],
+            reference_lines: a.references.iter().map(|r| r.line).collect(),
         };
         for &s in &checked.statuses {
             row.statuses[s as usize] += 1;
@@ -293,11 +310,8 @@ impl<'c> HtmlReport<'c> {
             out.push_str("</table></div>");
         }
         if !end.findings.is_empty() {
-            let hrefs: HashMap<&str, &str> = self
-                .rows
-                .iter()
-                .map(|r| (r.id.as_str(), r.href.as_str()))
-                .collect();
+            let rows: HashMap<&str, &ArticleRow> =
+                self.rows.iter().map(|r| (r.id.as_str(), r)).collect();
             let mut rules: BTreeMap<&str, usize> = BTreeMap::new();
             for f in &end.findings {
                 *rules.entry(f.rule.name()).or_default() += 1;
@@ -310,14 +324,18 @@ impl<'c> HtmlReport<'c> {
                 esc(&rules.join(", "))
             );
             for f in &end.findings {
-                let place = match hrefs.get(f.article.as_str()) {
-                    Some(href) => format!(
+                let place = match rows.get(f.article.as_str()) {
+                    Some(row) => format!(
                         " <span class=\"meta\">first cited in <a href=\"{}\">{}</a>, line {}</span>",
-                        esc(href),
-                        esc(&f.article),
+                        esc(&row.link_to_line(f.line)),
+                        esc(&row.title),
                         f.line
                     ),
-                    None => String::new(),
+                    None => format!(
+                        " <span class=\"meta\">{}:{}</span>",
+                        esc(&f.file),
+                        f.line
+                    ),
                 };
                 out.push_str("<li>");
                 finding_body(&mut out, f, &place);
@@ -517,8 +535,13 @@ impl<'r, 'c> ArticleView<'r, 'c> {
             .iter()
             .filter_map(|m| Some((m.offset, m.sentence?)))
             .collect();
+        let file = a.path.to_string_lossy().replace('\\', "/");
         for (k, f) in c.findings.iter().enumerate() {
-            let sentence = sentence_at(a, &markers, f.span.start);
+            // A finding's span is in the file it names: the article's, or another one
+            // (corpus.lock).
+            let sentence = (f.file == file)
+                .then(|| sentence_at(a, &markers, f.span.start))
+                .flatten();
             if let Some(i) = sentence {
                 in_sentence[i].push(k);
             }
