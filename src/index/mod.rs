@@ -13,6 +13,7 @@
 pub mod build;
 mod freshness;
 mod generation;
+mod readonly;
 pub mod schema;
 pub mod search;
 pub mod sources_only;
@@ -24,7 +25,7 @@ use std::path::{Path, PathBuf};
 use tantivy::{IndexReader, ReloadPolicy};
 
 pub use build::{recorded_listings, BuildOutcome, IndexBuild, Start};
-pub use freshness::{BuildMeta, BuildStats, Freshness};
+pub use freshness::{BuildMeta, BuildStats, CorpusIdentity, Freshness};
 pub use schema::Fields;
 pub use search::{Hit, Kind, Scope, SearchRequest, SearchResults, SourceHit};
 pub use sources_only::SourceIndex;
@@ -76,7 +77,9 @@ impl Index {
     }
 
     fn open_generation(gen: &Path, meta: BuildMeta) -> Result<Index> {
-        let index = tantivy::Index::open_in_dir(gen)
+        // Read-only: searching needs no write access to the index.
+        let index = readonly::Published::open(gen)
+            .and_then(tantivy::Index::open)
             .map_err(|e| Error::index_caused(IndexErrorKind::Corrupt, Some(gen), e))?;
         // The analyzer is code, not data: tantivy stores only its name.
         tokenizer::register(&index);
@@ -141,6 +144,15 @@ impl Index {
             detail: None,
             source: None,
         })
+    }
+
+    /// An error when this index was built from another corpus than `corpus` (another
+    /// root directory or manifest): `--no-refresh` must not answer from it.
+    pub fn ensure_built_from(&self, corpus: &CorpusIdentity) -> Result<()> {
+        match freshness::other_corpus(corpus, &self.meta) {
+            None => Ok(()),
+            Some(why) => Err(Error::index(IndexErrorKind::OtherCorpus, &self.dir, why)),
+        }
     }
 
     /// The generation directory this index was opened from.
