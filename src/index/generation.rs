@@ -15,7 +15,9 @@
 //! `CURRENT` by a rename, which is atomic: a search sees either the old generation or the
 //! new one, never a half-written index, and a build that fails or is killed leaves the
 //! previous generation in place. (Renaming the new directory over the old one is not
-//! possible: `rename` refuses to replace a non-empty directory.)
+//! possible: `rename` refuses to replace a non-empty directory.) The old generation is
+//! removed after the swap; a reader that was opening it then finds `CURRENT` moved on
+//! and opens the new one ([`with_current`]), so it never searches a half-removed one.
 //!
 //! citecheck writes only into a directory that is new, empty, or holds its marker
 //! `CITECHECK-INDEX`, and deletes only entries that it made *and* listed in the marker
@@ -45,19 +47,50 @@ pub(crate) const MARKER: &str = "CITECHECK-INDEX";
 const MARKER_HEADER: &str = "This directory is a citecheck index. citecheck deletes only \
 the entries listed below (which it made); remove the whole directory to drop the index.\n";
 const MADE: &str = "made ";
+/// How many times a reader starts over when a build swapped generations under it.
+/// A swap is one rename; only builds finishing back to back can race a reader twice.
+const SWAP_RETRIES: usize = 8;
+
 /// The generation `CURRENT` names, with its build record; `None` when there is none.
 pub(crate) fn current(dir: &Path) -> Result<Option<(PathBuf, BuildMeta)>> {
-    // A build swapping generations between our reading CURRENT and reading the
-    // generation it named removes that generation: read CURRENT again.
-    for _ in 0..3 {
-        if let Some(found) = read_current(dir)? {
-            return Ok(Some(found));
+    Ok(with_current(dir, read_record)?.flatten())
+}
+
+/// `open` run on the generation `CURRENT` names, with an answer no generation swap
+/// spoiled; `None` when there is no `CURRENT`.
+///
+/// A build removes a generation only after `CURRENT` names another one. So when
+/// `CURRENT` still names `gen` once `open` is done, every file `open` read (or mapped)
+/// was there, whole, when it read it, and its result stands, error or not. When
+/// `CURRENT` moved on, `open` may have raced the removal of `gen` and seen part of it:
+/// a missing build record, or a segment missing a file, which tantivy does not always
+/// notice at once (a missing positions file passes for a field without positions and
+/// fails only at search time). Then the new `CURRENT` is opened instead.
+pub(crate) fn with_current<T>(dir: &Path, open: impl Fn(&Path) -> Result<T>) -> Result<Option<T>> {
+    let mut gen = current_generation(dir)?;
+    for _ in 0..SWAP_RETRIES {
+        let Some(this) = gen else {
+            return Ok(None);
+        };
+        let result = open(&this);
+        let now = current_generation(dir)?;
+        if now.as_deref() == Some(this.as_path()) {
+            return result.map(Some);
         }
-        if !dir.join(CURRENT).exists() {
-            break;
-        }
+        gen = now;
     }
-    Ok(None)
+    // Swapped on every attempt: builds are finishing faster than a reader opens one.
+    Err(Error::index(
+        IndexErrorKind::Engine,
+        dir,
+        "the index kept being replaced while it was opened; try again",
+    ))
+}
+
+/// Whether `CURRENT` in `dir` still names `gen`: then `gen` was whole while it was
+/// opened (see [`with_current`]).
+pub(crate) fn still_current(dir: &Path, gen: &Path) -> bool {
+    current_generation(dir).ok().flatten().as_deref() == Some(gen)
 }
 
 /// The generation directory `CURRENT` names; `None` when there is no `CURRENT`.
@@ -77,10 +110,8 @@ fn current_generation(dir: &Path) -> Result<Option<PathBuf>> {
     Ok(Some(dir.join(name)))
 }
 
-fn read_current(dir: &Path) -> Result<Option<(PathBuf, BuildMeta)>> {
-    let Some(gen) = current_generation(dir)? else {
-        return Ok(None);
-    };
+/// Generation `gen`'s build record; `None` when it has none.
+pub(crate) fn read_record(gen: &Path) -> Result<Option<(PathBuf, BuildMeta)>> {
     let meta_path = gen.join(META);
     let text = match fs::read_to_string(&meta_path) {
         Ok(t) => t,
@@ -99,7 +130,7 @@ fn read_current(dir: &Path) -> Result<Option<(PathBuf, BuildMeta)>> {
     meta.files = RecordedFiles {
         tsv: fs::read_to_string(&files_path).map_err(|e| unreadable(&files_path, e.into()))?,
     };
-    Ok(Some((gen, meta)))
+    Ok(Some((gen.to_path_buf(), meta)))
 }
 
 /// The directory listings the current generation's corpus was loaded with, for
@@ -358,4 +389,55 @@ pub(super) fn temp_dir(dir: &Path) -> Result<BuildDir> {
         dir,
         std::io::Error::new(std::io::ErrorKind::AlreadyExists, "no free temporary name"),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A generation swapped (and removed) while a reader was opening it: the reader's
+    /// answer from the old one is dropped and the new one opened, whatever it saw.
+    #[test]
+    fn an_open_raced_by_a_swap_is_redone_on_the_new_generation() {
+        let dir = tempfile::tempdir().unwrap();
+        let dir = dir.path();
+        fs::create_dir(dir.join("gen-old")).unwrap();
+        fs::create_dir(dir.join("gen-new")).unwrap();
+        fs::write(dir.join(CURRENT), "gen-old\n").unwrap();
+        let opened = std::sync::Mutex::new(Vec::new());
+        let result = with_current(dir, |gen| {
+            let name = gen.file_name().unwrap().to_string_lossy().into_owned();
+            opened.lock().unwrap().push(name.clone());
+            if name == "gen-old" {
+                // A build finishing now: CURRENT moves on, the old generation goes.
+                fs::write(dir.join(CURRENT), "gen-new\n").unwrap();
+                fs::remove_dir(gen).unwrap();
+                return Err(Error::index(IndexErrorKind::Corrupt, gen, "half removed"));
+            }
+            Ok(name)
+        })
+        .unwrap();
+        assert_eq!(result.as_deref(), Some("gen-new"));
+        assert_eq!(*opened.lock().unwrap(), ["gen-old", "gen-new"]);
+    }
+
+    /// An error met while `CURRENT` stays put is the index's own: reported, not retried.
+    #[test]
+    fn an_error_on_the_current_generation_stands() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join("gen-a")).unwrap();
+        fs::write(dir.path().join(CURRENT), "gen-a\n").unwrap();
+        let calls = std::sync::atomic::AtomicUsize::new(0);
+        let result: Result<Option<()>> = with_current(dir.path(), |gen| {
+            calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            Err(Error::index(IndexErrorKind::Corrupt, gen, "damaged"))
+        });
+        assert!(result.is_err());
+        assert_eq!(calls.into_inner(), 1);
+        assert!(
+            with_current(tempfile::tempdir().unwrap().path(), |_| Ok(()))
+                .unwrap()
+                .is_none()
+        );
+    }
 }
