@@ -112,6 +112,10 @@ pub struct Marker {
     pub sentence: Option<usize>,
     /// Index into `Article::references` of the entry it resolves to.
     pub reference: Option<usize>,
+    /// Which reference list of its group it belongs to (wikitext: each `<references/>`
+    /// closes one); it resolves only to an entry of the same list.
+    #[serde(skip)]
+    pub list: usize,
 }
 
 /// The link from a reference to a manifest source, set by the linker (`crate::link`).
@@ -154,6 +158,9 @@ pub struct Reference {
     pub found_uses: usize,
     pub fields: CitationFields,
     pub link: Option<Link>,
+    /// Which reference list of its group the entry is listed in (see [`Marker::list`]).
+    #[serde(skip)]
+    pub list: usize,
 }
 
 impl Reference {
@@ -172,6 +179,7 @@ impl Reference {
             declared_uses: None,
             found_uses: 0,
             link: None,
+            list: 0,
         }
     }
 
@@ -374,6 +382,7 @@ pub struct MarkerDraft {
     pub group: Option<String>,
     pub offset: usize,
     pub len: usize,
+    pub list: usize,
 }
 
 impl CleanText {
@@ -408,8 +417,14 @@ impl CleanText {
                 group,
                 offset: file_offset,
                 len,
+                list: 0,
             },
         ));
+    }
+
+    /// The last marker placed, to say which reference list it belongs to.
+    pub fn last_marker(&mut self) -> Option<&mut MarkerDraft> {
+        self.markers.last_mut().map(|(_, m)| m)
     }
 
     /// The article flags the text so far as needing a citation.
@@ -512,7 +527,13 @@ impl ArticleDraft {
             group,
             offset,
             len,
+            list: 0,
         });
+    }
+
+    /// The last marker placed in non-claim text (see [`CleanText::last_marker`]).
+    pub fn last_loose_marker(&mut self) -> Option<&mut MarkerDraft> {
+        self.loose_markers.last_mut()
     }
 
     pub fn problem(&mut self, rule: Rule, message: String, at: Location, footnote: Option<String>) {
@@ -651,6 +672,7 @@ fn push_marker(
         len: draft.len,
         sentence,
         reference: None,
+        list: draft.list,
     });
     markers.len() - 1
 }
@@ -679,14 +701,14 @@ fn apply_scope(article: &mut Article) {
     }
 }
 
-/// Resolve each marker to the reference with its label and group (the first one, when
-/// a label is listed twice) and count found uses.
+/// Resolve each marker to the reference with its label, group and list (the first one,
+/// when a label is listed twice) and count found uses.
 fn resolve_markers(article: &mut Article) {
     for m in &mut article.markers {
         m.reference = article
             .references
             .iter()
-            .position(|r| r.label == m.label && r.group == m.group);
+            .position(|r| r.label == m.label && r.group == m.group && r.list == m.list);
         if let Some(r) = m.reference {
             article.references[r].found_uses += 1;
         }

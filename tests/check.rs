@@ -536,6 +536,8 @@ fn baseline_round_trip() {
 }
 
 const INTEGRITY: &str = "tests/fixtures/baseline/integrity";
+/// Findings for the rules added after the pre-key baselines were written.
+const LATER_RULES: &str = "tests/fixtures/baseline/later-rules";
 
 /// Baselines written by citecheck before findings had keys (4dfcfaf: no `subject`,
 /// identity by message) still load and apply, to the verification corpus and to one
@@ -639,7 +641,7 @@ fn rewording_messages_changes_no_baseline_or_fingerprint() {
             .collect()
     };
     let mut rules = BTreeSet::new();
-    for corpus in [VERIFY, INTEGRITY] {
+    for corpus in [VERIFY, INTEGRITY, LATER_RULES] {
         let corpus = citecheck::Corpus::load(&Path::new(ROOT).join(corpus)).unwrap();
         let articles = citecheck::read_corpus(&corpus, |_| {}).unwrap();
         let sources = citecheck::sources::load_all(&corpus).unwrap();
