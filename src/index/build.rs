@@ -54,9 +54,12 @@ pub enum Start<'c> {
 pub struct IndexBuild<'c> {
     corpus: &'c Corpus,
     dir: &'c Path,
-    _lock: BuildLock,
-    tmp: generation::BuildDir,
+    // Fields drop in this order: the writer first (its threads write out the segments
+    // they hold as they stop), then the temporary directory it wrote into, then the
+    // lock. Removing the directory before the writer stopped left a `.tmp-…` behind.
     docs: DocWriter,
+    tmp: generation::BuildDir,
+    _lock: BuildLock,
     stamps: Vec<FileStamp>,
     stamped_at_ns: u64,
     started: Instant,
@@ -93,9 +96,9 @@ impl<'c> IndexBuild<'c> {
         Ok(Start::Building(Box::new(IndexBuild {
             corpus,
             dir,
-            _lock: lock,
-            tmp,
             docs,
+            tmp,
+            _lock: lock,
             stamps,
             stamped_at_ns,
             started,
