@@ -567,10 +567,24 @@ fn a_baseline_from_before_finding_keys_still_applies() {
             ],
         );
         let v = run.json();
-        assert!(findings(&v).is_empty(), "{corpus}: {:#}", v["findings"]);
+        // Every old entry still matches. What is left is only what the rules find
+        // since the baseline was written: a sentence flagged [citation needed] before a
+        // cited one was counted as covered by that citation; it is uncited (issue 13).
+        let found = findings(&v);
+        let left: Vec<(&str, &str)> = found
+            .iter()
+            .map(|f| (f["rule"].as_str().unwrap(), f["sentence"].as_str().unwrap()))
+            .collect();
+        let since = if corpus == INTEGRITY {
+            vec![("uncited-claim", "The bridge was painted blue.")]
+        } else {
+            vec![]
+        };
+        assert_eq!(left, since, "{corpus}: {:#}", v["findings"]);
         assert_eq!(v["summary"]["baselined"], n);
         assert_eq!(v["summary"]["baseline_stale"], 0);
-        assert_eq!(run.code, 0);
+        // Warnings fail only with --deny warnings or notes: the new one does, here.
+        assert_eq!(run.code, if since.is_empty() { 0 } else { 1 });
     }
 
     // Old entries match on what identified them: fixing the date and changing the
