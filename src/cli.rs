@@ -36,6 +36,15 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub no_refresh: bool,
 
+    /// Let the manifest name files outside the corpus directory (absolute paths, `..`,
+    /// symlinks out of it). Off by default: a manifest can come with a pull request.
+    #[arg(long, global = true)]
+    pub allow_outside_corpus: bool,
+
+    /// The largest article or source file read, in bytes (default 64 MiB).
+    #[arg(long, global = true, value_name = "BYTES", default_value_t = citecheck::manifest::DEFAULT_MAX_FILE_SIZE)]
+    pub max_file_size: u64,
+
     /// Print only results and errors: no progress bars, no notes on stderr.
     #[arg(long, short, global = true)]
     pub quiet: bool,

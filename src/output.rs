@@ -69,6 +69,17 @@ impl Terminal {
         }
     }
 
+    /// Print an error that does not stop the command (one unreadable article of many)
+    /// on stderr, even with `--quiet`, as `main` prints the error that does.
+    fn error(&self, e: &Error) {
+        let line = format!("citecheck: error: {}", crate::advice::message(e));
+        let bar = self.bar.lock().unwrap_or_else(|p| p.into_inner());
+        match &*bar {
+            Some((_, b)) => b.suspend(|| eprintln!("{line}")),
+            None => eprintln!("{line}"),
+        }
+    }
+
     fn progress(&self, stage: Stage, done: usize, total: usize, item: Option<&str>) {
         if !self.bars || (total < MIN_ITEMS_FOR_BAR && stage != Stage::Fetching) {
             return;
@@ -112,6 +123,7 @@ impl Observer for Terminal {
                 item,
             } => self.progress(*stage, *done, *total, *item),
             Event::Warning(w) => self.note(&format!("{}: {w}", self.style.yellow("warning"))),
+            Event::Skipped { error } => self.error(error),
             other => self.note(&other.to_string()),
         }
     }

@@ -69,6 +69,14 @@ pub struct Summary {
     pub baselined: usize,
     /// Baseline entries that no longer occur.
     pub baseline_stale: usize,
+    /// Articles that could not be read or checked (each reported as it was met, the
+    /// others checked): such a run is incomplete. Left out of JSON when 0.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub unreadable: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Summary {

@@ -29,7 +29,9 @@ pub enum IndexRefresh<'a> {
 /// Check every article of `corpus` with `config`, giving each finding to `emit` as soon
 /// as it is made (per article in corpus order, then the corpus-wide ones); `baseline`
 /// entries absorb the findings they match. Each cited sentence's verification record
-/// goes to `record`. Returns the summary.
+/// goes to `record`. An article that cannot be read or checked goes to `observer` as
+/// [`Event::Skipped`] and is counted in [`Summary::unreadable`]; the others are checked
+/// (and the index is then not refreshed). Returns the summary.
 pub fn check_corpus(
     corpus: &Corpus,
     config: Config,
@@ -47,6 +49,10 @@ pub fn check_corpus(
         IndexRefresh::IfStale(dir) => start_refresh(corpus, dir, observer),
     };
     let total = corpus.articles.len();
+    // An article that cannot be read or checked is reported (Event::Skipped) and the
+    // others are checked; the summary counts it.
+    let mut unreadable: Option<crate::Error> = None;
+    let mut skipped = 0usize;
     let mut session = checker.session(baseline);
     ReadStage::new(corpus).for_each_batch(
         |_, article| {
@@ -56,7 +62,15 @@ pub fn check_corpus(
         },
         |batch| {
             for item in batch {
-                let (article, mut result) = item?;
+                let (article, mut result) = match item {
+                    Ok(done) => done,
+                    Err(error) => {
+                        observer.event(&Event::Skipped { error: &error });
+                        skipped += 1;
+                        unreadable.get_or_insert(error);
+                        continue;
+                    }
+                };
                 for r in std::mem::take(&mut result.verification) {
                     record(r);
                 }
@@ -79,13 +93,20 @@ pub fn check_corpus(
             })
         },
     )?;
-    if let Some(b) = build {
-        match b.finish(&sources) {
+    match (build, &unreadable) {
+        (None, _) => {}
+        // An index missing an unreadable article would claim to be fresh: keep the old.
+        (Some(_), Some(error)) => {
+            observer.event(&Event::Warning(Warning::NotRefreshed { error }));
+        }
+        (Some(b), None) => match b.finish(&sources) {
             Ok(stats) => observer.event(&Event::Note(Note::Indexed(stats))),
             Err(error) => observer.event(&Event::Warning(Warning::NotRefreshed { error: &error })),
-        }
+        },
     }
-    Ok(session.finish(emit))
+    let mut summary = session.finish(emit);
+    summary.unreadable = skipped;
+    Ok(summary)
 }
 
 /// A build of the index to feed while checking, when it is missing or stale (saying so);

@@ -61,8 +61,13 @@ pub fn run(
     };
 
     // Checking needs only the source passages; a missing or stale index is rebuilt
-    // from the same read of the articles.
-    let refresh = if cli.no_refresh && citecheck::index::Index::open(&cli.index)?.is_some() {
+    // from the same read of the articles. An unreadable index is not an error here.
+    let refresh = if cli.no_refresh
+        && citecheck::index::Index::open(&cli.index)
+            .ok()
+            .flatten()
+            .is_some()
+    {
         IndexRefresh::Skip
     } else {
         IndexRefresh::IfStale(&cli.index)
@@ -82,6 +87,7 @@ pub fn run(
             }
         },
     )?;
+    let unreadable = summary.unreadable;
     if let Some(e) = write_error {
         return Err(e);
     }
@@ -109,5 +115,13 @@ pub fn run(
         }
     }
     out.finish()?;
+    if unreadable > 0 {
+        // Like ripgrep: every readable article was checked, the run still fails.
+        terminal.note(&format!(
+            "{unreadable} of {} articles could not be read or checked (errors above)",
+            corpus.articles.len()
+        ));
+        return Ok(2);
+    }
     Ok(u8::from(failed))
 }

@@ -67,7 +67,11 @@ pub fn load_corpus(cli: &Cli) -> Result<Corpus> {
     // The index records how the corpus's directories were listed; unchanged ones need
     // not be read again (a big saving for `search` on thousands of articles).
     let listings = citecheck::index::recorded_listings(&cli.index);
-    Corpus::load_reusing(&cli.corpus, listings)
+    let limits = citecheck::manifest::Limits {
+        allow_outside: cli.allow_outside_corpus,
+        max_file_size: cli.max_file_size,
+    };
+    Corpus::load_with(&cli.corpus, listings, &limits)
 }
 
 /// The index of `--index` for `corpus`: refreshed first when missing or stale, or, with
@@ -75,6 +79,8 @@ pub fn load_corpus(cli: &Cli) -> Result<Corpus> {
 pub fn open_index(cli: &Cli, corpus: &Corpus) -> Result<Index> {
     if cli.no_refresh {
         if let Some(index) = Index::open(&cli.index)? {
+            // Answering from another corpus's index would be wrong, not merely stale.
+            index.ensure_built_from(&citecheck::index::CorpusIdentity::of(corpus))?;
             return Ok(index);
         }
     }

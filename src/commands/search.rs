@@ -18,7 +18,14 @@ pub fn run(cli: &Cli, args: Args) -> Result<u8> {
     // With --no-refresh and no --source to validate, the corpus need not be loaded at
     // all: the index is all a search reads.
     let ready = match (cli.no_refresh, args.source) {
-        (true, None) => Index::open(&cli.index)?,
+        (true, None) => match Index::open(&cli.index)? {
+            Some(index) => {
+                // Another corpus's index would answer wrongly, not merely stale.
+                index.ensure_built_from(&citecheck::index::CorpusIdentity::at(&cli.corpus))?;
+                Some(index)
+            }
+            None => None,
+        },
         _ => None,
     };
     let index = match ready {
