@@ -116,7 +116,7 @@ fn stemming_finds_the_denunciation_for_denounce() {
         "{text}"
     );
     assert!(
-        first.contains("the Soviet Union [denounced] the pact"),
+        first.contains("the Soviet Union «denounced» the pact"),
         "{text}"
     );
     assert!(first.contains("footnotes: [4]"), "{text}");

@@ -201,6 +201,7 @@ pub struct CheckSession<'c> {
     summary: Summary,
     unavailable: BTreeMap<String, Unavailable>,
     baseline: Option<baseline::BaselineMatcher>,
+    keep_baselined: bool,
 }
 
 impl<'c> CheckSession<'c> {
@@ -221,8 +222,42 @@ impl<'c> CheckSession<'c> {
         self.emit_all(result.findings, emit);
     }
 
+    /// [`CheckSession::add`] for the article `result` was made from, giving `out` its
+    /// findings, then its verification records, then the article.
+    pub fn add_article(
+        &mut self,
+        article: &Article,
+        mut result: ArticleResult,
+        out: &mut dyn run::CheckOutput,
+    ) {
+        let records = std::mem::take(&mut result.verification);
+        let counts = result.summary.clone();
+        self.add(result, &mut |f| out.finding(f));
+        for r in records {
+            out.verification(r);
+        }
+        out.article_done(article, &counts);
+    }
+
     /// The corpus-wide findings (after every article's own), and the summary.
     pub fn finish(mut self, emit: &mut dyn FnMut(Finding)) -> Summary {
+        self.finish_findings(emit);
+        self.summary
+    }
+
+    /// [`CheckSession::finish`] into `out`, which also gets the baseline entries that
+    /// matched no finding (SARIF's `baselineState: "absent"`).
+    pub fn finish_into(mut self, out: &mut dyn run::CheckOutput) -> Summary {
+        self.finish_findings(&mut |f| out.finding(f));
+        if let Some(b) = &self.baseline {
+            for key in b.stale_entries() {
+                out.absent(key);
+            }
+        }
+        self.summary
+    }
+
+    fn finish_findings(&mut self, emit: &mut dyn FnMut(Finding)) {
         self.summary.unavailable_sources = self.unavailable.len();
         let findings = self.checker.missing_source_text(&mut self.unavailable);
         self.emit_all(findings, emit);
@@ -230,7 +265,13 @@ impl<'c> CheckSession<'c> {
             self.summary.baselined = b.matched;
             self.summary.baseline_stale = b.stale();
         }
-        self.summary
+    }
+
+    /// Emit baselined findings too, marked [`Finding::baselined`] and not counted,
+    /// instead of dropping them.
+    pub fn keep_baselined(mut self) -> Self {
+        self.keep_baselined = true;
+        self
     }
 
     fn emit_all(&mut self, findings: Vec<Finding>, emit: &mut dyn FnMut(Finding)) {
@@ -249,8 +290,12 @@ impl<'c> CheckSession<'c> {
                 && a.rule == b.rule
                 && a.footnote == b.footnote
         });
-        for f in kept {
+        for mut f in kept {
             if self.baseline.as_mut().is_some_and(|b| b.absorbs(&f)) {
+                if self.keep_baselined {
+                    f.baselined = true;
+                    emit(f);
+                }
                 continue;
             }
             match f.severity {
@@ -325,6 +370,7 @@ impl<'a> Checker<'a> {
             summary: Summary::default(),
             unavailable: BTreeMap::new(),
             baseline: baseline.map(baseline::Baseline::matcher),
+            keep_baselined: false,
         }
     }
 
