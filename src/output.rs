@@ -228,27 +228,7 @@ impl Stream {
     }
 }
 
-/// `path` made absolute (against the current directory) and lexically normalised
-/// (`.` and `..` removed), without touching the filesystem.
-pub fn absolute(path: &Path) -> std::path::PathBuf {
-    use std::path::Component;
-    let joined = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir().unwrap_or_default().join(path)
-    };
-    let mut out = std::path::PathBuf::new();
-    for c in joined.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
+pub use citecheck::report::absolute;
 
 /// How every command shows a file: relative to the current directory when it is under
 /// it (clickable from the shell, stable in CI logs), else absolute — never `./x` or

@@ -5,7 +5,7 @@
 //! never the message), so an alert survives lines moving and messages being reworded.
 //! Written with serde_json: the shape is small and fixed, not worth a crate.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Component, Path};
 
 use serde_json::{json, Value};
 
@@ -82,7 +82,7 @@ pub fn render_with(findings: &[Finding], o: &Options) -> Value {
         .collect();
     let with_baseline = !o.baseline_absent.is_empty() || findings.iter().any(|f| f.baselined);
     let cwd = std::env::current_dir().unwrap_or_default();
-    let root = o.root.map(normalised);
+    let root = o.root.map(super::absolute);
     let mut results: Vec<Value> = findings
         .iter()
         .map(|f| {
@@ -192,37 +192,17 @@ pub fn render_with(findings: &[Finding], o: &Options) -> Value {
 /// The base id relative URIs are resolved against.
 pub const ROOT_BASE_ID: &str = "ROOT";
 
-/// `path` absolute and without `.`/`..` (lexically; the file need not exist).
-fn normalised(path: &Path) -> PathBuf {
-    let joined = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir().unwrap_or_default().join(path)
-    };
-    let mut out = PathBuf::new();
-    for c in joined.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
-
 /// An `artifactLocation`: relative to `root` (with `uriBaseId`) when the file is under
 /// it; else relative to the current directory without a root, else an absolute `file:`
 /// URI.
 fn artifact_location(file: &Path, cwd: &Path, root: Option<&Path>) -> Value {
-    let abs = normalised(&cwd.join(file));
+    let abs = super::absolute(&cwd.join(file));
     match root {
         Some(root) => match abs.strip_prefix(root) {
             Ok(rel) => json!({"uri": relative_uri(rel), "uriBaseId": ROOT_BASE_ID}),
             Err(_) => json!({"uri": file_uri(&abs, false)}),
         },
-        None => match abs.strip_prefix(normalised(cwd)) {
+        None => match abs.strip_prefix(super::absolute(cwd)) {
             Ok(rel) => json!({"uri": relative_uri(rel)}),
             Err(_) => json!({"uri": file_uri(&abs, false)}),
         },
