@@ -112,6 +112,10 @@ pub struct Marker {
     pub sentence: Option<usize>,
     /// Index into `Article::references` of the entry it resolves to.
     pub reference: Option<usize>,
+    /// Which reference list of its group it belongs to (wikitext: each `<references/>`
+    /// closes one); it resolves only to an entry of the same list.
+    #[serde(skip)]
+    pub list: usize,
 }
 
 /// The link from a reference to a manifest source, set by the linker (`crate::link`).
@@ -154,6 +158,9 @@ pub struct Reference {
     pub found_uses: usize,
     pub fields: CitationFields,
     pub link: Option<Link>,
+    /// Which reference list of its group the entry is listed in (see [`Marker::list`]).
+    #[serde(skip)]
+    pub list: usize,
 }
 
 impl Reference {
@@ -172,6 +179,7 @@ impl Reference {
             declared_uses: None,
             found_uses: 0,
             link: None,
+            list: 0,
         }
     }
 
@@ -201,6 +209,8 @@ pub enum NonClaimKind {
     Code,
     /// Text of a back-matter section (see also, external links, categories).
     BackMatter,
+    /// A list item that only names something: a person, a title, a link.
+    ListEntry,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -374,6 +384,7 @@ pub struct MarkerDraft {
     pub group: Option<String>,
     pub offset: usize,
     pub len: usize,
+    pub list: usize,
 }
 
 impl CleanText {
@@ -408,8 +419,14 @@ impl CleanText {
                 group,
                 offset: file_offset,
                 len,
+                list: 0,
             },
         ));
+    }
+
+    /// The last marker placed, to say which reference list it belongs to.
+    pub fn last_marker(&mut self) -> Option<&mut MarkerDraft> {
+        self.markers.last_mut().map(|(_, m)| m)
     }
 
     /// The article flags the text so far as needing a citation.
@@ -444,7 +461,10 @@ impl ArticleDraft {
 
     /// Start a section; later paragraphs belong to it. Returns its index.
     pub fn section(&mut self, heading: &str, level: u8, at: Location, synthetic: bool) -> usize {
-        let back_matter = is_back_matter(heading);
+        // A subsection of back matter is back matter: "Primary sources" and "Works by …"
+        // under a bibliography are lists of works, not claims.
+        let parent = self.sections.iter().rev().find(|s| s.level < level);
+        let back_matter = is_back_matter(heading) || parent.is_some_and(|p| p.back_matter);
         self.sections.push(Section {
             heading: heading.trim().to_string(),
             level,
@@ -512,7 +532,13 @@ impl ArticleDraft {
             group,
             offset,
             len,
+            list: 0,
         });
+    }
+
+    /// The last marker placed in non-claim text (see [`CleanText::last_marker`]).
+    pub fn last_loose_marker(&mut self) -> Option<&mut MarkerDraft> {
+        self.loose_markers.last_mut()
     }
 
     pub fn problem(&mut self, rule: Rule, message: String, at: Location, footnote: Option<String>) {
@@ -651,6 +677,7 @@ fn push_marker(
         len: draft.len,
         sentence,
         reference: None,
+        list: draft.list,
     });
     markers.len() - 1
 }
@@ -658,11 +685,22 @@ fn push_marker(
 /// Encyclopedia citation scope: a marker supports the sentence it ends; earlier
 /// sentences of the paragraph without a marker of their own are covered by the next
 /// marker; sentences after the paragraph's last marker are uncited.
+///
+/// A "citation needed" tag ends a span as a marker does, but says that nothing cites
+/// it: the flagged sentence and the unmarked ones before it stay uncited. A paragraph
+/// ending in ":" introduces what follows (a block quotation, a list): when the next
+/// paragraph of the section opens cited, the introduction's trailing sentences are
+/// covered by that citation.
 fn apply_scope(article: &mut Article) {
+    let mut trailing: Vec<Vec<usize>> = Vec::with_capacity(article.paragraphs.len());
     for p in &article.paragraphs {
         let range = p.first_sentence..p.first_sentence + p.sentence_count;
         let mut pending: Vec<usize> = Vec::new();
         for i in range {
+            if article.sentences[i].citation_needed && article.sentences[i].markers.is_empty() {
+                pending.clear();
+                continue;
+            }
             if article.sentences[i].markers.is_empty() {
                 pending.push(i);
                 continue;
@@ -676,17 +714,39 @@ fn apply_scope(article: &mut Article) {
             article.sentences[i].status = CitationStatus::Cited;
             article.sentences[i].covered_by = own;
         }
+        trailing.push(pending);
+    }
+    for k in 1..article.paragraphs.len() {
+        let (intro, next) = (&article.paragraphs[k - 1], &article.paragraphs[k]);
+        let Some(&last) = trailing[k - 1].last() else {
+            continue;
+        };
+        if intro.section != next.section
+            || next.sentence_count == 0
+            || !article.sentences[last].text.ends_with(':')
+        {
+            continue;
+        }
+        let opening = &article.sentences[next.first_sentence];
+        if opening.covered_by.is_empty() {
+            continue;
+        }
+        let cover = opening.covered_by.clone();
+        for &j in &trailing[k - 1] {
+            article.sentences[j].status = CitationStatus::Implicit;
+            article.sentences[j].covered_by = cover.clone();
+        }
     }
 }
 
-/// Resolve each marker to the reference with its label and group (the first one, when
-/// a label is listed twice) and count found uses.
+/// Resolve each marker to the reference with its label, group and list (the first one,
+/// when a label is listed twice) and count found uses.
 fn resolve_markers(article: &mut Article) {
     for m in &mut article.markers {
         m.reference = article
             .references
             .iter()
-            .position(|r| r.label == m.label && r.group == m.group);
+            .position(|r| r.label == m.label && r.group == m.group && r.list == m.list);
         if let Some(r) = m.reference {
             article.references[r].found_uses += 1;
         }
@@ -709,9 +769,55 @@ pub fn is_back_matter(heading: &str) -> bool {
         "references and notes",
         "works cited",
         "literature",
+        "works",
+        "selected works",
+        "publications",
+        "selected publications",
+        "discography",
+        "filmography",
+        "primary sources",
+        "secondary sources",
     ];
     let h = heading.trim().to_lowercase();
     BACK.contains(&h.as_str())
+}
+
+/// Whether a list item only names something ("Reginald Marsh", "Collected Letters of
+/// Ann Example, 1950", "Official website") rather than stating a fact: a few words and
+/// no verb. Verbs are told by shape, as no word list could hold them: a lower-case word
+/// ending in "ed", a common finite verb, or a capitalised first word ending in "ed" or
+/// "s" followed by a lower-case word ("Founded the company in 1901", "Won the cup").
+pub fn is_bare_entry(item: &str) -> bool {
+    const VERBS: &[&str] = &[
+        "is", "was", "are", "were", "be", "been", "being", "has", "had", "have", "did", "does",
+        "won", "became", "become", "becomes", "made", "makes", "took", "takes", "gave", "left",
+        "led", "ran", "held", "began", "begun", "built", "wrote", "written", "sold", "lost", "met",
+        "saw", "seen", "came", "went", "got", "said", "will", "would", "can", "could", "may",
+        "might", "must", "should", "not", "never",
+    ];
+    let words: Vec<&str> = item
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.is_empty() || words.len() > 8 {
+        return false;
+    }
+    let verb_like = |k: usize| {
+        let w = words[k];
+        let lower = w.to_lowercase();
+        if VERBS.contains(&lower.as_str()) {
+            return true;
+        }
+        let is_lower = w.chars().next().is_some_and(char::is_lowercase);
+        let next_lower = words
+            .get(k + 1)
+            .is_some_and(|n| n.chars().next().is_some_and(char::is_lowercase));
+        (is_lower && lower.len() > 4 && lower.ends_with("ed"))
+            || (next_lower && lower.ends_with("ed"))
+            || (k == 0 && next_lower && lower.ends_with('s'))
+    };
+    !(0..words.len()).any(verb_like)
 }
 
 /// TOC titles and headings compare case-insensitively, ignoring surrounding space.
@@ -722,6 +828,27 @@ pub fn headings_match(a: &str, b: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bare_list_entries_name_things_and_state_nothing() {
+        for bare in [
+            "Reginald Marsh",
+            "Collected Letters of Ann Example, 1950",
+            "Official website",
+            "List of harbours in Europe",
+        ] {
+            assert!(is_bare_entry(bare), "{bare}");
+        }
+        for fact in [
+            "Founded the company in 1901",
+            "1901: Founded the company",
+            "Won the cup twice",
+            "The harbour was rebuilt after the storm",
+            "Smith served as mayor until 1950",
+        ] {
+            assert!(!is_bare_entry(fact), "{fact}");
+        }
+    }
 
     #[test]
     fn synthetic_text_maps_to_its_anchor_and_copied_text_advances() {

@@ -213,6 +213,15 @@ Fix: check the named source and cite it if it is the one that states the claim."
         explanation: "A wikitext <ref> has no </ref>: everything after it up to the next \
 <ref> or the end of the article is swallowed into the footnote.\n\nFix: close the tag.",
     }
+    MissingReferenceList {
+        name: "missing-reference-list",
+        default: Error,
+        summary: "footnotes of a group that no reference list shows",
+        explanation: "A wikitext footnote names a group (`<ref group=\"note\">`, `{{efn}}`) \
+but no `<references group=\"note\"/>` (or `{{notelist}}`) follows it, so MediaWiki shows \
+its text to no reader and reports a Cite error.\n\nFix: add the group's reference list \
+after the text, or drop the group from the footnote.",
+    }
     EmptyReference {
         name: "empty-reference",
         default: Warning,

@@ -17,26 +17,81 @@ use unicode_segmentation::UnicodeSegmentation;
 const ABBREVIATIONS: &[&str] = &[
     "mr", "mrs", "ms", "dr", "prof", "st", "sr", "jr", "gen", "col", "lt", "capt", "sgt", "cpl",
     "adm", "gov", "sen", "rep", "rev", "hon", "pres", "p", "pp", "vol", "vols", "no", "nos", "ed",
-    "eds", "ch", "chap", "fig", "figs", "art", "sec", "para", "cf", "vs", "etc", "approx", "ca",
-    "c", "est", "dept", "univ", "inc", "ltd", "co", "corp", "bros", "jan", "feb", "mar", "apr",
-    "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mt", "ft", "op", "al", "e.g", "i.e",
-    "a.m", "p.m", "u.s", "u.k", "u.n", "u.s.s.r", "d.c",
+    "eds", "ch", "chap", "fig", "figs", "art", "sec", "para", "cf", "v", "vs", "b", "d", "fl",
+    "etc", "approx", "ca", "c", "est", "dept", "univ", "inc", "ltd", "co", "corp", "bros", "jan",
+    "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mt", "ft", "op",
+    "al", "e.g", "i.e", "a.m", "p.m", "u.s", "u.k", "u.n", "u.s.s.r", "d.c",
 ];
 
 /// Byte ranges `(start, end)` of the sentences of `text`, covering it entirely and in
 /// order (whitespace between sentences belongs to the earlier one).
 pub fn sentences(text: &str) -> Vec<(usize, usize)> {
     let mut out: Vec<(usize, usize)> = Vec::new();
-    for (start, end) in uax29_pieces(text) {
+    for (start, end) in uax29_pieces(text)
+        .into_iter()
+        .flat_map(|(s, e)| split_before_digits(text, s, e))
+    {
         let piece = &text[start..end];
         match out.last_mut() {
-            Some(last) if !ends_sentence(&text[last.0..last.1]) || !starts_sentence(piece) => {
+            Some(last)
+                if !ends_sentence(&text[last.0..last.1])
+                    || !starts_sentence(piece)
+                    || inside_quotation(&text[last.0..last.1], &text[start..]) =>
+            {
                 last.1 = end
             }
             _ => out.push((start, end)),
         }
     }
     out
+}
+
+/// UAX #29 (rule SB8) does not break after a full stop when the next letter is lower
+/// case, even across digits: "… opened in May. 2,000 prisoners were held there." is one
+/// sentence to it. A full stop, spaces and a digit break here, unless the word before
+/// the stop is an abbreviation or initial ("p. 182", "No. 5"), which `sentences` then
+/// joins again.
+fn split_before_digits(text: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
+    let piece = &text[start..end];
+    let bytes = piece.as_bytes();
+    let mut out = Vec::new();
+    let mut from = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b != b'.' && b != b'!' && b != b'?' {
+            continue;
+        }
+        let mut j = i + 1;
+        while j < bytes.len() && matches!(bytes[j], b'"' | b'\'' | b')' | b']') {
+            j += 1;
+        }
+        let spaces = j;
+        while j < bytes.len() && bytes[j] == b' ' {
+            j += 1;
+        }
+        let digit_follows = j > spaces && bytes.get(j).is_some_and(u8::is_ascii_digit);
+        // "3. 5" is no sentence: the stop must follow a word.
+        let after_word = i > 0 && bytes[i - 1].is_ascii_alphabetic();
+        if digit_follows && after_word && j > from {
+            out.push((start + from, start + j));
+            from = j;
+        }
+    }
+    out.push((start + from, end));
+    out
+}
+
+/// Whether a break falls inside a quotation that closes later in the text: `She said
+/// "We will wait. They will come."` is one sentence for citation scope, since the
+/// marker after the closing quote cites the whole quotation. A quote mark that never
+/// closes (a stray `"`) splits as usual.
+fn inside_quotation(before: &str, after: &str) -> bool {
+    let straight = before.matches('"').count();
+    if straight % 2 == 1 {
+        return after.contains('"');
+    }
+    let open = before.matches('“').count();
+    let close = before.matches('”').count();
+    open > close && after.contains('”')
 }
 
 /// The UAX #29 sentences of `text` as byte ranges.
@@ -168,6 +223,7 @@ fn ascii_starts(text: &[u8]) -> Vec<usize> {
 /// Whether a candidate sentence really ends where UAX #29 put a break.
 fn ends_sentence(candidate: &str) -> bool {
     let t = candidate.trim_end();
+    let t = t.trim_end_matches(['_', '*']);
     if !t.ends_with('.') {
         return true;
     }
@@ -175,7 +231,11 @@ fn ends_sentence(candidate: &str) -> bool {
         .rsplit(|c: char| c.is_whitespace() || c == '(' || c == '[' || c == '"' || c == '“')
         .next()
         .unwrap_or("");
-    let stem = word.trim_end_matches('.');
+    // Emphasis markup around an abbreviation (`_e.g._`, `*cf.*`) does not hide it.
+    let stem = word
+        .trim_start_matches(['_', '*'])
+        .trim_end_matches(['_', '*'])
+        .trim_end_matches('.');
     if stem.is_empty() {
         return true;
     }
@@ -193,13 +253,11 @@ fn ends_sentence(candidate: &str) -> bool {
     !(single_upper || dotted)
 }
 
-/// A sentence cannot start with a lower-case letter or a digit directly after an
-/// abbreviation-like break ("p. 182", "approx. five").
+/// A sentence cannot start with a lower-case letter ("approx. five"). It may start with
+/// a digit ("… in May. 2,000 prisoners were held there."): the digits that continue a
+/// sentence follow an abbreviation ("p. 182", "No. 5"), which `ends_sentence` keeps.
 fn starts_sentence(piece: &str) -> bool {
-    !piece
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_lowercase() || c.is_ascii_digit())
+    !piece.chars().next().is_some_and(|c| c.is_lowercase())
 }
 
 #[cfg(test)]
@@ -230,6 +288,43 @@ mod tests {
                 "And pp. 46-7.",
                 "Fine."
             ]
+        );
+    }
+
+    #[test]
+    fn case_names_digits_quotations_and_emphasis() {
+        assert_eq!(
+            split("It was held in Smith v. Jones (1857). Later courts agreed."),
+            [
+                "It was held in Smith v. Jones (1857).",
+                "Later courts agreed."
+            ]
+        );
+        assert_eq!(
+            split("The camp opened in May. 2,000 prisoners were held there."),
+            [
+                "The camp opened in May.",
+                "2,000 prisoners were held there."
+            ]
+        );
+        assert_eq!(
+            split("See No. 5 and p. 12. Done."),
+            ["See No. 5 and p. 12.", "Done."]
+        );
+        assert_eq!(
+            split("She said \"We will wait. They will come.\" Then she left."),
+            [
+                "She said \"We will wait. They will come.\"",
+                "Then she left."
+            ]
+        );
+        assert_eq!(
+            split("A stray \" mark. It does not join. The rest."),
+            ["A stray \" mark.", "It does not join.", "The rest."]
+        );
+        assert_eq!(
+            split("Some, _e.g._ these, stay. Done."),
+            ["Some, _e.g._ these, stay.", "Done."]
         );
     }
 

@@ -88,7 +88,6 @@ fn the_script_text_is_read_as_the_shell_reads_it() {
 /// Item 9: Text up to `]]` is a caption's leftover, not prose, and does not glue onto the
 /// next sentence.
 #[test]
-#[ignore = "issue 13: image-caption leftovers ending in ]] are captions"]
 fn caption_debris() {
     let Some(e) = example("caption-debris") else {
         return;
@@ -110,7 +109,6 @@ fn caption_debris() {
 /// Item 10: A lone short line without final punctuation is a heading, even with a trailing
 /// `(1901)`.
 #[test]
-#[ignore = "issue 13: a short line ending in (1901) is a heading"]
 fn heading_with_year() {
     let Some(e) = example("heading-with-year") else {
         return;
@@ -128,7 +126,6 @@ fn heading_with_year() {
 
 /// Item 11: The subsections of a bibliography and their list items are not claims.
 #[test]
-#[ignore = "issue 13: bibliography subsections are back matter, not claims"]
 fn bibliography_subsection() {
     let Some(e) = example("bibliography-subsection") else {
         return;
@@ -145,7 +142,6 @@ fn bibliography_subsection() {
 
 /// Item 13: `v.` in a case name does not end the sentence.
 #[test]
-#[ignore = "issue 13: v. and vs. do not end a sentence"]
 fn split_after_v() {
     let Some(e) = example("split-after-v") else {
         return;
@@ -166,7 +162,6 @@ fn split_after_v() {
 /// Item 13: A sentence may start with a digit after a full stop: the second sentence is its
 /// own, and an uncited claim.
 #[test]
-#[ignore = "issue 13: a sentence may start with a digit after a full stop"]
 fn digit_start_merged() {
     let Some(e) = example("digit-start-merged") else {
         return;
@@ -185,7 +180,6 @@ fn digit_start_merged() {
 /// Item 13: A quotation with several sentences inside quote marks stays one sentence for
 /// citation scope.
 #[test]
-#[ignore = "issue 13: a quotation of several sentences stays one sentence"]
 fn split_inside_quote() {
     let Some(e) = example("split-inside-quote") else {
         return;
@@ -200,7 +194,6 @@ fn split_inside_quote() {
 /// Item 14: A paragraph ending in ":" that introduces a cited block quotation is covered by
 /// the quotation's marker.
 #[test]
-#[ignore = "issue 13: the sentence introducing a cited block quotation is covered by its marker"]
 fn block_quote_intro() {
     let Some(e) = example("block-quote-intro") else {
         return;
@@ -215,7 +208,6 @@ fn block_quote_intro() {
 /// Named by the script, not itemised in 9–15: a demonym ("British", not a name to
 /// check, issue 10 item 4) and a small number word are no checkable fact.
 #[test]
-#[ignore = "issue 13: a demonym and a number word alone do not make a sentence a claim (example demonym-and-number-word)"]
 fn demonym_and_number_word() {
     let Some(e) = example("demonym-and-number-word") else {
         return;
@@ -226,7 +218,6 @@ fn demonym_and_number_word() {
 /// Named by the script, not itemised in 9–15: two claims the detector misses (a
 /// single-word name in a possessive, an event said not to have happened).
 #[test]
-#[ignore = "issue 13: claims the detector misses are uncited claims (example detector-misses)"]
 fn detector_misses() {
     let Some(e) = example("detector-misses") else {
         return;

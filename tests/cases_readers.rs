@@ -87,7 +87,6 @@ fn html_note_cites_a_reference() {
 /// Item 2: `follow=` continues footnote `p`: two footnotes, `p` (part one then part two,
 /// used once) and Jones, numbered 2.
 #[test]
-#[ignore = "issue 13: wikitext follow= continues a footnote instead of starting one"]
 fn wikitext_follow_continues_a_footnote() {
     let Some(c) = case("02-wikitext-follow.wiki") else {
         return;
@@ -117,7 +116,6 @@ fn wikitext_follow_continues_a_footnote() {
 /// Item 3: Names are compared after decoding character references: `AT&amp;T` and `AT&T`
 /// are one reference with 2 uses.
 #[test]
-#[ignore = "issue 13: character references in ref names are decoded before names are compared"]
 fn wikitext_entity_in_a_name() {
     let Some(c) = case("03-wikitext-entity-in-name.wiki") else {
         return;
@@ -134,7 +132,6 @@ fn wikitext_entity_in_a_name() {
 /// Item 4: A quoted attribute value may hold `>`: one reference `a>b` with 2 uses and text
 /// "Smith, Rules."; group `n>1` keeps its note, listed by its own `<references group/>`.
 #[test]
-#[ignore = "issue 13: quoted attribute values may hold > and <"]
 fn wikitext_quoted_angle_in_an_attribute() {
     let Some(c) = case("04-wikitext-quoted-angle-in-attribute.wiki") else {
         return;
@@ -162,7 +159,6 @@ fn wikitext_quoted_angle_in_an_attribute() {
 /// Item 5: Each `<references/>` closes a list: the first use of `s` (line 2) is undefined for
 /// the first list; the second list defines it, and that is no duplicate.
 #[test]
-#[ignore = "issue 13: each <references/> closes a list"]
 fn wikitext_two_reference_lists() {
     let Some(c) = case("05-wikitext-two-reference-lists.wiki") else {
         return;
@@ -206,7 +202,6 @@ fn markdown_inline_note_and_escaped_label() {
 /// Item 7: A footnote in group `note` with no `<references group="note"/>` is shown to no
 /// reader: a finding on it (whatever the rule's name), naming the group.
 #[test]
-#[ignore = "issue 13: a group with no references list is a finding"]
 fn wikitext_group_without_a_list() {
     let Some(c) = case("07-wikitext-group-without-list.wiki") else {
         return;

@@ -60,7 +60,8 @@ fn legacy_subject(
         | Rule::DuplicateReference
         | Rule::UnlinkedReference
         | Rule::UnclosedRef
-        | Rule::EmptyReference => Known(footnote.map(str::to_string)),
+        | Rule::EmptyReference
+        | Rule::MissingReferenceList => Known(footnote.map(str::to_string)),
         // Findings on a source: its id.
         Rule::MissingSourceText | Rule::WeakSupport => Known(source.map(str::to_string)),
         Rule::MissingSection | Rule::FactNotInSource => {

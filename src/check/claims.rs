@@ -18,6 +18,8 @@ pub enum FactKind {
     Number,
     Name,
     Attribution,
+    /// An event said not to have happened ("was never carried out", "did not sign").
+    Negation,
 }
 
 impl FactKind {
@@ -29,6 +31,7 @@ impl FactKind {
             FactKind::Number => "number",
             FactKind::Name => "name",
             FactKind::Attribution => "attribution",
+            FactKind::Negation => "negation",
         }
     }
 
@@ -40,6 +43,7 @@ impl FactKind {
             FactKind::Number => "a number",
             FactKind::Name => "a name",
             FactKind::Attribution => "reported speech",
+            FactKind::Negation => "that something did not happen",
         }
     }
 }
@@ -96,6 +100,14 @@ static QUOTE: LazyLock<Regex> =
 static ATTRIBUTION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"\b(?:believed|believes|reported|confirmed|confirms|stated|said|says|announced|claimed|declared|wrote|argued|asserted|insisted|denied|admitted|according to|recalled|testified)\b",
+    )
+    .unwrap()
+});
+/// An event said not to have happened: "did not" and a verb, or "never", "was not",
+/// "had not" and a participle. "This is not surprising" states no event.
+static NEGATION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\b(?:did\s+not|didn['’]t)\s+[a-z]+|\b(?:never|(?:was|were|had|has|have)\s+(?:not|never)|(?:wasn|weren|hadn)['’]t)\s+(?:been\s+)?[a-z]+(?:ed|en|wn)\b",
     )
     .unwrap()
 });
@@ -335,6 +347,12 @@ pub fn facts(text: &str) -> Vec<Fact> {
         }
         push(&mut out, FactKind::Attribution, m.start(), m.end(), None);
     }
+    for m in NEGATION.find_iter(text) {
+        if in_quote(m.start()) {
+            continue;
+        }
+        push(&mut out, FactKind::Negation, m.start(), m.end(), None);
+    }
     out.sort_by_key(|f| (f.start, f.end));
     out
 }
@@ -389,14 +407,24 @@ fn names(text: &str) -> Vec<(usize, usize)> {
                     continue;
                 }
             };
-        } else if at_start && run.len() == 1 {
+        } else if at_start && run.len() == 1 && possessive(words[first].2).is_none() {
+            // "Lee's plan": a possessive is a name even first in the sentence.
             i = j;
             continue;
         }
-        out.push((words[first].0, words[last].1));
+        let end = words[last].1 - possessive(words[last].2).unwrap_or(0);
+        out.push((words[first].0, end));
         i = j;
     }
     out
+}
+
+/// The byte length of a word's possessive ending ("'s", "’s"), if it has one.
+fn possessive(word: &str) -> Option<usize> {
+    ["'s", "’s"]
+        .iter()
+        .find(|p| word.len() > p.len() && word.ends_with(*p))
+        .map(|p| p.len())
 }
 
 /// The facts of a sentence of a block quotation: the sentence is one quotation (when it
@@ -416,9 +444,130 @@ pub fn block_quotation(text: &str) -> Vec<Fact> {
     }]
 }
 
-/// Whether a sentence's facts make it a checkable claim.
-pub fn is_claim(facts: &[Fact]) -> bool {
-    !facts.is_empty()
+/// Whether a sentence's facts make it a checkable claim. Some facts are too weak to
+/// make one alone: a nationality or a single capitalised adjective ("The British
+/// position was to shift") and a small number word ("appeared in two parts") are how
+/// commentary is worded too. With any other fact beside them they count.
+pub fn is_claim(text: &str, facts: &[Fact]) -> bool {
+    facts.iter().any(|f| !is_weak(text, f))
+}
+
+/// Units that make a small number a measurement a source states ("six hours later").
+const UNITS: &[&str] = &[
+    "second",
+    "minute",
+    "hour",
+    "day",
+    "week",
+    "month",
+    "year",
+    "decade",
+    "century",
+    "mile",
+    "kilometre",
+    "kilometer",
+    "metre",
+    "meter",
+    "foot",
+    "feet",
+    "percent",
+    "per",
+];
+
+fn is_weak(text: &str, fact: &Fact) -> bool {
+    match fact.kind {
+        FactKind::Name => !fact.is_multiword_name() && is_demonym(&fact.text),
+        FactKind::Number => {
+            let small = fact.text.chars().all(char::is_alphabetic)
+                && crate::sources::words::read_number(&[fact.text.to_lowercase()])
+                    .is_some_and(|(value, _, _)| value <= 10);
+            let next = text[fact.end..]
+                .split_whitespace()
+                .next()
+                .unwrap_or("")
+                .to_lowercase();
+            small && !UNITS.iter().any(|u| next.starts_with(u))
+        }
+        _ => false,
+    }
+}
+
+/// Nationality and group adjectives: capitalised, but not names a source must print.
+pub fn is_demonym(word: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "french",
+        "dutch",
+        "greek",
+        "swiss",
+        "thai",
+        "soviet",
+        "german",
+        "american",
+        "mexican",
+        "african",
+        "korean",
+        "cuban",
+        "roman",
+        "israeli",
+        "iraqi",
+        "pakistani",
+        "saudi",
+        "arab",
+        "arabic",
+        "turkish",
+        "czech",
+        "slav",
+        "slavic",
+        "celtic",
+        "latin",
+        "norse",
+        "jewish",
+        "muslim",
+        "christian",
+        "catholic",
+        "protestant",
+        "western",
+        "eastern",
+        "northern",
+        "southern",
+        "european",
+        "asian",
+        "allied",
+        "allies",
+        "nazi",
+        "communist",
+        "english",
+        "welsh",
+        "irish",
+        "scottish",
+        "scots",
+        "british",
+        "danish",
+        "polish",
+        "swedish",
+        "finnish",
+        "spanish",
+        "flemish",
+        "moorish",
+        "frankish",
+        "kurdish",
+        "mongol",
+        "tatar",
+        "inuit",
+        "maori",
+        "sioux",
+        "bantu",
+        "hindu",
+        "sikh",
+        "buddhist",
+        "islamic",
+    ];
+    let w = crate::sources::words::normalise(word);
+    let w = w.strip_suffix('s').filter(|_| w.len() > 4).unwrap_or(&w);
+    WORDS.contains(&w)
+        || ["ese", "ish", "ian", "ean", "iot", "ans", "ians"]
+            .iter()
+            .any(|s| w.ends_with(s) && w.len() > s.len() + 2)
 }
 
 /// The fact to point at when reporting an uncited claim: the most specific one.
@@ -474,6 +623,34 @@ mod tests {
         assert!(!k.iter().any(|(kind, _)| *kind == FactKind::Date));
         let k = kinds("It appeared in “So Sorry” yesterday.");
         assert!(k.is_empty(), "{k:?}");
+    }
+
+    #[test]
+    fn weak_facts_alone_make_no_claim() {
+        let claim = |t: &str| is_claim(t, &facts(t));
+        assert!(!claim(
+            "The British position was to shift over the next years."
+        ));
+        assert!(!claim("The report appeared in two parts."));
+        assert!(claim(
+            "The declaration of war followed nearly six hours later."
+        ));
+        assert!(claim("The British fleet sailed in 1914."));
+        assert!(claim("Lee's plan was refused by the council."));
+        assert_eq!(
+            kinds("Lee's plan was refused.")[0],
+            (FactKind::Name, "Lee".into())
+        );
+    }
+
+    #[test]
+    fn events_said_not_to_happen_are_claims() {
+        let k = kinds("The agreement was never carried out.");
+        assert_eq!(k, vec![(FactKind::Negation, "was never carried".into())]);
+        assert!(kinds("The king did not sign it.")
+            .iter()
+            .any(|(kind, _)| *kind == FactKind::Negation));
+        assert!(kinds("This is not surprising.").is_empty());
     }
 
     #[test]

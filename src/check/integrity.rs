@@ -33,7 +33,7 @@ pub fn footnotes(site: &Site, out: &mut Vec<Finding>) {
         );
     }
 
-    let mut first_label: HashMap<(&str, Option<&str>), usize> = HashMap::new();
+    let mut first_label: HashMap<(&str, Option<&str>, usize), usize> = HashMap::new();
     let mut first_text: HashMap<String, usize> = HashMap::new();
     for (i, r) in a.references.iter().enumerate() {
         let source = r.link.as_ref().map(|l| l.source.clone());
@@ -48,7 +48,8 @@ pub fn footnotes(site: &Site, out: &mut Vec<Finding>) {
             .footnote(r.label.clone())
             .source(source.clone())
         };
-        let key = (r.label.as_str(), r.group.as_deref());
+        // A label repeats only within one reference list (wikitext may have several).
+        let key = (r.label.as_str(), r.group.as_deref(), r.list);
         let repeated_label = first_label.contains_key(&key);
         if let Some(&j) = first_label.get(&key) {
             out.push(

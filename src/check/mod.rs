@@ -529,7 +529,7 @@ impl<'a> Checker<'a> {
                 claims::facts(&s.text)
             };
             let exempt = in_exempt_lead(a, s) && self.config.lead == LeadPolicy::Exempt;
-            let claim = claims::is_claim(&facts) || s.citation_needed;
+            let claim = claims::is_claim(&s.text, &facts) || s.citation_needed;
             if claim && (!exempt || s.citation_needed) {
                 summary.claims += 1;
             }

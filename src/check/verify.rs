@@ -23,7 +23,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde::Serialize;
 
-use super::claims::{Fact, FactKind};
+use super::claims::{is_demonym, Fact, FactKind};
 use crate::sources::words::{self, canonical, read_number, Word};
 pub use crate::sources::words::{normalise, words, Words};
 use crate::sources::SourceText;
@@ -493,86 +493,8 @@ pub fn is_verifiable(fact: &Fact) -> bool {
     match fact.kind {
         FactKind::Quotation | FactKind::Date | FactKind::Year | FactKind::Number => true,
         FactKind::Name => fact.is_multiword_name() || !is_demonym(&fact.text),
-        FactKind::Attribution => false,
+        FactKind::Attribution | FactKind::Negation => false,
     }
-}
-
-/// Nationality and group adjectives: capitalised, but not names a source must print.
-fn is_demonym(word: &str) -> bool {
-    const WORDS: &[&str] = &[
-        "french",
-        "dutch",
-        "greek",
-        "swiss",
-        "thai",
-        "soviet",
-        "german",
-        "american",
-        "mexican",
-        "african",
-        "korean",
-        "cuban",
-        "roman",
-        "israeli",
-        "iraqi",
-        "pakistani",
-        "saudi",
-        "arab",
-        "arabic",
-        "turkish",
-        "czech",
-        "slav",
-        "slavic",
-        "celtic",
-        "latin",
-        "norse",
-        "jewish",
-        "muslim",
-        "christian",
-        "catholic",
-        "protestant",
-        "western",
-        "eastern",
-        "northern",
-        "southern",
-        "european",
-        "asian",
-        "allied",
-        "allies",
-        "nazi",
-        "communist",
-        "english",
-        "welsh",
-        "irish",
-        "scottish",
-        "scots",
-        "british",
-        "danish",
-        "polish",
-        "swedish",
-        "finnish",
-        "spanish",
-        "flemish",
-        "moorish",
-        "frankish",
-        "kurdish",
-        "mongol",
-        "tatar",
-        "inuit",
-        "maori",
-        "sioux",
-        "bantu",
-        "hindu",
-        "sikh",
-        "buddhist",
-        "islamic",
-    ];
-    let w = normalise(word);
-    let w = w.strip_suffix('s').filter(|_| w.len() > 4).unwrap_or(&w);
-    WORDS.contains(&w)
-        || ["ese", "ish", "ian", "ean", "iot", "ans", "ians"]
-            .iter()
-            .any(|s| w.ends_with(s) && w.len() > s.len() + 2)
 }
 
 /// The outcome of looking one fact up.
@@ -1079,7 +1001,7 @@ fn find_fact(fact: &Fact, ws: &[crate::sources::SourceWord], passage: &str) -> O
             let w = c.first()?;
             (0..ws.len()).find(|&i| same_name_word(&w.text, text(i)))
         }
-        FactKind::Quotation | FactKind::Attribution => None,
+        FactKind::Quotation | FactKind::Attribution | FactKind::Negation => None,
     }
 }
 

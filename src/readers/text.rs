@@ -191,7 +191,17 @@ pub fn read(text: &str, lines: &LineIndex) -> ArticleDraft {
             if is_heading(line, &toc_titles) {
                 let level = heading_level(line, &draft, b.blank_before);
                 let start = first.0 + (first.2.len() - first.2.trim_start().len());
-                draft.section(line, level, at(start), false);
+                let s = draft.section(line, level, at(start), false);
+                // Plain text has no heading levels to nest by: a heading after back
+                // matter ("Bibliography", then "Primary sources") whose content is a
+                // list is more of the back matter; one followed by prose ends it.
+                let after_back_matter = s > 0 && draft.sections[s - 1].back_matter;
+                let list_follows = blocks
+                    .get(i)
+                    .is_some_and(|next| next.lines.iter().all(|l| BULLET.is_match(l.2)));
+                if after_back_matter && list_follows {
+                    draft.sections[s].back_matter = true;
+                }
                 continue;
             }
             // Category lines, sometimes behind navigation-box debris ("Vietnam Open
@@ -203,15 +213,45 @@ pub fn read(text: &str, lines: &LineIndex) -> ArticleDraft {
         }
 
         if b.lines.iter().all(|l| BULLET.is_match(l.2)) {
-            // A list: each item is a paragraph of its own.
+            // A list: each item is a paragraph of its own. An item that only names
+            // something (a person, a title, a link) states nothing to cite.
             for &(offset, line, l) in &b.lines {
                 let c = BULLET.captures(l).unwrap();
                 let item = c.get(1).unwrap();
+                if !INLINE.is_match(item.as_str()) && crate::model::is_bare_entry(item.as_str()) {
+                    draft.non_claim(NonClaimKind::ListEntry, item.as_str().trim(), line);
+                    continue;
+                }
                 draft.paragraph(prose(&[(offset + item.start(), line, item.as_str())]), line);
             }
             seen_prose = true;
             continue;
         }
+
+        // What is left of an image caption when its `[[File:…|` start was lost: text up
+        // to a `]]` that no `[[` opens. It is the caption's, not prose; what follows it
+        // on the line is read as usual.
+        let mut b = b;
+        let trimmed_block;
+        if let Some(cut) = caption_leftover(first.2) {
+            draft.non_claim(NonClaimKind::Caption, first.2[..cut].trim(), first.1);
+            let rest = &first.2[cut..];
+            if rest.trim().is_empty() && b.lines.len() == 1 {
+                continue;
+            }
+            let mut lines = b.lines.clone();
+            if rest.trim().is_empty() {
+                lines.remove(0);
+            } else {
+                lines[0] = (first.0 + cut, first.1, rest);
+            }
+            trimmed_block = Block {
+                lines,
+                blank_before: b.blank_before,
+            };
+            b = &trimmed_block;
+        }
+        let first = b.lines[0];
 
         if b.lines.iter().any(|l| DEBRIS.is_match(l.2)) || b.lines.len() > 1 {
             // Several lines in an export that writes a paragraph per line: captions
@@ -358,17 +398,50 @@ fn is_heading(line: &str, toc_titles: &[String]) -> bool {
         return true;
     }
     let words = line.split_whitespace().count();
-    let first = line.chars().next().unwrap_or(' ');
-    let last = line.chars().last().unwrap_or('.');
+    // What a heading may carry around its words: emphasis (`_Title_`), quotes (`"Song"`)
+    // and a trailing parenthesis (`Treaty of Examplestadt (1901)`, `Mercury (film)`).
+    let core = strip_heading_decoration(line);
+    let first = core.chars().next().unwrap_or(' ');
+    let last = core.chars().last().unwrap_or('.');
     words <= 10
         && line.chars().count() <= 80
         && (first.is_uppercase() || first.is_ascii_digit())
         && !".,;:!?\"”')]}".contains(last)
         && !line.contains('[')
         && !line.contains('|')
-        && !line.contains('_')
+        && !core.contains('_')
         && !line.contains("  ")
         && !line.starts_with("Category:")
+}
+
+/// A heading's words without the emphasis marks, quotes and trailing parenthesis
+/// around them.
+fn strip_heading_decoration(line: &str) -> &str {
+    let mut core = line.trim();
+    loop {
+        let before = core;
+        if let Some(open) = core.rfind(" (") {
+            let tail = &core[open + 2..];
+            if tail.ends_with(')')
+                && !tail[..tail.len() - 1].contains(['(', ')'])
+                && tail.len() <= 30
+            {
+                core = core[..open].trim_end();
+            }
+        }
+        core = core.trim_matches(|c| matches!(c, '_' | '*' | '"' | '“' | '”' | '\''));
+        if core == before {
+            return core;
+        }
+    }
+}
+
+/// Where an image caption's leftover ends on a line: just after a `]]` no `[[` opens
+/// before it, when text precedes it.
+fn caption_leftover(line: &str) -> Option<usize> {
+    let close = line.find("]]")?;
+    let head = &line[..close];
+    (!head.contains("[[") && !head.trim().is_empty()).then_some(close + 2)
 }
 
 fn heading_level(line: &str, draft: &ArticleDraft, blank_before: usize) -> u8 {

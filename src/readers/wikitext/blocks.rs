@@ -259,8 +259,9 @@ impl<'s, 'a> Blocks<'s, 'a> {
             return self.scan.logical_line_end(pos) + 1;
         };
         let tag_end = pos + caps[0].len();
-        let group = attr(caps.get(3).map_or("", |m| m.as_str()), "group");
+        let group = attr(caps.get(3).map_or("", |m| m.as_str()), "group").filter(|g| !g.is_empty());
         if !caps[4].is_empty() {
+            self.recorder.list_closed(group);
             return self.scan.logical_line_end(tag_end).saturating_add(1).min(n);
         }
         let close = self.scan.next_close("</references", tag_end);
@@ -269,6 +270,7 @@ impl<'s, 'a> Blocks<'s, 'a> {
             group: group.as_deref(),
         };
         self.record(tag_end, content_end, mode);
+        self.recorder.list_closed(group.clone());
         let after = close.map_or(n, |c| {
             self.scan
                 .src
@@ -299,6 +301,7 @@ impl<'s, 'a> Blocks<'s, 'a> {
                     self.record(s, e, mode);
                 }
             }
+            self.recorder.list_closed(group);
             return;
         }
         let scratch = self.record(start, end, Mode::Loose);

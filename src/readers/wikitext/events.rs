@@ -27,6 +27,8 @@ pub(super) struct Footnote {
     pub len: usize,
     pub name: Option<String>,
     pub group: Option<String>,
+    /// `<ref follow="name">`: the content continues footnote `name`; no marker shows.
+    pub follow: Option<String>,
     pub placement: Placement,
 }
 

@@ -291,6 +291,7 @@ impl<'a> Renderer<'_, 'a> {
             return i + 1;
         };
         let name = attr(r.attrs, "name").filter(|n| !n.is_empty());
+        let follow = attr(r.attrs, "follow").filter(|n| !n.is_empty());
         let group = attr(r.attrs, "group")
             .filter(|g| !g.is_empty())
             .or_else(|| match mode {
@@ -325,6 +326,7 @@ impl<'a> Renderer<'_, 'a> {
             len: after.saturating_sub(i),
             name,
             group,
+            follow,
             placement: mode.placement(),
         };
         let has_content = content.is_some_and(|(s, e)| !self.slice(s, e).trim().is_empty());
@@ -487,6 +489,7 @@ impl<'a> Renderer<'_, 'a> {
                     len: end - start,
                     name: ref_name,
                     group,
+                    follow: None,
                     placement: mode.placement(),
                 };
                 match content.filter(|_| has) {
@@ -508,6 +511,7 @@ impl<'a> Renderer<'_, 'a> {
                         len: end - start,
                         name: Some(n),
                         group: None,
+                        follow: None,
                         placement: mode.placement(),
                     };
                     sink.event(Event::RefUse(footnote), out);

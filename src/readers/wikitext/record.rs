@@ -28,6 +28,8 @@ struct ShortCite {
 /// A footnote whose content is being rendered.
 struct Open {
     label: String,
+    /// `follow=`: the reference whose text this content continues.
+    follows: Option<usize>,
     footnote: Footnote,
     cites_before: usize,
     shorts_before: usize,
@@ -49,6 +51,11 @@ pub(super) struct Recorder<'s, 'a> {
     pending_shorts: Vec<ShortCite>,
     /// Footnotes open around the current event, innermost last.
     open: Vec<Open>,
+    /// Per group, how many reference lists have closed so far: the list the next
+    /// footnote of the group belongs to.
+    lists: HashMap<Option<String>, usize>,
+    /// Named groups with footnotes that no list has shown yet, with the first one's offset.
+    unlisted: Vec<(String, usize)>,
 }
 
 impl<'s, 'a> Recorder<'s, 'a> {
@@ -63,13 +70,50 @@ impl<'s, 'a> Recorder<'s, 'a> {
             shorts: Vec::new(),
             pending_shorts: Vec::new(),
             open: Vec::new(),
+            lists: HashMap::new(),
+            unlisted: Vec::new(),
         }
     }
 
-    /// The article, once every block has been read.
+    /// The article, once every block has been read. A named group that no list shows
+    /// is MediaWiki's Cite error (the default group gets a list of its own at the end).
     pub fn finish(mut self) -> ArticleDraft {
         self.link_short_citations();
+        for (group, at) in std::mem::take(&mut self.unlisted) {
+            let loc = self.scan.at(at);
+            self.draft.problem(
+                Rule::MissingReferenceList,
+                format!(
+                    "footnotes in group \"{group}\" are never shown: there is no <references group=\"{group}\"/>"
+                ),
+                loc,
+                None,
+            );
+        }
         self.draft
+    }
+
+    /// A reference list of `group` ends here: it shows the footnotes defined so far,
+    /// and a name used after it starts afresh (it may be defined again for the next list).
+    pub fn list_closed(&mut self, group: Option<String>) {
+        self.defined.retain(|(g, _), _| *g != group);
+        if let Some(g) = &group {
+            self.unlisted.retain(|(u, _)| u != g);
+        }
+        *self.lists.entry(group).or_insert(0) += 1;
+    }
+
+    fn list_of(&self, group: &Option<String>) -> usize {
+        self.lists.get(group).copied().unwrap_or(0)
+    }
+
+    /// A footnote of `group` at `at` waits for a list to show it.
+    fn awaits_list(&mut self, group: &Option<String>, at: usize) {
+        if let Some(g) = group {
+            if !self.unlisted.iter().any(|(u, _)| u == g) {
+                self.unlisted.push((g.clone(), at));
+            }
+        }
     }
 
     /// The label of a ref: its name, or for an unnamed ref the next display number.
@@ -94,10 +138,21 @@ impl<'s, 'a> Recorder<'s, 'a> {
     }
 
     fn marker(&mut self, text: &mut CleanText, label: &str, f: Footnote) {
-        match f.placement {
-            Placement::Claim => text.marker(label, f.group, f.at, f.len),
-            Placement::Loose => self.draft.loose_marker(label, f.group, f.at, f.len),
-            Placement::List => {}
+        let list = self.list_of(&f.group);
+        self.awaits_list(&f.group, f.at);
+        let placed = match f.placement {
+            Placement::Claim => {
+                text.marker(label, f.group, f.at, f.len);
+                text.last_marker()
+            }
+            Placement::Loose => {
+                self.draft.loose_marker(label, f.group, f.at, f.len);
+                self.draft.last_loose_marker()
+            }
+            Placement::List => None,
+        };
+        if let Some(m) = placed {
+            m.list = list;
         }
     }
 
@@ -105,10 +160,16 @@ impl<'s, 'a> Recorder<'s, 'a> {
     fn define(&mut self, open: &Open, text: String) {
         let Open {
             label,
+            follows,
             footnote,
             cites_before,
             shorts_before,
         } = open;
+        if let Some(r) = *follows {
+            let r = &mut self.draft.references[r];
+            r.text = collapse(&format!("{} {text}", r.text));
+            return;
+        }
         let key = (footnote.group.clone(), label.clone());
         if let Some(&existing) = self.defined.get(&key) {
             if footnote.name.is_some()
@@ -139,8 +200,10 @@ impl<'s, 'a> Recorder<'s, 'a> {
             }
         }
         let loc = self.scan.at(footnote.at);
+        self.awaits_list(&footnote.group, footnote.at);
         self.draft.references.push(Reference {
             group: footnote.group.clone(),
+            list: self.list_of(&footnote.group),
             fields,
             ..Reference::new(label.as_str(), text, loc)
         });
@@ -177,6 +240,7 @@ impl<'s, 'a> Recorder<'s, 'a> {
         if !self.defined.contains_key(&key) {
             let loc = self.scan.at(at);
             self.draft.references.push(Reference {
+                list: self.list_of(&None),
                 fields: CitationFields {
                     author: Some(author.clone()).filter(|a| !a.is_empty()),
                     date: Some(year.clone()).filter(|y| !y.is_empty()),
@@ -199,6 +263,7 @@ impl<'s, 'a> Recorder<'s, 'a> {
             len,
             name: None,
             group: None,
+            follow: None,
             placement,
         };
         self.marker(text, &label, footnote);
@@ -256,9 +321,21 @@ impl Sink for Recorder<'_, '_> {
     fn event(&mut self, event: Event, text: &mut CleanText) {
         match event {
             Event::RefOpen(footnote) => {
-                let label = self.label(&footnote);
+                // `follow=` continues a footnote defined before it (MediaWiki: it
+                // takes no number and shows no marker); following an unknown name
+                // makes an ordinary footnote.
+                let follows = footnote.follow.as_ref().and_then(|f| {
+                    self.defined
+                        .get(&(footnote.group.clone(), f.clone()))
+                        .copied()
+                });
+                let label = match follows {
+                    Some(r) => self.draft.references[r].label.clone(),
+                    None => self.label(&footnote),
+                };
                 self.open.push(Open {
                     label,
+                    follows,
                     footnote,
                     cites_before: self.cites.len(),
                     shorts_before: self.shorts.len(),
@@ -268,8 +345,10 @@ impl Sink for Recorder<'_, '_> {
                 // Rendering closes every footnote it opens; an unmatched close is ignored.
                 if let Some(open) = self.open.pop() {
                     self.define(&open, content);
-                    let label = open.label;
-                    self.marker(text, &label, open.footnote);
+                    if open.follows.is_none() {
+                        let label = open.label;
+                        self.marker(text, &label, open.footnote);
+                    }
                 }
             }
             Event::RefUse(footnote) => {

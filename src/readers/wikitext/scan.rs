@@ -13,8 +13,12 @@ use regex::Regex;
 
 use crate::position::{LineIndex, Location};
 
-pub(super) static TAG: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^<(/?)([A-Za-z][A-Za-z0-9]*)\b([^<>]*?)(/?)>").unwrap());
+/// An HTML-like tag. A quoted attribute value may hold `<` and `>` (`name="a>b"`), as
+/// in MediaWiki: a quote opens a value only right after `=`.
+pub(super) static TAG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"^<(/?)([A-Za-z][A-Za-z0-9]*)\b((?:=\s*"[^"]*"|=\s*'[^']*'|[^<>])*?)(/?)>"#)
+        .unwrap()
+});
 static ATTR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"([A-Za-z-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'/>]+))"#).unwrap()
 });
@@ -318,10 +322,12 @@ fn match_pairs(
 }
 
 /// The value of attribute `key` in a tag's attribute text, trimmed, its character
-/// references decoded.
+/// references decoded; the last one when `key` is given twice.
 pub(super) fn attr(attrs: &str, key: &str) -> Option<String> {
+    // Given twice, the last value wins, as in MediaWiki.
     ATTR.captures_iter(attrs)
-        .find(|c| c[1].eq_ignore_ascii_case(key))
+        .filter(|c| c[1].eq_ignore_ascii_case(key))
+        .last()
         .map(|c| {
             let value = c
                 .get(2)
