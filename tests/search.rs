@@ -116,7 +116,7 @@ fn stemming_finds_the_denunciation_for_denounce() {
         "{text}"
     );
     assert!(
-        first.contains("the Soviet Union [denounced] the pact"),
+        first.contains("the Soviet Union «denounced» the pact"),
         "{text}"
     );
     assert!(first.contains("footnotes: [4]"), "{text}");
@@ -177,7 +177,7 @@ fn misspelling_falls_back_to_the_closest_word_and_says_so() {
     let out = ws.cmd().args(["search", "Matsuoca"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(
-        stdout(&out).contains("Yosuke [Matsuoka]"),
+        stdout(&out).contains("Yosuke «Matsuoka»"),
         "{}",
         stdout(&out)
     );
@@ -505,7 +505,7 @@ fn a_build_failing_halfway_leaves_the_previous_index_searchable() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
-    assert!(stdout(&out).contains("[Molotov]"));
+    assert!(stdout(&out).contains("«Molotov»"));
     assert!(
         stderr(&out).contains("using the previous one"),
         "{}",
@@ -622,7 +622,7 @@ fn treaty_passages_carry_their_article_number_and_line() {
         text.contains("sources/harbour-charter-1887.txt:13"),
         "{text}"
     );
-    assert!(text.contains("levy a [toll] of two pence"), "{text}");
+    assert!(text.contains("levy a «toll» of two pence"), "{text}");
     assert!(text.contains("cited by footnotes: [1]"), "{text}");
 }
 

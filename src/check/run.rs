@@ -8,10 +8,11 @@ use std::path::Path;
 
 use super::baseline::Baseline;
 use super::rules::Config;
-use super::{Checker, Finding, SentenceVerification, Summary};
+use super::{Checker, Finding, FindingKey, SentenceVerification, Summary};
 use crate::error::Result;
 use crate::index::{build, Freshness, IndexBuild, Start};
 use crate::manifest::Corpus;
+use crate::model::Article;
 use crate::observer::{Event, Note, Observer, Stage, Warning};
 use crate::pipeline::ReadStage;
 
@@ -26,20 +27,47 @@ pub enum IndexRefresh<'a> {
     IfStale(&'a Path),
 }
 
-/// Check every article of `corpus` with `config`, giving each finding to `emit` as soon
-/// as it is made (per article in corpus order, then the corpus-wide ones); `baseline`
-/// entries absorb the findings they match. Each cited sentence's verification record
-/// goes to `record`. An article that cannot be read or checked goes to `observer` as
-/// [`Event::Skipped`] and is counted in [`Summary::unreadable`]; the others are checked
-/// (and the index is then not refreshed). Returns the summary.
+/// Where [`check_corpus`] puts what it finds, as it is found: per article in corpus
+/// order its findings, its verification records and then the article itself; after the
+/// last article the corpus-wide findings and the baseline entries nothing matched.
+pub trait CheckOutput {
+    /// A finding (with [`CheckOutput::keeps_baselined`], also the ones a baseline entry
+    /// matched, marked [`Finding::baselined`]).
+    fn finding(&mut self, finding: Finding);
+    /// The verification record of a cited sentence of the article just checked.
+    fn verification(&mut self, _record: SentenceVerification) {}
+    /// An article is checked: its findings and records are out; `counts` are its
+    /// sentence and claim counts.
+    fn article_done(&mut self, _article: &Article, _counts: &Summary) {}
+    /// A baseline entry that matched no finding (after every finding).
+    fn absent(&mut self, _entry: FindingKey) {}
+    /// Whether findings matched by the baseline are wanted too (SARIF's
+    /// `baselineState: "unchanged"`) instead of dropped.
+    fn keeps_baselined(&self) -> bool {
+        false
+    }
+}
+
+/// A closure takes the findings only.
+impl<F: FnMut(Finding)> CheckOutput for F {
+    fn finding(&mut self, finding: Finding) {
+        self(finding)
+    }
+}
+
+/// Check every article of `corpus` with `config`, giving `out` each finding as soon as
+/// it is made (per article in corpus order, then the corpus-wide ones) and each cited
+/// sentence's verification record; `baseline` entries absorb the findings they match.
+/// An article that cannot be read or checked goes to `observer` as [`Event::Skipped`]
+/// and is counted in [`Summary::unreadable`]; the others are checked (and the index is
+/// then not refreshed). Returns the summary.
 pub fn check_corpus(
     corpus: &Corpus,
     config: Config,
     baseline: Option<&Baseline>,
     index: IndexRefresh<'_>,
     observer: &dyn Observer,
-    emit: &mut dyn FnMut(Finding),
-    record: &mut dyn FnMut(SentenceVerification),
+    out: &mut dyn CheckOutput,
 ) -> Result<Summary> {
     let sources = crate::sources::load_all(corpus)?;
     let ranker = crate::pipeline::ranker(&sources)?;
@@ -54,6 +82,9 @@ pub fn check_corpus(
     let mut unreadable: Option<crate::Error> = None;
     let mut skipped = 0usize;
     let mut session = checker.session(baseline);
+    if out.keeps_baselined() {
+        session = session.keep_baselined();
+    }
     ReadStage::new(corpus).for_each_batch(
         |_, article| {
             let article = article?;
@@ -62,7 +93,7 @@ pub fn check_corpus(
         },
         |batch| {
             for item in batch {
-                let (article, mut result) = match item {
+                let (article, result) = match item {
                     Ok(done) => done,
                     Err(error) => {
                         observer.event(&Event::Skipped { error: &error });
@@ -71,16 +102,13 @@ pub fn check_corpus(
                         continue;
                     }
                 };
-                for r in std::mem::take(&mut result.verification) {
-                    record(r);
-                }
                 if let Some(b) = build.as_mut() {
                     if let Err(error) = b.add_article(&article) {
                         observer.event(&Event::Warning(Warning::NotRefreshed { error: &error }));
                         build = None;
                     }
                 }
-                session.add(result, emit);
+                session.add_article(&article, result, out);
             }
             Ok(())
         },
@@ -104,7 +132,7 @@ pub fn check_corpus(
             Err(error) => observer.event(&Event::Warning(Warning::NotRefreshed { error: &error })),
         },
     }
-    let mut summary = session.finish(emit);
+    let mut summary = session.finish_into(out);
     summary.unreadable = skipped;
     Ok(summary)
 }

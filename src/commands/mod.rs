@@ -15,6 +15,9 @@ use crate::cli::{Cli, Command};
 
 /// Run the chosen subcommand; the result is the exit status.
 pub fn run(cli: &Cli) -> Result<u8> {
+    if let Some(n) = cli.threads {
+        citecheck::set_threads(n);
+    }
     match &cli.command {
         Command::Parse {
             file,
@@ -22,18 +25,34 @@ pub fn run(cli: &Cli) -> Result<u8> {
             input,
         } => parse::run(cli, file, *format, (*input).into()),
         Command::Check {
+            paths,
             format,
+            output,
+            rules,
+            severity,
+            max_findings,
+            input,
+            root,
             deny,
             baseline,
             explain,
             locked,
         } => check::run(
             cli,
-            *format,
-            *deny,
-            baseline.as_deref(),
-            explain.as_deref(),
-            *locked,
+            check::Args {
+                paths,
+                format: *format,
+                output: output.as_deref(),
+                rules,
+                severity: severity.map(Into::into),
+                max_findings: *max_findings,
+                deny: *deny,
+                baseline: baseline.as_deref(),
+                explain: explain.as_deref(),
+                root: root.as_deref(),
+                batch: input.is_some(),
+                locked: *locked,
+            },
         ),
         Command::Show {
             reference,

@@ -1,6 +1,6 @@
 use std::path::Path;
 
-use citecheck::{Error, Result};
+use citecheck::Result;
 
 use crate::cli::Cli;
 
@@ -8,8 +8,12 @@ pub fn run(cli: &Cli, out: &Path) -> Result<u8> {
     let corpus = super::load_corpus(cli)?;
     let articles = citecheck::read_corpus(&corpus, |_| {})?;
     let html = citecheck::report::html::render(&articles, &corpus);
-    std::fs::write(out, html).map_err(|e| Error::io(out, e))?;
-    if !cli.quiet {
+    // `-` is stdout, as everywhere else; a file is written atomically.
+    let to_stdout = out == Path::new("-");
+    let mut stream = crate::output::Stream::to(Some(out))?;
+    stream.write(&html)?;
+    stream.finish()?;
+    if !cli.quiet && !to_stdout {
         eprintln!(
             "wrote {} ({} article{})",
             out.display(),

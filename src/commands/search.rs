@@ -39,7 +39,7 @@ pub fn run(cli: &Cli, args: Args) -> Result<u8> {
         }
     };
     let query = args.query.join(" ");
-    let results = index.search(&SearchRequest {
+    let mut results = index.search(&SearchRequest {
         query: &query,
         limit: args.limit,
         scope: match args.scope {
@@ -49,6 +49,11 @@ pub fn run(cli: &Cli, args: Args) -> Result<u8> {
         },
         source: args.source,
     })?;
+    // The index keeps paths relative to the corpus; shown as every command shows them
+    // (relative to the current directory when under it, else absolute).
+    for hit in &mut results.hits {
+        hit.file = output::shown_path(&cli.corpus.join(&hit.file));
+    }
     let err_style = Style::for_stderr(cli.color.into());
     if !cli.quiet {
         for w in &results.warnings {
