@@ -25,6 +25,14 @@ pub fn for_error(e: &Error) -> Option<&'static str> {
             kind: IndexErrorKind::Corrupt | IndexErrorKind::WrongVersion,
             ..
         } => Some("run `citecheck index` to rebuild it"),
+        Error::Index {
+            kind: IndexErrorKind::Foreign,
+            ..
+        } => Some("give --index a new or empty directory"),
+        Error::Index {
+            kind: IndexErrorKind::OtherCorpus,
+            ..
+        } => Some("run `citecheck index` to rebuild it for this corpus, or give each corpus its own --index"),
         _ => None,
     }
 }

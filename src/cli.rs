@@ -5,6 +5,18 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+/// `--version`: the package version and the commit it was built from (build.rs; just
+/// the version when built outside a git checkout).
+const VERSION: &str = match option_env!("CITECHECK_COMMIT") {
+    Some(_) => concat!(
+        env!("CARGO_PKG_VERSION"),
+        " (",
+        env!("CITECHECK_COMMIT"),
+        ")"
+    ),
+    None => env!("CARGO_PKG_VERSION"),
+};
+
 /// citecheck — where do the sources say this? Is every footnote sound? Which claims are
 /// uncited, or cited to a source that does not say them?
 ///
@@ -13,7 +25,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(
     name = "citecheck",
-    version,
+    version = VERSION,
     about,
     long_about,
     propagate_version = true
@@ -36,6 +48,15 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub no_refresh: bool,
 
+    /// Let the manifest name files outside the corpus directory (absolute paths, `..`,
+    /// symlinks out of it). Off by default: a manifest can come with a pull request.
+    #[arg(long, global = true)]
+    pub allow_outside_corpus: bool,
+
+    /// The largest article or source file read, in bytes (default 64 MiB).
+    #[arg(long, global = true, value_name = "BYTES", default_value_t = citecheck::manifest::DEFAULT_MAX_FILE_SIZE)]
+    pub max_file_size: u64,
+
     /// Print only results and errors: no progress bars, no notes on stderr.
     #[arg(long, short, global = true)]
     pub quiet: bool,
@@ -43,6 +64,11 @@ pub struct Cli {
     /// When to colour output. `auto` colours a terminal unless NO_COLOR is set.
     #[arg(long, global = true, value_enum, default_value_t = Color::Auto, value_name = "WHEN")]
     pub color: Color,
+
+    /// Threads for reading, checking and indexing (default: one per core, up to 8).
+    #[arg(long, short = 'j', global = true, value_name = "N",
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
+    pub threads: Option<usize>,
 
     #[command(subcommand)]
     pub command: Command,
@@ -97,11 +123,41 @@ pub enum Command {
     /// also warnings), 1 otherwise, 2 for usage, configuration or input errors.
     /// Severities are set per rule in corpus.toml under `[check]`.
     Check {
+        /// Check only these article files (paths as in the manifest or on disk; a file
+        /// the corpus does not list is read as an extra article). Default: every article.
+        #[arg(value_name = "PATH")]
+        paths: Vec<PathBuf>,
         /// Output format: `text` for people, `json` (stable, documented shape; also a
-        /// baseline file), `sarif` (SARIF 2.1.0 for code scanning), `github` (workflow
-        /// commands: annotations on a pull request).
+        /// baseline file), `jsonl` (JSON Lines, streamed: one finding per line, then a
+        /// summary per article and one for the run; see docs/json.md), `sarif` (SARIF
+        /// 2.1.0 for code scanning), `github` (workflow commands: annotations on a pull
+        /// request).
         #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
         format: CheckFormat,
+        /// Write the report to FILE instead of stdout (atomically: a failed run leaves
+        /// no half-written file, and an existing FILE is replaced only at the end).
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Show only findings of this rule (repeatable).
+        #[arg(long = "rule", value_name = "RULE")]
+        rules: Vec<String>,
+        /// Show only findings of this severity and above.
+        #[arg(long, value_enum, value_name = "LEVEL")]
+        severity: Option<SeverityLevel>,
+        /// Show at most N findings; the rest are counted ("… and N more").
+        #[arg(long, value_name = "N")]
+        max_findings: Option<usize>,
+        /// Batch mode: read article records from PATH (`-`: stdin), one JSON object per
+        /// line — `{"id", "title", "format", "text"}` plus optional `"path"` — and write
+        /// findings and one summary per article as JSON Lines, in input order, flushed as
+        /// they are made. Sources come from --corpus; a bad record gives an `error`
+        /// record naming its id and line, and the stream goes on.
+        #[arg(long, value_enum, value_name = "FORMAT")]
+        input: Option<BatchInput>,
+        /// SARIF URIs are relative to this directory (`uriBaseId` ROOT). Default: the
+        /// git work tree holding the current directory, else the current directory.
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
         /// Also fail (exit 1) on findings of this severity and above.
         #[arg(long, value_enum, value_name = "LEVEL")]
         deny: Option<DenyLevel>,
@@ -268,6 +324,7 @@ fn parse_size(s: &str) -> Result<u64, String> {
 pub enum CheckFormat {
     Text,
     Json,
+    Jsonl,
     Sarif,
     Github,
 }
@@ -278,6 +335,30 @@ pub enum DenyLevel {
     Warnings,
     /// Every finding fails.
     Notes,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BatchInput {
+    /// JSON Lines article records.
+    Jsonl,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SeverityLevel {
+    Note,
+    Warning,
+    Error,
+}
+
+impl From<SeverityLevel> for citecheck::check::rules::Severity {
+    fn from(l: SeverityLevel) -> Self {
+        use citecheck::check::rules::Severity;
+        match l {
+            SeverityLevel::Note => Severity::Note,
+            SeverityLevel::Warning => Severity::Warning,
+            SeverityLevel::Error => Severity::Error,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -106,6 +106,11 @@ pub enum IndexErrorKind {
     Aborted,
     /// The search engine failed while building or reading the index.
     Engine,
+    /// The directory holds files citecheck did not make (no `CITECHECK-INDEX` marker):
+    /// citecheck neither writes into it nor deletes anything there.
+    Foreign,
+    /// The index was built from another corpus (another root directory or manifest).
+    OtherCorpus,
 }
 
 impl fmt::Display for IndexErrorKind {
@@ -116,6 +121,10 @@ impl fmt::Display for IndexErrorKind {
             IndexErrorKind::WrongVersion => "not a citecheck index of this version",
             IndexErrorKind::Aborted => "build stopped",
             IndexErrorKind::Engine => "search engine error",
+            IndexErrorKind::Foreign => {
+                "not a citecheck index directory (it is not empty and has no CITECHECK-INDEX marker)"
+            }
+            IndexErrorKind::OtherCorpus => "built from another corpus",
         })
     }
 }

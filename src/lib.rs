@@ -95,6 +95,7 @@ pub mod manifest;
 pub mod model;
 pub mod observer;
 mod parallel;
+pub use parallel::set_threads;
 #[allow(missing_docs)]
 pub mod pipeline;
 pub mod position;

@@ -310,6 +310,105 @@ fn relative_str(root: &Path, path: &Path) -> Option<String> {
     Some(relative_to(root, path))
 }
 
+/// What a manifest may make citecheck read. A manifest comes with the articles (a pull
+/// request can change both), so by default it reads only regular files inside the
+/// corpus directory, none over a size limit; wider reads are the command line's choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Read files outside the corpus directory (absolute paths, `..`, symlinks out).
+    pub allow_outside: bool,
+    /// The largest input file read, in bytes.
+    pub max_file_size: u64,
+}
+
+/// The default size limit: 64 MiB, far above any article or source text.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 << 20;
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            allow_outside: false,
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+        }
+    }
+}
+
+/// Checks input files against [`Limits`], canonicalizing each directory once (a corpus
+/// of thousands of articles has few directories).
+struct Confine<'l> {
+    root: PathBuf,
+    limits: &'l Limits,
+    dirs: HashMap<PathBuf, PathBuf>,
+}
+
+impl<'l> Confine<'l> {
+    fn new(root: &Path, limits: &'l Limits) -> Self {
+        Confine {
+            root: std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf()),
+            limits,
+            dirs: HashMap::new(),
+        }
+    }
+
+    /// Why `path` must not be read; `None` when it may (or does not exist: that is
+    /// reported where it is needed).
+    fn refuse(&mut self, path: &Path) -> Option<String> {
+        let shown = path.display();
+        let md = match std::fs::metadata(path) {
+            Ok(md) => md,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                // A dangling symlink is not a missing file: say what it is.
+                return std::fs::symlink_metadata(path)
+                    .is_ok()
+                    .then(|| format!("{shown} is a symlink to nothing ({e})"));
+            }
+            Err(e) => return Some(format!("{shown} cannot be read: {e}")),
+        };
+        if !md.is_file() {
+            return Some(format!(
+                "{shown} is not a regular file (a FIFO, device or directory is never read)"
+            ));
+        }
+        if md.len() > self.limits.max_file_size {
+            return Some(format!(
+                "{shown} is {} bytes, over the limit of {} (--max-file-size)",
+                md.len(),
+                self.limits.max_file_size
+            ));
+        }
+        if self.limits.allow_outside {
+            return None;
+        }
+        let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+        let resolved = match (is_link, path.parent(), path.file_name()) {
+            (false, Some(dir), Some(name)) => {
+                let dir = dir.to_path_buf();
+                let canon = self
+                    .dirs
+                    .entry(dir.clone())
+                    .or_insert_with(|| std::fs::canonicalize(&dir).unwrap_or(dir));
+                canon.join(name)
+            }
+            _ => std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()),
+        };
+        (!resolved.starts_with(&self.root)).then(|| {
+            format!(
+                "{shown} is outside the corpus directory {} (it is {}); pass --allow-outside-corpus to read it",
+                self.root.display(),
+                resolved.display()
+            )
+        })
+    }
+}
+
+/// Whether a glob pattern reaches out of the corpus directory by itself.
+fn glob_leaves_root(pattern: &str) -> bool {
+    let p = Path::new(pattern);
+    p.is_absolute()
+        || p.components()
+            .any(|c| matches!(c, std::path::Component::ParentDir))
+}
+
 impl Corpus {
     /// Load the corpus at `root` (a directory with or without `corpus.toml`).
     pub fn load(root: &Path) -> Result<Corpus> {
@@ -318,7 +417,13 @@ impl Corpus {
 
     /// [`Corpus::load`], reusing those of the `previous` listings (recorded by an index
     /// build) whose directories are unchanged. The result is the same as `load`'s.
-    pub fn load_reusing(root: &Path, mut previous: Vec<Listing>) -> Result<Corpus> {
+    pub fn load_reusing(root: &Path, previous: Vec<Listing>) -> Result<Corpus> {
+        Self::load_with(root, previous, &Limits::default())
+    }
+
+    /// [`Corpus::load_reusing`] within `limits` (by default: regular files inside the
+    /// corpus directory, 64 MiB at most).
+    pub fn load_with(root: &Path, mut previous: Vec<Listing>, limits: &Limits) -> Result<Corpus> {
         let problem = if !root.exists() {
             Some(CorpusProblem::NotFound)
         } else if !root.is_dir() {
@@ -335,7 +440,7 @@ impl Corpus {
         let manifest = root.join(MANIFEST_NAME);
         let mut corpus = if manifest.is_file() {
             let text = crate::error::read_text(&manifest)?;
-            Self::from_manifest(root, &manifest, &text, &mut previous)?
+            Self::from_manifest(root, &manifest, &text, &mut previous, limits)?
         } else {
             Self::without_manifest(root, &mut previous)?
         };
@@ -350,7 +455,9 @@ impl Corpus {
         path: &Path,
         text: &str,
         previous: &mut Vec<Listing>,
+        limits: &Limits,
     ) -> Result<Corpus> {
+        let mut confine = Confine::new(root, limits);
         let lines = LineIndex::new(text);
         let file: ManifestFile =
             toml::from_str(text).map_err(|e| crate::error::toml_error(path, text, &lines, &e))?;
@@ -367,6 +474,9 @@ impl Corpus {
             let specs = match (&entry.file, &entry.files) {
                 (Some(f), None) => {
                     let full = root.join(f.get_ref());
+                    if let Some(why) = confine.refuse(&full) {
+                        return Err(at.error(f.span(), why));
+                    }
                     if !full.is_file() {
                         return Err(at.error(
                             f.span(),
@@ -385,6 +495,15 @@ impl Corpus {
                     )]
                 }
                 (None, Some(g)) => {
+                    if !limits.allow_outside && glob_leaves_root(g.get_ref()) {
+                        return Err(at.error(
+                            g.span(),
+                            format!(
+                                "glob {:?} reaches outside the corpus directory; pass --allow-outside-corpus to allow it",
+                                g.get_ref()
+                            ),
+                        ));
+                    }
                     let (found, listing) =
                         expand_glob(root, g.get_ref(), previous).map_err(|e| {
                             at.error(g.span(), format!("bad glob {:?}: {e}", g.get_ref()))
@@ -421,6 +540,9 @@ impl Corpus {
                 }
             };
             for (id, full, span) in specs {
+                if let Some(why) = confine.refuse(&full) {
+                    return Err(at.error(span, why));
+                }
                 spans.push(span);
                 articles.push(ArticleSpec {
                     id,
@@ -460,6 +582,11 @@ impl Corpus {
                 ));
             }
             s.validate(&at)?;
+            if let Some(f) = &s.file {
+                if let Some(why) = confine.refuse(&root.join(f.get_ref())) {
+                    return Err(at.error(f.span(), why));
+                }
+            }
         }
         // (article, footnote label) → where its first [[link]] names the footnote.
         let mut linked: HashMap<(&str, String), Range<usize>> = HashMap::new();

@@ -512,7 +512,11 @@ impl ArticleDraft {
     pub fn non_claim(&mut self, kind: NonClaimKind, text: &str, line: usize) {
         if matches!(
             kind,
-            NonClaimKind::Table | NonClaimKind::Code | NonClaimKind::BackMatter
+            NonClaimKind::Table
+                | NonClaimKind::Code
+                | NonClaimKind::BackMatter
+                | NonClaimKind::ListEntry
+                | NonClaimKind::Caption
         ) {
             if let Some(s) = self.current_section() {
                 self.sections[s].blocks += 1;

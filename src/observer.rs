@@ -67,6 +67,13 @@ pub enum Event<'a> {
         /// The lock file.
         lock: &'a Path,
     },
+    /// One input (an article) could not be read or processed: it is left out and the
+    /// call goes on with the others (like ripgrep with an unreadable file). The result
+    /// counts such inputs; a caller should treat the run as failed at the end.
+    Skipped {
+        /// Why, naming the file (and line:column where there is one).
+        error: &'a Error,
+    },
 }
 
 /// A long stage that reports [`Event::Progress`].
@@ -163,6 +170,7 @@ impl fmt::Display for Event<'_> {
                 "waiting for another citecheck process that is building the index (lock {})",
                 lock.display()
             ),
+            Event::Skipped { error } => write!(f, "error: {error}"),
         }
     }
 }

@@ -2,6 +2,7 @@
 //! without a panic message; and the library's progress and notes to stderr.
 
 use std::io::{IsTerminal, Write};
+use std::path::Path;
 use std::sync::Mutex;
 
 use citecheck::observer::Stage;
@@ -69,6 +70,17 @@ impl Terminal {
         }
     }
 
+    /// Print an error that does not stop the command (one unreadable article of many)
+    /// on stderr, even with `--quiet`, as `main` prints the error that does.
+    fn error(&self, e: &Error) {
+        let line = format!("citecheck: error: {}", crate::advice::message(e));
+        let bar = self.bar.lock().unwrap_or_else(|p| p.into_inner());
+        match &*bar {
+            Some((_, b)) => b.suspend(|| eprintln!("{line}")),
+            None => eprintln!("{line}"),
+        }
+    }
+
     fn progress(&self, stage: Stage, done: usize, total: usize, item: Option<&str>) {
         if !self.bars || (total < MIN_ITEMS_FOR_BAR && stage != Stage::Fetching) {
             return;
@@ -112,6 +124,7 @@ impl Observer for Terminal {
                 item,
             } => self.progress(*stage, *done, *total, *item),
             Event::Warning(w) => self.note(&format!("{}: {w}", self.style.yellow("warning"))),
+            Event::Skipped { error } => self.error(error),
             other => self.note(&other.to_string()),
         }
     }
@@ -126,20 +139,57 @@ impl Drop for Terminal {
     }
 }
 
-/// Stdout for output written as it is made (findings streamed by `check`): buffered,
-/// and once the reader has gone away (`| head`), further writes are dropped quietly so
-/// the command still finishes with the right exit status.
+/// Where streamed output (findings written by `check` as they are made) goes: stdout,
+/// or with `--output FILE` a temporary file beside FILE that replaces it only when the
+/// run finishes, so a failed or interrupted run never leaves a half-written report.
+/// Buffered; once a stdout reader has gone away (`| head`), further writes are dropped
+/// quietly so the command still finishes with the right exit status.
 pub struct Stream {
-    out: std::io::BufWriter<std::io::Stdout>,
+    out: Box<dyn Write>,
+    /// The file to write, and the temporary file being written beside it.
+    file: Option<(std::path::PathBuf, tempfile::NamedTempFile)>,
     closed: bool,
 }
 
 impl Stream {
     pub fn stdout() -> Stream {
         Stream {
-            out: std::io::BufWriter::with_capacity(1 << 16, std::io::stdout()),
+            out: Box::new(std::io::BufWriter::with_capacity(
+                1 << 16,
+                std::io::stdout(),
+            )),
+            file: None,
             closed: false,
         }
+    }
+
+    /// Output to `path` (`-`: stdout), written in full at [`Stream::finish`].
+    pub fn to(path: Option<&Path>) -> Result<Stream, Error> {
+        let Some(path) = path.filter(|p| *p != Path::new("-")) else {
+            return Ok(Stream::stdout());
+        };
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        let temp = tempfile::Builder::new()
+            .prefix(".citecheck-")
+            .suffix(".tmp")
+            .tempfile_in(dir)
+            .map_err(|e| Error::io(path, e))?;
+        let writer = temp.reopen().map_err(|e| Error::io(path, e))?;
+        Ok(Stream {
+            out: Box::new(std::io::BufWriter::with_capacity(1 << 16, writer)),
+            file: Some((path.to_path_buf(), temp)),
+            closed: false,
+        })
+    }
+
+    /// What the output is called in messages.
+    fn name(&self) -> &Path {
+        self.file
+            .as_ref()
+            .map_or(Path::new("<stdout>"), |(p, _)| p.as_path())
     }
 
     pub fn write(&mut self, text: &str) -> Result<(), Error> {
@@ -150,7 +200,9 @@ impl Stream {
         self.check(r)
     }
 
-    pub fn finish(mut self) -> Result<(), Error> {
+    /// Flush what is written so far (batch mode: a reader sees each article's records
+    /// as soon as they are made).
+    pub fn flush(&mut self) -> Result<(), Error> {
         if self.closed {
             return Ok(());
         }
@@ -158,14 +210,58 @@ impl Stream {
         self.check(r)
     }
 
+    pub fn finish(mut self) -> Result<(), Error> {
+        if self.closed {
+            return Ok(());
+        }
+        let r = self.out.flush();
+        self.check(r)?;
+        if let Some((path, temp)) = self.file.take() {
+            // A report is for reading: not the temporary file's owner-only mode.
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let _ =
+                    std::fs::set_permissions(temp.path(), std::fs::Permissions::from_mode(0o644));
+            }
+            temp.persist(&path).map_err(|e| Error::io(&path, e.error))?;
+        }
+        Ok(())
+    }
+
     fn check(&mut self, r: std::io::Result<()>) -> Result<(), Error> {
         match r {
             Ok(()) => Ok(()),
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe && self.file.is_none() => {
                 self.closed = true;
                 Ok(())
             }
-            Err(e) => Err(Error::io(std::path::Path::new("<stdout>"), e)),
+            Err(e) => Err(Error::io(self.name(), e)),
         }
     }
+}
+
+pub use citecheck::report::absolute;
+
+/// How every command shows a file: relative to the current directory when it is under
+/// it (clickable from the shell, stable in CI logs), else absolute — never `./x` or
+/// `../x`.
+pub fn shown_path(path: &Path) -> String {
+    let abs = absolute(path);
+    let cwd = std::env::current_dir().map(|c| absolute(&c)).ok();
+    let shown = match cwd.as_deref().and_then(|c| abs.strip_prefix(c).ok()) {
+        Some(rel) if !rel.as_os_str().is_empty() => rel.to_path_buf(),
+        _ => abs,
+    };
+    shown.to_string_lossy().replace('\\', "/")
+}
+
+/// What repository-relative paths are relative to by default: the git work tree holding
+/// the current directory (the nearest ancestor with a `.git`), else the current
+/// directory.
+pub fn default_root() -> std::path::PathBuf {
+    let cwd = absolute(Path::new("."));
+    cwd.ancestors()
+        .find(|d| d.join(".git").exists())
+        .map_or_else(|| cwd.clone(), Path::to_path_buf)
 }

@@ -4,6 +4,25 @@
 //! item and must come out in corpus order (findings, errors and fingerprints depend on
 //! it): each run goes to its own thread and the results are joined run by run.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Threads chosen by the program (`--threads N`); 0 = as many as the cores.
+static THREADS: AtomicUsize = AtomicUsize::new(0);
+
+/// Use at most `n` threads for reading, checking and index writing (0: one per core).
+/// Process-wide, like a thread pool's size: set it once, before the work starts.
+pub fn set_threads(n: usize) {
+    THREADS.store(n, Ordering::Relaxed);
+}
+
+/// How many threads to use, at most `cap` unless the program asked for more.
+pub fn threads(cap: usize) -> usize {
+    match THREADS.load(Ordering::Relaxed) {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, cap)),
+        n => n,
+    }
+}
+
 /// Split `items` into one contiguous run per core (at least `min_run` items each) and
 /// map every run: the first on the calling thread with `here` (which need not be
 /// `Sync`, e.g. to report progress), the others on threads of their own with `run`.
@@ -15,7 +34,7 @@ pub fn map_runs<T: Sync, R: Send>(
     run: impl Fn(usize, &[T]) -> R + Sync,
     here: impl FnOnce(usize, &[T]) -> R,
 ) -> Vec<R> {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 8));
+    let cores = threads(8);
     let per_run = items.len().div_ceil(cores).max(min_run.max(1));
     let mut runs = items.chunks(per_run).enumerate();
     let Some((_, first)) = runs.next() else {

@@ -68,7 +68,7 @@ impl<'c> ReadStage<'c> {
         progress: &dyn Fn(usize),
     ) -> Result<()> {
         let specs = &self.corpus.articles;
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 8));
+        let cores = crate::parallel::threads(8);
         let batch = cores * RUN;
         let read_run = |at: usize, run: &[ArticleSpec]| {
             run.iter()

@@ -42,7 +42,7 @@ fn run(corpus: &Corpus, dir: &std::path::Path, rec: &Recorder) -> Vec<String> {
         None,
         IndexRefresh::IfStale(dir),
         rec,
-        &mut |f| {
+        &mut |f: citecheck::Finding| {
             found.push(format!(
                 "{}:{}:{} {}",
                 f.file,
@@ -51,7 +51,6 @@ fn run(corpus: &Corpus, dir: &std::path::Path, rec: &Recorder) -> Vec<String> {
                 f.message
             ))
         },
-        &mut |_| {},
     )
     .unwrap();
     found

@@ -377,10 +377,10 @@ fn twenty_wikipedia_articles_have_unique_ids() {
 /// The library's one-page renderer over `check_articles` is what the command writes.
 #[test]
 fn the_library_renders_the_page_the_command_writes() {
-    use citecheck::check::run::{check_articles, IndexRefresh};
+    use citecheck::check::run::{check_articles, CheckedArticle, IndexRefresh};
     let corpus_dir = repo(VERIFY);
     let corpus = citecheck::Corpus::load(&corpus_dir).unwrap();
-    let mut articles = Vec::new();
+    let mut kept = Vec::new();
     let end = check_articles(
         &corpus,
         citecheck::Config::from_corpus(&corpus),
@@ -388,11 +388,22 @@ fn the_library_renders_the_page_the_command_writes() {
         IndexRefresh::Skip,
         &citecheck::Silent,
         &mut |a| {
-            articles.push(a);
+            kept.push((a.article.clone(), a.findings, a.verification, a.statuses));
             Ok(())
         },
     )
     .unwrap();
+    let articles: Vec<CheckedArticle> = kept
+        .iter()
+        .map(
+            |(article, findings, verification, statuses)| CheckedArticle {
+                article,
+                findings: findings.clone(),
+                verification: verification.clone(),
+                statuses: statuses.clone(),
+            },
+        )
+        .collect();
     let page = citecheck::report::html::render(&articles, &end, &corpus);
     assert_eq!(page, report_stdout(&corpus_dir, &[]));
 }

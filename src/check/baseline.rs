@@ -190,6 +190,15 @@ impl BaselineMatcher {
         accepted
     }
 
+    /// The keys of the entries that matched no finding (each as often as it is left).
+    pub fn stale_entries(&self) -> Vec<FindingKey> {
+        let mut keys = Vec::new();
+        for (key, n) in self.left.iter().chain(&self.left_without_subject) {
+            keys.extend(std::iter::repeat_n(key.clone(), *n));
+        }
+        keys
+    }
+
     /// Entries that matched no finding.
     pub fn stale(&self) -> usize {
         self.total - self.matched

@@ -42,6 +42,10 @@ pub struct Finding {
     /// The text of line `line`, to show the finding in context.
     #[serde(skip)]
     pub snippet: Option<String>,
+    /// Matched by a baseline entry: emitted only by a session asked to keep baselined
+    /// findings (SARIF's `baselineState: "unchanged"`), never counted.
+    #[serde(skip)]
+    pub baselined: bool,
 }
 
 impl Finding {
@@ -239,6 +243,7 @@ impl<'a> Site<'a> {
             notes: Vec::new(),
             evidence: Vec::new(),
             snippet: self.line_text(loc.line).map(str::to_string),
+            baselined: false,
         }
     }
 }

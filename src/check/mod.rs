@@ -69,6 +69,14 @@ pub struct Summary {
     pub baselined: usize,
     /// Baseline entries that no longer occur.
     pub baseline_stale: usize,
+    /// Articles that could not be read or checked (each reported as it was met, the
+    /// others checked): such a run is incomplete. Left out of JSON when 0.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub unreadable: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Summary {
@@ -269,7 +277,9 @@ struct Unavailable {
     /// the whole corpus is checked.
     first: Option<Finding>,
     references: usize,
-    articles: BTreeSet<String>,
+    /// Articles citing it: a count, not their ids, so that the session stays flat however
+    /// many articles go by (article ids are unique in a corpus; batch mode counts records).
+    articles: usize,
     sentences: usize,
 }
 
@@ -284,6 +294,7 @@ pub struct CheckSession<'c> {
     unavailable: BTreeMap<String, Unavailable>,
     dead_links: BTreeMap<String, Finding>,
     baseline: Option<baseline::BaselineMatcher>,
+    keep_baselined: bool,
 }
 
 impl<'c> CheckSession<'c> {
@@ -298,7 +309,7 @@ impl<'c> CheckSession<'c> {
                 into.first = u.first;
             }
             into.references += u.references;
-            into.articles.extend(u.articles);
+            into.articles += u.articles;
             into.sentences += u.sentences;
         }
         for (id, f) in result.dead_links {
@@ -307,8 +318,44 @@ impl<'c> CheckSession<'c> {
         self.emit_all(result.findings, emit);
     }
 
+    /// [`CheckSession::add`] for the article `result` was made from, giving `out` its
+    /// findings, then its verification records and sentence statuses, then the article.
+    pub fn add_article(
+        &mut self,
+        article: &Article,
+        mut result: ArticleResult,
+        out: &mut dyn run::CheckOutput,
+    ) {
+        let records = std::mem::take(&mut result.verification);
+        let statuses = std::mem::take(&mut result.statuses);
+        let counts = result.summary.clone();
+        self.add(result, &mut |f| out.finding(f));
+        for r in records {
+            out.verification(r);
+        }
+        out.sentence_statuses(statuses);
+        out.article_done(article, &counts);
+    }
+
     /// The corpus-wide findings (after every article's own), and the summary.
     pub fn finish(mut self, emit: &mut dyn FnMut(Finding)) -> Summary {
+        self.finish_findings(emit);
+        self.summary
+    }
+
+    /// [`CheckSession::finish`] into `out`, which also gets the baseline entries that
+    /// matched no finding (SARIF's `baselineState: "absent"`).
+    pub fn finish_into(mut self, out: &mut dyn run::CheckOutput) -> Summary {
+        self.finish_findings(&mut |f| out.finding(f));
+        if let Some(b) = &self.baseline {
+            for key in b.stale_entries() {
+                out.absent(key);
+            }
+        }
+        self.summary
+    }
+
+    fn finish_findings(&mut self, emit: &mut dyn FnMut(Finding)) {
         self.summary.unavailable_sources = self.unavailable.len();
         let mut findings = self.checker.missing_source_text(&mut self.unavailable);
         findings.extend(self.checker.dead_links(&mut self.dead_links));
@@ -317,7 +364,13 @@ impl<'c> CheckSession<'c> {
             self.summary.baselined = b.matched;
             self.summary.baseline_stale = b.stale();
         }
-        self.summary
+    }
+
+    /// Emit baselined findings too, marked [`Finding::baselined`] and not counted,
+    /// instead of dropping them.
+    pub fn keep_baselined(mut self) -> Self {
+        self.keep_baselined = true;
+        self
     }
 
     fn emit_all(&mut self, findings: Vec<Finding>, emit: &mut dyn FnMut(Finding)) {
@@ -336,8 +389,12 @@ impl<'c> CheckSession<'c> {
                 && a.rule == b.rule
                 && a.footnote == b.footnote
         });
-        for f in kept {
+        for mut f in kept {
             if self.baseline.as_mut().is_some_and(|b| b.absorbs(&f)) {
+                if self.keep_baselined {
+                    f.baselined = true;
+                    emit(f);
+                }
                 continue;
             }
             match f.severity {
@@ -418,6 +475,7 @@ impl<'a> Checker<'a> {
             unavailable: BTreeMap::new(),
             dead_links: BTreeMap::new(),
             baseline: baseline.map(baseline::Baseline::matcher),
+            keep_baselined: false,
         }
     }
 
@@ -501,9 +559,8 @@ impl<'a> Checker<'a> {
             }
             let u = unavailable.entry(link.source.clone()).or_default();
             u.references += 1;
-            if !u.articles.contains(&a.id) {
-                u.articles.insert(a.id.clone());
-            }
+            // This map is the article's own: it counts as one article citing the work.
+            u.articles = 1;
             if u.first.is_none() {
                 let title = self
                     .corpus
@@ -553,13 +610,13 @@ impl<'a> Checker<'a> {
                 if u.sentences == 1 { "" } else { "s" },
                 if u.sentences == 1 { "s" } else { "" }
             ));
-            if u.references > 1 || u.articles.len() > 1 {
+            if u.references > 1 || u.articles > 1 {
                 f = f.note(format!(
                     "cited by {} reference entr{} in {} article{}",
                     u.references,
                     if u.references == 1 { "y" } else { "ies" },
-                    u.articles.len(),
-                    if u.articles.len() == 1 { "" } else { "s" }
+                    u.articles,
+                    if u.articles == 1 { "" } else { "s" }
                 ));
             }
             let help = match (&src.file, &src.url) {
@@ -618,6 +675,7 @@ impl<'a> Checker<'a> {
                 notes: Vec::new(),
                 evidence: Vec::new(),
                 snippet: None,
+                baselined: false,
             });
             // The date goes to a note: the message is part of what a reader compares.
             let mut f = f

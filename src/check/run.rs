@@ -8,7 +8,7 @@ use std::path::Path;
 
 use super::baseline::Baseline;
 use super::rules::Config;
-use super::{Checker, Finding, SentenceStatus, SentenceVerification, Summary};
+use super::{Checker, Finding, FindingKey, SentenceStatus, SentenceVerification, Summary};
 use crate::error::Result;
 use crate::index::{build, Freshness, IndexBuild, Start};
 use crate::manifest::Corpus;
@@ -27,67 +27,51 @@ pub enum IndexRefresh<'a> {
     IfStale(&'a Path),
 }
 
-/// Check every article of `corpus` with `config`, giving each finding to `emit` as soon
-/// as it is made (per article in corpus order, then the corpus-wide ones); `baseline`
-/// entries absorb the findings they match. Each cited sentence's verification record
-/// goes to `record`. Returns the summary.
+/// Where [`check_corpus`] puts what it finds, as it is found: per article in corpus
+/// order its findings, its verification records and then the article itself; after the
+/// last article the corpus-wide findings and the baseline entries nothing matched.
+pub trait CheckOutput {
+    /// A finding (with [`CheckOutput::keeps_baselined`], also the ones a baseline entry
+    /// matched, marked [`Finding::baselined`]).
+    fn finding(&mut self, finding: Finding);
+    /// The verification record of a cited sentence of the article just checked.
+    fn verification(&mut self, _record: SentenceVerification) {}
+    /// What was concluded about each sentence of the article just checked, indexed like
+    /// its `sentences` (given before [`CheckOutput::article_done`]).
+    fn sentence_statuses(&mut self, _statuses: Vec<SentenceStatus>) {}
+    /// An article is checked: its findings and records are out; `counts` are its
+    /// sentence and claim counts.
+    fn article_done(&mut self, _article: &Article, _counts: &Summary) {}
+    /// A baseline entry that matched no finding (after every finding).
+    fn absent(&mut self, _entry: FindingKey) {}
+    /// Whether findings matched by the baseline are wanted too (SARIF's
+    /// `baselineState: "unchanged"`) instead of dropped.
+    fn keeps_baselined(&self) -> bool {
+        false
+    }
+}
+
+/// A closure takes the findings only.
+impl<F: FnMut(Finding)> CheckOutput for F {
+    fn finding(&mut self, finding: Finding) {
+        self(finding)
+    }
+}
+
+/// Check every article of `corpus` with `config`, giving `out` each finding as soon as
+/// it is made (per article in corpus order, then the corpus-wide ones) and each cited
+/// sentence's verification record; `baseline` entries absorb the findings they match.
+/// An article that cannot be read or checked goes to `observer` as [`Event::Skipped`]
+/// and is counted in [`Summary::unreadable`]; the others are checked (and the index is
+/// then not refreshed). Returns the summary.
 pub fn check_corpus(
     corpus: &Corpus,
     config: Config,
     baseline: Option<&Baseline>,
     index: IndexRefresh<'_>,
     observer: &dyn Observer,
-    emit: &mut dyn FnMut(Finding),
-    record: &mut dyn FnMut(SentenceVerification),
+    out: &mut dyn CheckOutput,
 ) -> Result<Summary> {
-    let end = check_articles(corpus, config, baseline, index, observer, &mut |checked| {
-        for r in checked.verification {
-            record(r);
-        }
-        for f in checked.findings {
-            emit(f);
-        }
-        Ok(())
-    })?;
-    for f in end.findings {
-        emit(f);
-    }
-    Ok(end.summary)
-}
-
-/// One article as `check` saw it, for reporters that show findings in their article
-/// (the HTML report): nothing in it is computed again later.
-pub struct CheckedArticle {
-    pub article: Article,
-    /// Its findings as `check` reports them: severities from `[check]`, baselined ones
-    /// dropped, in output order. Corpus-wide findings come in [`CheckEnd`].
-    pub findings: Vec<Finding>,
-    /// The verification records of its cited sentences, in sentence order.
-    pub verification: Vec<SentenceVerification>,
-    /// What was concluded about each sentence, indexed like `article.sentences`.
-    pub statuses: Vec<SentenceStatus>,
-}
-
-/// What is known once every article is checked.
-pub struct CheckEnd {
-    /// The corpus-wide findings (a work without text, once per work), placed at the
-    /// first citation of the work.
-    pub findings: Vec<Finding>,
-    pub summary: Summary,
-}
-
-/// [`check_corpus`] one article at a time: each article, its findings, verification
-/// records and sentence statuses go to `each` in corpus order as soon as its batch is
-/// merged (an error from `each` stops the run), and the corpus-wide findings come with
-/// the summary at the end. Memory depends on the batch size, not on the corpus.
-pub fn check_articles(
-    corpus: &Corpus,
-    config: Config,
-    baseline: Option<&Baseline>,
-    index: IndexRefresh<'_>,
-    observer: &dyn Observer,
-    each: &mut dyn FnMut(CheckedArticle) -> Result<()>,
-) -> Result<CheckEnd> {
     let sources = crate::sources::load_all(corpus)?;
     let ranker = crate::pipeline::ranker(&sources)?;
     let checker = Checker::new(corpus, config, &sources, Some(&ranker));
@@ -96,7 +80,14 @@ pub fn check_articles(
         IndexRefresh::IfStale(dir) => start_refresh(corpus, dir, observer),
     };
     let total = corpus.articles.len();
+    // An article that cannot be read or checked is reported (Event::Skipped) and the
+    // others are checked; the summary counts it.
+    let mut unreadable: Option<crate::Error> = None;
+    let mut skipped = 0usize;
     let mut session = checker.session(baseline);
+    if out.keeps_baselined() {
+        session = session.keep_baselined();
+    }
     ReadStage::new(corpus).for_each_batch(
         |_, article| {
             let article = article?;
@@ -105,23 +96,22 @@ pub fn check_articles(
         },
         |batch| {
             for item in batch {
-                let (article, mut result) = item?;
-                let verification = std::mem::take(&mut result.verification);
-                let statuses = std::mem::take(&mut result.statuses);
+                let (article, result) = match item {
+                    Ok(done) => done,
+                    Err(error) => {
+                        observer.event(&Event::Skipped { error: &error });
+                        skipped += 1;
+                        unreadable.get_or_insert(error);
+                        continue;
+                    }
+                };
                 if let Some(b) = build.as_mut() {
                     if let Err(error) = b.add_article(&article) {
                         observer.event(&Event::Warning(Warning::NotRefreshed { error: &error }));
                         build = None;
                     }
                 }
-                let mut findings = Vec::new();
-                session.add(result, &mut |f| findings.push(f));
-                each(CheckedArticle {
-                    article,
-                    findings,
-                    verification,
-                    statuses,
-                })?;
+                session.add_article(&article, result, out);
             }
             Ok(())
         },
@@ -134,15 +124,109 @@ pub fn check_articles(
             })
         },
     )?;
-    if let Some(b) = build {
-        match b.finish(&sources) {
+    match (build, &unreadable) {
+        (None, _) => {}
+        // An index missing an unreadable article would claim to be fresh: keep the old.
+        (Some(_), Some(error)) => {
+            observer.event(&Event::Warning(Warning::NotRefreshed { error }));
+        }
+        (Some(b), None) => match b.finish(&sources) {
             Ok(stats) => observer.event(&Event::Note(Note::Indexed(stats))),
             Err(error) => observer.event(&Event::Warning(Warning::NotRefreshed { error: &error })),
+        },
+    }
+    let mut summary = session.finish_into(out);
+    summary.unreadable = skipped;
+    Ok(summary)
+}
+
+/// One article as `check` saw it, for reporters that show findings in their article
+/// (the HTML report): nothing in it is computed again later.
+pub struct CheckedArticle<'a> {
+    pub article: &'a Article,
+    /// Its findings as `check` reports them: severities from `[check]`, baselined ones
+    /// dropped, in output order. Corpus-wide findings come in [`CheckEnd`].
+    pub findings: Vec<Finding>,
+    /// The verification records of its cited sentences, in sentence order.
+    pub verification: Vec<SentenceVerification>,
+    /// What was concluded about each sentence, indexed like `article.sentences`.
+    pub statuses: Vec<SentenceStatus>,
+}
+
+/// What is known once every article is checked.
+pub struct CheckEnd {
+    /// The corpus-wide findings (a work without text, a dead link: once per work),
+    /// placed at the first citation of the work or in corpus.lock.
+    pub findings: Vec<Finding>,
+    pub summary: Summary,
+}
+
+/// [`check_corpus`] one article at a time: each article with its findings,
+/// verification records and sentence statuses goes to `each` in corpus order as soon as
+/// it is checked; the corpus-wide findings come with the summary at the end. Memory
+/// depends on the batch size, not on the corpus. The first error `each` returns is
+/// returned once the run ends (later articles are not given to `each`).
+pub fn check_articles(
+    corpus: &Corpus,
+    config: Config,
+    baseline: Option<&Baseline>,
+    index: IndexRefresh<'_>,
+    observer: &dyn Observer,
+    each: &mut dyn FnMut(CheckedArticle<'_>) -> Result<()>,
+) -> Result<CheckEnd> {
+    let mut per = PerArticle {
+        each,
+        findings: Vec::new(),
+        verification: Vec::new(),
+        statuses: Vec::new(),
+        error: None,
+    };
+    let summary = check_corpus(corpus, config, baseline, index, observer, &mut per)?;
+    match per.error {
+        Some(e) => Err(e),
+        None => Ok(CheckEnd {
+            findings: per.findings,
+            summary,
+        }),
+    }
+}
+
+/// The [`CheckOutput`] of [`check_articles`]: what arrives for an article is kept
+/// until the article is done; findings after the last article are the corpus's.
+struct PerArticle<'e> {
+    each: &'e mut dyn FnMut(CheckedArticle<'_>) -> Result<()>,
+    findings: Vec<Finding>,
+    verification: Vec<SentenceVerification>,
+    statuses: Vec<SentenceStatus>,
+    error: Option<crate::Error>,
+}
+
+impl CheckOutput for PerArticle<'_> {
+    fn finding(&mut self, finding: Finding) {
+        self.findings.push(finding);
+    }
+
+    fn verification(&mut self, record: SentenceVerification) {
+        self.verification.push(record);
+    }
+
+    fn sentence_statuses(&mut self, statuses: Vec<SentenceStatus>) {
+        self.statuses = statuses;
+    }
+
+    fn article_done(&mut self, article: &Article, _counts: &Summary) {
+        let checked = CheckedArticle {
+            article,
+            findings: std::mem::take(&mut self.findings),
+            verification: std::mem::take(&mut self.verification),
+            statuses: std::mem::take(&mut self.statuses),
+        };
+        if self.error.is_none() {
+            if let Err(e) = (self.each)(checked) {
+                self.error = Some(e);
+            }
         }
     }
-    let mut findings = Vec::new();
-    let summary = session.finish(&mut |f| findings.push(f));
-    Ok(CheckEnd { findings, summary })
 }
 
 /// A build of the index to feed while checking, when it is missing or stale (saying so);

@@ -1,113 +1,470 @@
-use std::path::Path;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
 
 use citecheck::check::baseline::Baseline;
 use citecheck::check::rules::{self, Config, Severity};
-use citecheck::check::run::{check_corpus, IndexRefresh};
-use citecheck::check::{CheckReport, Finding};
+use citecheck::check::run::{check_corpus, CheckOutput, IndexRefresh};
+use citecheck::check::{Finding, FindingKey, SentenceVerification, Summary};
 use citecheck::report::style::Style;
-use citecheck::Result;
+use citecheck::rule::Rule;
+use citecheck::{Article, Error, Result};
 
 use crate::cli::{CheckFormat, Cli, DenyLevel};
 use crate::output;
 
-pub fn run(
-    cli: &Cli,
-    format: CheckFormat,
-    deny: Option<DenyLevel>,
-    baseline: Option<&Path>,
-    explain: Option<&str>,
-    locked: bool,
-) -> Result<u8> {
-    if let Some(rule) = explain {
+#[path = "batch.rs"]
+mod batch;
+
+pub struct Args<'a> {
+    pub paths: &'a [PathBuf],
+    pub format: CheckFormat,
+    pub output: Option<&'a Path>,
+    pub rules: &'a [String],
+    pub severity: Option<Severity>,
+    pub max_findings: Option<usize>,
+    pub deny: Option<DenyLevel>,
+    pub baseline: Option<&'a Path>,
+    pub explain: Option<&'a str>,
+    pub root: Option<&'a Path>,
+    /// `--input jsonl`: article records from `paths[0]` (`-`: stdin).
+    pub batch: bool,
+    /// `--locked`: every pinned source in corpus.lock must be there, unchanged.
+    pub locked: bool,
+}
+
+pub fn run(cli: &Cli, args: Args) -> Result<u8> {
+    if let Some(rule) = args.explain {
         output::print(&rules::explain(rule)?)?;
         return Ok(0);
     }
-    let corpus = super::load_corpus(cli)?;
-    if locked && !super::fetch::lock_holds(&corpus) {
+    let mut corpus = super::load_corpus(cli)?;
+    if args.locked && !super::fetch::lock_holds(&corpus) {
         return Ok(2);
     }
-    // Configuration and baseline errors come before any long work.
+    // Usage, configuration and baseline errors come before any long work.
+    let filter = Filter::new(args.rules, args.severity)?;
     let config = Config::from_corpus(&corpus);
-    let baseline = baseline.map(Baseline::load).transpose()?;
+    let baseline = args.baseline.map(Baseline::load).transpose()?;
+    if args.batch {
+        return batch::run(cli, &corpus, config, baseline.as_ref(), filter, &args);
+    }
+    let only_some = !args.paths.is_empty();
+    if only_some {
+        select_articles(&mut corpus, args.paths)?;
+    }
 
     let terminal = super::terminal(cli);
-
-    let style = Style::for_stdout(cli.color.into());
-    let mut out = output::Stream::stdout();
-    let mut json = citecheck::report::json::Streamed::default();
-    // SARIF and annotations need the whole list (and limits over it); text and JSON
-    // are written as findings are made.
-    let mut held: Vec<Finding> = Vec::new();
-    let mut failed = false;
-    let deny = match deny {
-        None => Severity::Error,
-        Some(DenyLevel::Warnings) => Severity::Warning,
-        Some(DenyLevel::Notes) => Severity::Note,
+    let mut report = Report::new(
+        ReportSettings::new(cli, &args, args.format, filter),
+        output::Stream::to(args.output)?,
+    );
+    // Checking needs only the source passages; a missing or stale index is rebuilt from
+    // the same read of the articles — not when only some articles are checked (an index
+    // of those would lose the rest), nor with --no-refresh and an index present.
+    // An unreadable index is not an error here: it is rebuilt.
+    let index_present = || {
+        citecheck::index::Index::open(&cli.index)
+            .ok()
+            .flatten()
+            .is_some()
     };
-    let mut write_error = None;
-    let mut emit = |f: Finding| {
-        failed |= f.severity >= deny;
-        let written = match format {
-            CheckFormat::Text => out.write(&citecheck::report::text::render_finding(&f, style)),
-            CheckFormat::Json => out.write(&json.finding(&f)),
-            CheckFormat::Sarif | CheckFormat::Github => {
-                held.push(f);
-                Ok(())
-            }
-        };
-        if let Err(e) = written {
-            write_error.get_or_insert(e);
-        }
-    };
-
-    // Checking needs only the source passages; a missing or stale index is rebuilt
-    // from the same read of the articles.
-    let refresh = if cli.no_refresh && citecheck::index::Index::open(&cli.index)?.is_some() {
+    let refresh = if only_some || (cli.no_refresh && index_present()) {
         IndexRefresh::Skip
     } else {
         IndexRefresh::IfStale(&cli.index)
     };
-    // Per-sentence verification records go in the JSON report only, after the findings.
-    let mut records = Vec::new();
     let summary = check_corpus(
         &corpus,
         config,
         baseline.as_ref(),
         refresh,
         &terminal,
-        &mut emit,
-        &mut |r| {
-            if format == CheckFormat::Json {
-                records.push(r)
-            }
-        },
+        &mut report,
     )?;
-    if let Some(e) = write_error {
-        return Err(e);
+    let code = report.finish(&summary)?;
+    if summary.unreadable > 0 {
+        // Like ripgrep: every readable article was checked, the run still fails.
+        terminal.note(&format!(
+            "{} of {} articles could not be read or checked (errors above)",
+            summary.unreadable,
+            corpus.articles.len()
+        ));
+        return Ok(2);
+    }
+    Ok(code)
+}
+
+/// Restrict the corpus to the article files named on the command line: by path as the
+/// manifest lists it, or as found on disk (compared after resolving both). A file the
+/// corpus does not list is checked as an extra article; a path that names neither is a
+/// usage error.
+fn select_articles(corpus: &mut citecheck::Corpus, paths: &[PathBuf]) -> Result<()> {
+    let resolved = |p: &Path| std::fs::canonicalize(p).ok();
+    let listed: Vec<Option<PathBuf>> = corpus.articles.iter().map(|a| resolved(&a.path)).collect();
+    let mut keep = BTreeSet::new();
+    let mut extra = Vec::new();
+    for path in paths {
+        let candidates = [path.clone(), corpus.root.join(path)];
+        let found = candidates.iter().find_map(|c| {
+            let r = resolved(c)?;
+            Some((listed.iter().position(|l| l.as_ref() == Some(&r)), c))
+        });
+        match found {
+            Some((Some(i), _)) => {
+                keep.insert(i);
+            }
+            Some((None, file)) if file.is_file() => extra.push(citecheck::manifest::ArticleSpec {
+                id: file
+                    .file_stem()
+                    .map_or_else(|| "article".into(), |s| s.to_string_lossy().into_owned()),
+                path: file.clone(),
+                format: citecheck::position::Format::Auto,
+                title: None,
+            }),
+            _ => {
+                return Err(Error::Usage(format!(
+                    "{}: no such article file (not in the corpus, not on disk)",
+                    path.display()
+                )))
+            }
+        }
+    }
+    let mut i = 0;
+    corpus.articles.retain(|_| {
+        i += 1;
+        keep.contains(&(i - 1))
+    });
+    corpus.articles.extend(extra);
+    Ok(())
+}
+
+/// Which findings are shown: `--rule` and `--severity`.
+pub struct Filter {
+    rules: Option<BTreeSet<Rule>>,
+    severity: Option<Severity>,
+}
+
+impl Filter {
+    pub fn new(rules: &[String], severity: Option<Severity>) -> Result<Filter> {
+        let rules = if rules.is_empty() {
+            None
+        } else {
+            Some(
+                rules
+                    .iter()
+                    .map(|r| {
+                        r.parse::<Rule>()
+                            .map_err(|e| Error::Usage(format!("--rule: {e}")))
+                    })
+                    .collect::<Result<BTreeSet<Rule>>>()?,
+            )
+        };
+        Ok(Filter { rules, severity })
     }
 
-    match format {
-        CheckFormat::Text => {
-            out.write(&citecheck::report::text::render_summary(&summary, style))?
-        }
-        CheckFormat::Json => out.write(&json.end(&summary, &records))?,
-        CheckFormat::Sarif | CheckFormat::Github => {
-            let report = CheckReport {
-                findings: held,
-                summary,
-                verification: records,
-            };
-            out.write(&if format == CheckFormat::Sarif {
-                let mut s =
-                    serde_json::to_string_pretty(&citecheck::report::sarif::render(&report))
-                        .unwrap_or_default();
-                s.push('\n');
-                s
-            } else {
-                citecheck::report::github::render(&report)
-            })?
+    fn shows(&self, f: &Finding) -> bool {
+        self.rules.as_ref().is_none_or(|r| r.contains(&f.rule))
+            && self.severity.is_none_or(|s| f.severity >= s)
+    }
+}
+
+/// SARIF results GitHub code scanning accepts in one run.
+pub const SARIF_MAX_RESULTS: usize = 25_000;
+/// Annotations GitHub shows per level (error, warning, notice) for one step.
+pub const ANNOTATIONS_PER_LEVEL: usize = 10;
+
+pub struct ReportSettings {
+    pub format: CheckFormat,
+    pub filter: Filter,
+    pub max_findings: Option<usize>,
+    pub deny: Severity,
+    pub style: Style,
+    /// What SARIF URIs are relative to.
+    pub root: PathBuf,
+    pub quiet: bool,
+}
+
+/// The report being written: findings go in as they are made and out in the chosen
+/// format. Text, JSON, JSON Lines and annotations are written as they come; SARIF keeps
+/// at most [`SARIF_MAX_RESULTS`] findings, the most severe first.
+pub struct Report {
+    s: ReportSettings,
+    out: output::Stream,
+    json: citecheck::report::json::Streamed,
+    sarif: SarifHeld,
+    /// Shown findings by rule.
+    by_rule: BTreeMap<Rule, usize>,
+    /// Shown findings by level, for the per-level annotation cap.
+    by_level: [usize; 3],
+    written: usize,
+    /// Shown findings not written (`--max-findings`, SARIF's and annotations' caps).
+    omitted: usize,
+    article_findings: usize,
+    article_shown: usize,
+    /// Verification records, for the end of a JSON document.
+    verification: Vec<SentenceVerification>,
+    /// Baseline entries nothing matched (SARIF's `baselineState: "absent"`).
+    absent: Vec<FindingKey>,
+    failed: bool,
+    error: Option<Error>,
+}
+
+fn level_index(s: Severity) -> usize {
+    match s {
+        Severity::Error => 0,
+        Severity::Warning => 1,
+        Severity::Note => 2,
+    }
+}
+
+impl ReportSettings {
+    pub fn new(cli: &Cli, args: &Args, format: CheckFormat, filter: Filter) -> ReportSettings {
+        ReportSettings {
+            format,
+            filter,
+            max_findings: args.max_findings,
+            deny: match args.deny {
+                None => Severity::Error,
+                Some(DenyLevel::Warnings) => Severity::Warning,
+                Some(DenyLevel::Notes) => Severity::Note,
+            },
+            style: Style::for_stdout(cli.color.into()),
+            root: match args.root {
+                Some(r) => output::absolute(r),
+                None => output::default_root(),
+            },
+            quiet: cli.quiet,
         }
     }
-    out.finish()?;
-    Ok(u8::from(failed))
+}
+
+impl Report {
+    pub fn new(s: ReportSettings, out: output::Stream) -> Report {
+        Report {
+            s,
+            out,
+            json: Default::default(),
+            sarif: SarifHeld::default(),
+            by_rule: BTreeMap::new(),
+            by_level: [0; 3],
+            written: 0,
+            omitted: 0,
+            article_findings: 0,
+            article_shown: 0,
+            verification: Vec::new(),
+            absent: Vec::new(),
+            failed: false,
+            error: None,
+        }
+    }
+
+    /// Flush what is written so far (and give the first write error, if any).
+    pub fn flush(&mut self) -> Result<()> {
+        if let Some(e) = self.error.take() {
+            return Err(e);
+        }
+        self.out.flush()
+    }
+
+    /// Write `text` (raw) to the report.
+    pub fn write(&mut self, text: &str) {
+        if self.error.is_none() {
+            if let Err(e) = self.out.write(text) {
+                self.error = Some(e);
+            }
+        }
+    }
+
+    /// The end of the report; the exit status.
+    pub fn finish(mut self, summary: &Summary) -> Result<u8> {
+        use citecheck::report::{github, json, sarif, text};
+        if let Some(e) = self.error.take() {
+            return Err(e);
+        }
+        let max = self.s.max_findings;
+        let end = match self.s.format {
+            CheckFormat::Text => {
+                let mut s = String::new();
+                if self.omitted > 0 {
+                    s.push_str(&text::render_omitted(self.omitted, max, self.s.style));
+                }
+                s.push_str(&text::render_summary(summary, self.s.style));
+                s.push_str(&text::render_by_rule(&self.by_rule, self.s.style));
+                s
+            }
+            CheckFormat::Json => self.json.end(summary, &self.verification),
+            CheckFormat::Jsonl => json::lines::summary(summary, &self.by_rule, self.omitted),
+            CheckFormat::Github => {
+                let mut s = github::omitted_notice(self.omitted, ANNOTATIONS_PER_LEVEL);
+                s.push_str(&github::summary_line(summary));
+                s
+            }
+            CheckFormat::Sarif => {
+                let cap = max.map_or(SARIF_MAX_RESULTS, |m| m.min(SARIF_MAX_RESULTS));
+                let (findings, left_out) = std::mem::take(&mut self.sarif).into_capped(cap);
+                self.omitted += left_out;
+                let value = sarif::render_with(
+                    &findings,
+                    &sarif::Options {
+                        root: Some(&self.s.root),
+                        omitted: self.omitted,
+                        baseline_absent: &self.absent,
+                    },
+                );
+                let mut s = serde_json::to_string_pretty(&value).unwrap_or_default();
+                s.push('\n');
+                s
+            }
+        };
+        self.out.write(&end)?;
+        self.out.finish()?;
+        if self.omitted > 0 && !self.s.quiet && self.s.format == CheckFormat::Sarif {
+            eprintln!(
+                "citecheck: note: {} findings left out of the SARIF log (GitHub code scanning takes at most {SARIF_MAX_RESULTS} results per run; the most severe are kept)",
+                self.omitted
+            );
+        }
+        if matches!(self.s.format, CheckFormat::Github | CheckFormat::Sarif) {
+            write_step_summary(summary, &self.by_rule, self.omitted)?;
+        }
+        Ok(u8::from(self.failed))
+    }
+}
+
+impl CheckOutput for Report {
+    fn finding(&mut self, mut f: Finding) {
+        f.file = output::shown_path(Path::new(&f.file));
+        if f.baselined {
+            // Only SARIF asks for these (`baselineState: "unchanged"`).
+            if self.s.filter.shows(&f) {
+                self.sarif.push(f);
+            }
+            return;
+        }
+        self.article_findings += 1;
+        if !self.s.filter.shows(&f) {
+            return;
+        }
+        self.failed |= f.severity >= self.s.deny;
+        *self.by_rule.entry(f.rule).or_default() += 1;
+        let level = level_index(f.severity);
+        self.by_level[level] += 1;
+        if self.s.max_findings.is_some_and(|max| self.written >= max) {
+            self.omitted += 1;
+            return;
+        }
+        use citecheck::report::{github, json, text};
+        let text = match self.s.format {
+            CheckFormat::Text => text::render_finding(&f, self.s.style),
+            CheckFormat::Json => self.json.finding(&f),
+            CheckFormat::Jsonl => json::lines::finding(&f),
+            CheckFormat::Github if self.by_level[level] > ANNOTATIONS_PER_LEVEL => {
+                self.omitted += 1;
+                return;
+            }
+            CheckFormat::Github => github::annotation(&f),
+            CheckFormat::Sarif => {
+                self.sarif.push(f);
+                self.written += 1;
+                self.article_shown += 1;
+                return;
+            }
+        };
+        self.written += 1;
+        self.article_shown += 1;
+        self.write(&text);
+    }
+
+    fn verification(&mut self, mut record: SentenceVerification) {
+        record.file = output::shown_path(Path::new(&record.file));
+        match self.s.format {
+            // The JSON document closes with them: held (one per cited sentence).
+            CheckFormat::Json => self.verification.push(record),
+            CheckFormat::Jsonl => {
+                let line = citecheck::report::json::lines::verification(&record);
+                self.write(&line);
+            }
+            CheckFormat::Text | CheckFormat::Sarif | CheckFormat::Github => {}
+        }
+    }
+
+    /// After an article's findings and records: its summary record (JSON Lines).
+    fn article_done(&mut self, article: &Article, counts: &Summary) {
+        if self.s.format == CheckFormat::Jsonl {
+            let line = citecheck::report::json::lines::article(
+                &article.id,
+                &output::shown_path(&article.path),
+                self.article_findings,
+                self.article_shown,
+                counts,
+            );
+            self.write(&line);
+        }
+        self.article_findings = 0;
+        self.article_shown = 0;
+    }
+
+    fn absent(&mut self, entry: FindingKey) {
+        if self.s.format == CheckFormat::Sarif {
+            self.absent.push(entry);
+        }
+    }
+
+    fn keeps_baselined(&self) -> bool {
+        self.s.format == CheckFormat::Sarif
+    }
+}
+
+/// The job summary of a GitHub Actions step (`$GITHUB_STEP_SUMMARY`, appended to), when
+/// the variable is set.
+fn write_step_summary(
+    summary: &Summary,
+    by_rule: &BTreeMap<Rule, usize>,
+    omitted: usize,
+) -> Result<()> {
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
+        return Ok(());
+    };
+    let path = PathBuf::from(path);
+    let text = citecheck::report::github::step_summary(summary, by_rule, omitted);
+    use std::io::Write;
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .and_then(|mut f| f.write_all(text.as_bytes()))
+        .map_err(|e| Error::io(&path, e))
+}
+
+/// The findings SARIF will hold, by level; never more than the cap that applies at the
+/// end, dropping the least severe (and, within a level, the latest) first.
+#[derive(Default)]
+struct SarifHeld {
+    by_level: [Vec<Finding>; 3],
+    dropped: usize,
+}
+
+impl SarifHeld {
+    fn push(&mut self, f: Finding) {
+        self.by_level[level_index(f.severity)].push(f);
+        if self.len() > SARIF_MAX_RESULTS {
+            if let Some(v) = self.by_level.iter_mut().rev().find(|v| !v.is_empty()) {
+                v.pop();
+                self.dropped += 1;
+            }
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.by_level.iter().map(Vec::len).sum()
+    }
+
+    /// At most `cap` findings, the most severe first (in the order made within a level),
+    /// and how many were left out.
+    fn into_capped(self, cap: usize) -> (Vec<Finding>, usize) {
+        let mut all: Vec<Finding> = self.by_level.into_iter().flatten().collect();
+        let over = all.len().saturating_sub(cap);
+        all.truncate(cap);
+        (all, self.dropped + over)
+    }
 }

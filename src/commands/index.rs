@@ -10,7 +10,7 @@ pub fn run(cli: &Cli, check: bool) -> Result<u8> {
     let corpus = super::load_corpus(cli)?;
     let dir = &cli.index;
     if check {
-        let (line, code) = match build::freshness(&corpus, dir)? {
+        let (line, code) = match build::freshness_verified(&corpus, dir)? {
             Freshness::Fresh => (format!("index up to date ({})", dir.display()), 0),
             Freshness::Missing => (
                 format!("no index at {}/: run `citecheck index`", dir.display()),

@@ -15,6 +15,9 @@ use crate::cli::{Cli, Command};
 
 /// Run the chosen subcommand; the result is the exit status.
 pub fn run(cli: &Cli) -> Result<u8> {
+    if let Some(n) = cli.threads {
+        citecheck::set_threads(n);
+    }
     match &cli.command {
         Command::Parse {
             file,
@@ -22,18 +25,34 @@ pub fn run(cli: &Cli) -> Result<u8> {
             input,
         } => parse::run(cli, file, *format, (*input).into()),
         Command::Check {
+            paths,
             format,
+            output,
+            rules,
+            severity,
+            max_findings,
+            input,
+            root,
             deny,
             baseline,
             explain,
             locked,
         } => check::run(
             cli,
-            *format,
-            *deny,
-            baseline.as_deref(),
-            explain.as_deref(),
-            *locked,
+            check::Args {
+                paths,
+                format: *format,
+                output: output.as_deref(),
+                rules,
+                severity: severity.map(Into::into),
+                max_findings: *max_findings,
+                deny: *deny,
+                baseline: baseline.as_deref(),
+                explain: explain.as_deref(),
+                root: root.as_deref(),
+                batch: input.is_some(),
+                locked: *locked,
+            },
         ),
         Command::Show {
             reference,
@@ -67,7 +86,11 @@ pub fn load_corpus(cli: &Cli) -> Result<Corpus> {
     // The index records how the corpus's directories were listed; unchanged ones need
     // not be read again (a big saving for `search` on thousands of articles).
     let listings = citecheck::index::recorded_listings(&cli.index);
-    Corpus::load_reusing(&cli.corpus, listings)
+    let limits = citecheck::manifest::Limits {
+        allow_outside: cli.allow_outside_corpus,
+        max_file_size: cli.max_file_size,
+    };
+    Corpus::load_with(&cli.corpus, listings, &limits)
 }
 
 /// The index of `--index` for `corpus`: refreshed first when missing or stale, or, with
@@ -75,6 +98,8 @@ pub fn load_corpus(cli: &Cli) -> Result<Corpus> {
 pub fn open_index(cli: &Cli, corpus: &Corpus) -> Result<Index> {
     if cli.no_refresh {
         if let Some(index) = Index::open(&cli.index)? {
+            // Answering from another corpus's index would be wrong, not merely stale.
+            index.ensure_built_from(&citecheck::index::CorpusIdentity::of(corpus))?;
             return Ok(index);
         }
     }

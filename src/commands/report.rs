@@ -1,4 +1,3 @@
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use citecheck::check::run::{check_articles, IndexRefresh};
@@ -6,27 +5,25 @@ use citecheck::report::html::{self, HtmlReport};
 use citecheck::{Config, Error, Result};
 
 use crate::cli::Cli;
+use crate::output::Stream;
 
 /// Where the report goes.
 enum Target {
-    Stdout,
-    /// One page of every article.
-    File(PathBuf),
+    /// One page of every article: a file, or stdout for `-`.
+    Page(PathBuf),
     /// `index.html` (the summary) and one page per article.
     Dir(PathBuf),
 }
 
 impl Target {
-    /// `-` is stdout; a path ending in `/` or naming an existing directory is a
-    /// directory of pages; anything else one file.
+    /// A path ending in `/` or naming an existing directory is a directory of pages;
+    /// anything else one page (`-`: stdout).
     fn of(out: &Path) -> Target {
         let text = out.as_os_str().to_string_lossy();
-        if text == "-" {
-            Target::Stdout
-        } else if text.ends_with('/') || text.ends_with(std::path::MAIN_SEPARATOR) || out.is_dir() {
+        if text.ends_with('/') || text.ends_with(std::path::MAIN_SEPARATOR) || out.is_dir() {
             Target::Dir(out.to_path_buf())
         } else {
-            Target::File(out.to_path_buf())
+            Target::Page(out.to_path_buf())
         }
     }
 }
@@ -60,22 +57,17 @@ pub fn run(cli: &Cli, out: &Path, article: Option<&str>) -> Result<u8> {
             number += 1;
             match &target {
                 Target::Dir(dir) => {
-                    let file = html::page_file(number, &checked.article.id);
-                    let mut page = html::page_start(
-                        checked
-                            .article
-                            .title
-                            .as_deref()
-                            .unwrap_or(&checked.article.id),
-                    );
+                    let a = checked.article;
+                    let file = html::page_file(number, &a.id);
+                    let mut page = html::page_start(a.title.as_deref().unwrap_or(&a.id));
                     page.push_str(&html::back_to_summary("index.html"));
                     page.push_str(&html::legend(None));
                     page.push_str(&report.article(number, &checked, &file));
                     page.push_str(&html::back_to_summary("index.html"));
                     page.push_str(html::PAGE_END);
-                    write_file(&dir.join(&file), &[&page])
+                    write(&dir.join(&file), &[&page])
                 }
-                Target::Stdout | Target::File(_) => {
+                Target::Page(_) => {
                     body.push_str(&report.article(number, &checked, &format!("#a{number}")));
                     Ok(())
                 }
@@ -90,31 +82,21 @@ pub fn run(cli: &Cli, out: &Path, article: Option<&str>) -> Result<u8> {
     let mut head = html::page_start(&title);
     head.push_str(&report.summary(&end));
     // The summary heads the page: written first, then the articles kept in `body`.
-    let parts = [head.as_str(), body.as_str(), html::PAGE_END];
     let written = match &target {
-        Target::Stdout => {
-            let mut stdout = std::io::stdout().lock();
-            match write_all(&mut stdout, &parts) {
-                // The reader went away (`| head`): nothing more to say.
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-                r => r.map_err(|e| Error::io(Path::new("<stdout>"), e))?,
-            }
-            return Ok(0);
-        }
-        Target::File(path) => {
-            write_file(path, &parts)?;
+        Target::Page(path) => {
+            write(path, &[&head, &body, html::PAGE_END])?;
             path.clone()
         }
         Target::Dir(dir) => {
             let path = dir.join("index.html");
-            write_file(&path, &parts)?;
+            write(&path, &[&head, html::PAGE_END])?;
             path
         }
     };
-    if !cli.quiet {
+    if !cli.quiet && written != Path::new("-") {
         let pages = match target {
             Target::Dir(_) => format!(" and {number} article page{}", plural(number)),
-            _ => String::new(),
+            Target::Page(_) => String::new(),
         };
         eprintln!(
             "wrote {}{pages} ({number} article{})",
@@ -125,16 +107,13 @@ pub fn run(cli: &Cli, out: &Path, article: Option<&str>) -> Result<u8> {
     Ok(0)
 }
 
-fn write_all(out: &mut impl Write, parts: &[&str]) -> std::io::Result<()> {
+/// Write `parts` to `path` (`-`: stdout; a file atomically).
+fn write(path: &Path, parts: &[&str]) -> Result<()> {
+    let mut out = Stream::to(Some(path))?;
     for part in parts {
-        out.write_all(part.as_bytes())?;
+        out.write(part)?;
     }
-    out.flush()
-}
-
-fn write_file(path: &Path, parts: &[&str]) -> Result<()> {
-    let file = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
-    write_all(&mut std::io::BufWriter::new(file), parts).map_err(|e| Error::io(path, e))
+    out.finish()
 }
 
 fn plural(n: usize) -> &'static str {

@@ -18,7 +18,14 @@ pub fn run(cli: &Cli, args: Args) -> Result<u8> {
     // With --no-refresh and no --source to validate, the corpus need not be loaded at
     // all: the index is all a search reads.
     let ready = match (cli.no_refresh, args.source) {
-        (true, None) => Index::open(&cli.index)?,
+        (true, None) => match Index::open(&cli.index)? {
+            Some(index) => {
+                // Another corpus's index would answer wrongly, not merely stale.
+                index.ensure_built_from(&citecheck::index::CorpusIdentity::at(&cli.corpus))?;
+                Some(index)
+            }
+            None => None,
+        },
         _ => None,
     };
     let index = match ready {
@@ -32,7 +39,7 @@ pub fn run(cli: &Cli, args: Args) -> Result<u8> {
         }
     };
     let query = args.query.join(" ");
-    let results = index.search(&SearchRequest {
+    let mut results = index.search(&SearchRequest {
         query: &query,
         limit: args.limit,
         scope: match args.scope {
@@ -42,6 +49,11 @@ pub fn run(cli: &Cli, args: Args) -> Result<u8> {
         },
         source: args.source,
     })?;
+    // The index keeps paths relative to the corpus; shown as every command shows them
+    // (relative to the current directory when under it, else absolute).
+    for hit in &mut results.hits {
+        hit.file = output::shown_path(&cli.corpus.join(&hit.file));
+    }
     let err_style = Style::for_stderr(cli.color.into());
     if !cli.quiet {
         for w in &results.warnings {

@@ -28,14 +28,19 @@ pub(super) fn pick_article<'c>(
     match id {
         Some(id) => corpus.article(id).ok_or_else(|| {
             Error::Usage(format!(
-                "no article {id:?} in the corpus (articles: {})",
+                "no article {id:?} in the corpus (articles: {}{})",
                 corpus
                     .articles
                     .iter()
                     .take(10)
                     .map(|a| a.id.as_str())
                     .collect::<Vec<_>>()
-                    .join(", ")
+                    .join(", "),
+                if corpus.articles.len() > 10 {
+                    format!(", … {} more", corpus.articles.len() - 10)
+                } else {
+                    String::new()
+                }
             ))
         }),
         None if corpus.articles.len() == 1 => Ok(&corpus.articles[0]),

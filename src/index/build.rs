@@ -14,7 +14,8 @@ use std::time::Instant;
 
 pub use super::freshness::freshness;
 use super::freshness::{
-    fingerprint, stamp_files, BuildMeta, BuildStats, FileStamp, Freshness, RecordedFiles, VERSION,
+    fingerprint, stamp_files, BuildMeta, BuildStats, CorpusIdentity, FileStamp, Freshness,
+    RecordedFiles, VERSION,
 };
 use super::generation::{self, current, lock, remove_leftovers, BuildLock};
 use super::schema::SCHEMA_VERSION;
@@ -53,9 +54,12 @@ pub enum Start<'c> {
 pub struct IndexBuild<'c> {
     corpus: &'c Corpus,
     dir: &'c Path,
-    _lock: BuildLock,
-    tmp: tempfile::TempDir,
+    // Fields drop in this order: the writer first (its threads write out the segments
+    // they hold as they stop), then the temporary directory it wrote into, then the
+    // lock. Removing the directory before the writer stopped left a `.tmp-…` behind.
     docs: DocWriter,
+    tmp: generation::BuildDir,
+    _lock: BuildLock,
     stamps: Vec<FileStamp>,
     stamped_at_ns: u64,
     started: Instant,
@@ -75,7 +79,7 @@ impl<'c> IndexBuild<'c> {
         let previous = current(dir).ok().flatten();
         if !force {
             if let Some((_, meta)) = &previous {
-                if freshness(corpus, dir)? == Freshness::Fresh {
+                if freshness_verified(corpus, dir)? == Freshness::Fresh {
                     return Ok(Start::UpToDate(meta.stats));
                 }
             }
@@ -92,9 +96,9 @@ impl<'c> IndexBuild<'c> {
         Ok(Start::Building(Box::new(IndexBuild {
             corpus,
             dir,
-            _lock: lock,
-            tmp,
             docs,
+            tmp,
+            _lock: lock,
             stamps,
             stamped_at_ns,
             started,
@@ -115,12 +119,41 @@ impl<'c> IndexBuild<'c> {
             citecheck_version: VERSION.to_string(),
             fingerprint: fingerprint(&self.stamps),
             stamped_at_ns: self.stamped_at_ns,
+            corpus: Some(CorpusIdentity::of(self.corpus)),
             files: RecordedFiles::from_stamps(&self.stamps),
             stats,
         };
         generation::publish(self.dir, self.tmp, &meta, &self.corpus.listings)?;
         Ok(stats)
     }
+}
+
+/// [`freshness`], and when the index is fresh by its record, every segment file read
+/// back against its checksum: what `index --check` and `index` decide on, so that a
+/// damaged index is reported and rebuilt. (A search, which must be fast, trusts the
+/// record and fails when it meets the damage.)
+pub fn freshness_verified(corpus: &Corpus, dir: &Path) -> Result<Freshness> {
+    let fresh = freshness(corpus, dir)?;
+    if fresh != Freshness::Fresh {
+        return Ok(fresh);
+    }
+    Ok(match super::Index::open(dir) {
+        Ok(None) => Freshness::Missing,
+        Err(e) => Freshness::Stale(format!("damaged: {e}")),
+        Ok(Some(index)) => match index.tantivy().validate_checksum() {
+            Ok(bad) if bad.is_empty() => Freshness::Fresh,
+            Ok(bad) => {
+                let mut names: Vec<String> = bad.iter().map(|p| p.display().to_string()).collect();
+                names.sort();
+                Freshness::Stale(format!(
+                    "damaged: {}: checksum mismatch in {}",
+                    index.path().display(),
+                    names.join(", ")
+                ))
+            }
+            Err(e) => Freshness::Stale(format!("damaged: {}: {e}", index.path().display())),
+        },
+    })
 }
 
 /// Build the index of `corpus` in `dir` unless it is already up to date (`force`

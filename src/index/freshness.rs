@@ -29,12 +29,72 @@ pub struct BuildMeta {
     pub fingerprint: String,
     /// When the file stamps were taken (ns since the Unix epoch).
     pub stamped_at_ns: u64,
+    /// The corpus it was built from (see [`CorpusIdentity`]); absent in a record written
+    /// before citecheck recorded it, which then counts as another corpus.
+    #[serde(default)]
+    pub corpus: Option<CorpusIdentity>,
     /// Kept in `citecheck-files.tsv`: a corpus of thousands of files would make the JSON
     /// slow to read on every search.
     #[serde(skip)]
     pub files: RecordedFiles,
     /// What went in.
     pub stats: BuildStats,
+}
+
+/// Which corpus an index belongs to: its root directory and manifest, canonical
+/// (symlinks and `..` resolved), so that the same corpus reached from another working
+/// directory or through a symlink is the same corpus and another one never is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CorpusIdentity {
+    /// The corpus root directory.
+    pub root: PathBuf,
+    /// Its `corpus.toml`; `None` for a directory read without a manifest.
+    pub manifest: Option<PathBuf>,
+}
+
+impl CorpusIdentity {
+    /// The identity of `corpus` as loaded.
+    pub fn of(corpus: &Corpus) -> Self {
+        let canonical = |p: &Path| fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+        CorpusIdentity {
+            root: canonical(&corpus.root),
+            manifest: corpus.manifest.as_deref().map(canonical),
+        }
+    }
+
+    /// The identity of the corpus in directory `root` without loading it (the manifest
+    /// is `root/corpus.toml` when there is one, as [`Corpus::load`] reads it).
+    pub fn at(root: &Path) -> Self {
+        let canonical = |p: &Path| fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+        let manifest = root.join(crate::manifest::MANIFEST_NAME);
+        CorpusIdentity {
+            root: canonical(root),
+            manifest: manifest.is_file().then(|| canonical(&manifest)),
+        }
+    }
+
+    fn describe(&self) -> String {
+        match &self.manifest {
+            Some(m) => m.display().to_string(),
+            None => format!("{}/ (no manifest)", self.root.display()),
+        }
+    }
+}
+
+/// Why `meta` belongs to another corpus than `corpus`; `None` when it is this one's.
+pub(super) fn other_corpus(this: &CorpusIdentity, meta: &BuildMeta) -> Option<String> {
+    match &meta.corpus {
+        Some(built) if built == this => None,
+        Some(built) => Some(format!(
+            "the index was built from the corpus {}, this is {}",
+            built.describe(),
+            this.describe()
+        )),
+        None => Some(format!(
+            "the index does not record its corpus (built by an older citecheck); this is {}",
+            this.describe()
+        )),
+    }
 }
 
 /// One input file as it was when the index was built.
@@ -181,6 +241,10 @@ pub(crate) fn check_current(
             "built by citecheck {} (index schema {}), this is {VERSION} (schema {SCHEMA_VERSION})",
             meta.citecheck_version, meta.schema_version
         );
+        return Ok((Freshness::Stale(why), None));
+    }
+    // Another corpus's index is not "stale because files were added": say whose it is.
+    if let Some(why) = other_corpus(&CorpusIdentity::of(corpus), &meta) {
         return Ok((Freshness::Stale(why), None));
     }
     if unchanged_since(corpus, &meta) {

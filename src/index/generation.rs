@@ -4,6 +4,7 @@
 //!
 //! ```text
 //! index/
+//!   CITECHECK-INDEX    the marker: this directory is citecheck's; lists what it made
 //!   .lock              held by the one process building
 //!   CURRENT            names the generation searches open
 //!   gen-<id>/          a complete tantivy index + citecheck-index.json
@@ -14,7 +15,14 @@
 //! `CURRENT` by a rename, which is atomic: a search sees either the old generation or the
 //! new one, never a half-written index, and a build that fails or is killed leaves the
 //! previous generation in place. (Renaming the new directory over the old one is not
-//! possible: `rename` refuses to replace a non-empty directory.)
+//! possible: `rename` refuses to replace a non-empty directory.) The old generation is
+//! removed after the swap; a reader that was opening it then finds `CURRENT` moved on
+//! and opens the new one ([`with_current`]), so it never searches a half-removed one.
+//!
+//! citecheck writes only into a directory that is new, empty, or holds its marker
+//! `CITECHECK-INDEX`, and deletes only entries that it made *and* listed in the marker
+//! before making them: `--index .` in a project, or a `gen-docs.sh` beside an index,
+//! never loses a file.
 
 use std::fs::{self, File};
 use std::io::Write;
@@ -34,19 +42,55 @@ pub(super) const LISTINGS: &str = "citecheck-listings.json";
 pub(super) const LOCK: &str = ".lock";
 pub(super) const TMP_PREFIX: &str = ".tmp-";
 pub(super) const GEN_PREFIX: &str = "gen-";
+/// The marker that makes a directory citecheck's, and the list of what it made there.
+pub(crate) const MARKER: &str = "CITECHECK-INDEX";
+const MARKER_HEADER: &str = "This directory is a citecheck index. citecheck deletes only \
+the entries listed below (which it made); remove the whole directory to drop the index.\n";
+const MADE: &str = "made ";
+/// How many times a reader starts over when a build swapped generations under it.
+/// A swap is one rename; only builds finishing back to back can race a reader twice.
+const SWAP_RETRIES: usize = 8;
+
 /// The generation `CURRENT` names, with its build record; `None` when there is none.
 pub(crate) fn current(dir: &Path) -> Result<Option<(PathBuf, BuildMeta)>> {
-    // A build swapping generations between our reading CURRENT and reading the
-    // generation it named removes that generation: read CURRENT again.
-    for _ in 0..3 {
-        if let Some(found) = read_current(dir)? {
-            return Ok(Some(found));
+    Ok(with_current(dir, read_record)?.flatten())
+}
+
+/// `open` run on the generation `CURRENT` names, with an answer no generation swap
+/// spoiled; `None` when there is no `CURRENT`.
+///
+/// A build removes a generation only after `CURRENT` names another one. So when
+/// `CURRENT` still names `gen` once `open` is done, every file `open` read (or mapped)
+/// was there, whole, when it read it, and its result stands, error or not. When
+/// `CURRENT` moved on, `open` may have raced the removal of `gen` and seen part of it:
+/// a missing build record, or a segment missing a file, which tantivy does not always
+/// notice at once (a missing positions file passes for a field without positions and
+/// fails only at search time). Then the new `CURRENT` is opened instead.
+pub(crate) fn with_current<T>(dir: &Path, open: impl Fn(&Path) -> Result<T>) -> Result<Option<T>> {
+    let mut gen = current_generation(dir)?;
+    for _ in 0..SWAP_RETRIES {
+        let Some(this) = gen else {
+            return Ok(None);
+        };
+        let result = open(&this);
+        let now = current_generation(dir)?;
+        if now.as_deref() == Some(this.as_path()) {
+            return result.map(Some);
         }
-        if !dir.join(CURRENT).exists() {
-            break;
-        }
+        gen = now;
     }
-    Ok(None)
+    // Swapped on every attempt: builds are finishing faster than a reader opens one.
+    Err(Error::index(
+        IndexErrorKind::Engine,
+        dir,
+        "the index kept being replaced while it was opened; try again",
+    ))
+}
+
+/// Whether `CURRENT` in `dir` still names `gen`: then `gen` was whole while it was
+/// opened (see [`with_current`]).
+pub(crate) fn still_current(dir: &Path, gen: &Path) -> bool {
+    current_generation(dir).ok().flatten().as_deref() == Some(gen)
 }
 
 /// The generation directory `CURRENT` names; `None` when there is no `CURRENT`.
@@ -66,10 +110,8 @@ fn current_generation(dir: &Path) -> Result<Option<PathBuf>> {
     Ok(Some(dir.join(name)))
 }
 
-fn read_current(dir: &Path) -> Result<Option<(PathBuf, BuildMeta)>> {
-    let Some(gen) = current_generation(dir)? else {
-        return Ok(None);
-    };
+/// Generation `gen`'s build record; `None` when it has none.
+pub(crate) fn read_record(gen: &Path) -> Result<Option<(PathBuf, BuildMeta)>> {
     let meta_path = gen.join(META);
     let text = match fs::read_to_string(&meta_path) {
         Ok(t) => t,
@@ -88,7 +130,7 @@ fn read_current(dir: &Path) -> Result<Option<(PathBuf, BuildMeta)>> {
     meta.files = RecordedFiles {
         tsv: fs::read_to_string(&files_path).map_err(|e| unreadable(&files_path, e.into()))?,
     };
-    Ok(Some((gen, meta)))
+    Ok(Some((gen.to_path_buf(), meta)))
 }
 
 /// The directory listings the current generation's corpus was loaded with, for
@@ -110,7 +152,7 @@ pub(super) struct BuildLock {
 }
 
 pub(super) fn lock(dir: &Path, observer: &dyn Observer) -> Result<BuildLock> {
-    fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    claim(dir)?;
     let path = dir.join(LOCK);
     let file = fs::OpenOptions::new()
         .create(true)
@@ -125,6 +167,99 @@ pub(super) fn lock(dir: &Path, observer: &dyn Observer) -> Result<BuildLock> {
     }
     Ok(BuildLock { _file: file })
 }
+
+/// Make sure `dir` is citecheck's to write into: create it with the marker when it does
+/// not exist, add the marker to an empty directory (or to an index built before the
+/// marker existed), and refuse any other non-empty directory.
+pub(crate) fn claim(dir: &Path) -> Result<()> {
+    let marker = dir.join(MARKER);
+    if marker.is_file() {
+        return Ok(());
+    }
+    match fs::read_dir(dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        Err(e) => return Err(Error::io(dir, e)),
+        Ok(entries) => {
+            // Another citecheck claiming the directory at the same moment leaves only its
+            // marker being written: that is not someone else's file.
+            let mut entries = entries
+                .flatten()
+                .filter(|e| !e.file_name().to_string_lossy().starts_with(MARKER));
+            if entries.next().is_some() {
+                if let Some(gen) = unmarked_index(dir) {
+                    return write_marker(dir, &[gen]);
+                }
+                return Err(Error::index(
+                    IndexErrorKind::Foreign,
+                    dir,
+                    "citecheck writes only into a new or empty directory or one it made",
+                ));
+            }
+        }
+    }
+    write_marker(dir, &[])
+}
+
+/// An index of a citecheck from before the marker: `CURRENT` names a generation with a
+/// build record; its name. Adopted listing only that generation, so nothing else in the
+/// directory is ever deleted.
+fn unmarked_index(dir: &Path) -> Option<String> {
+    let gen = current_generation(dir).ok().flatten()?;
+    let name = gen.file_name()?.to_str()?.to_string();
+    (gen.join(META).is_file() && is_our_name(&name)).then_some(name)
+}
+
+/// The names the marker lists as made by citecheck. A line cut short by a kill (no
+/// newline) is not trusted.
+fn made_entries(dir: &Path) -> Vec<String> {
+    let Ok(text) = fs::read_to_string(dir.join(MARKER)) else {
+        return Vec::new();
+    };
+    let complete = &text[..text.rfind('\n').map_or(0, |i| i + 1)];
+    complete
+        .lines()
+        .filter_map(|l| l.strip_prefix(MADE))
+        .filter(|name| is_our_name(name))
+        .map(str::to_string)
+        .collect()
+}
+
+/// A name citecheck gives its entries: a generation or a temporary, one path component.
+fn is_our_name(name: &str) -> bool {
+    (name.starts_with(GEN_PREFIX) || name.starts_with(TMP_PREFIX))
+        && !name.contains(['/', '\\'])
+        && name != "."
+        && name != ".."
+}
+
+/// Rewrite the marker listing `made` (atomically: a kill leaves the old or the new list).
+fn write_marker(dir: &Path, made: &[String]) -> Result<()> {
+    let mut text = MARKER_HEADER.to_string();
+    for name in made {
+        text.push_str(MADE);
+        text.push_str(name);
+        text.push('\n');
+    }
+    let tmp = dir.join(format!("{MARKER}.new-{}", std::process::id()));
+    write_synced(&tmp, text.as_bytes())?;
+    fs::rename(&tmp, dir.join(MARKER)).map_err(|e| Error::io(&dir.join(MARKER), e))
+}
+
+/// Note in the marker that citecheck is about to make `name` in `dir`, so that a build
+/// killed at any point leaves only entries the next build may remove. Under the lock.
+fn record_made(dir: &Path, name: &str) -> Result<()> {
+    let path = dir.join(MARKER);
+    let mut f = fs::OpenOptions::new()
+        .append(true)
+        .open(&path)
+        .map_err(|e| Error::io(&path, e))?;
+    f.write_all(format!("{MADE}{name}\n").as_bytes())
+        .and_then(|_| f.sync_data())
+        .map_err(|e| Error::io(&path, e))
+}
+
 pub(super) fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut f = File::create(path).map_err(|e| Error::io(path, e))?;
     f.write_all(bytes)
@@ -132,27 +267,36 @@ pub(super) fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
         .map_err(|e| Error::io(path, e))
 }
 
-/// Remove what killed builds left behind and generations no longer current. Runs under
-/// the lock, so no other build is using them. A search that opened an old generation
-/// keeps its open files (Unix semantics); failures are ignored (next build retries).
+/// Remove what killed builds left behind and generations no longer current: only
+/// entries the marker lists as made by citecheck, never anything else in the directory.
+/// Runs under the lock, so no other build is using them. A search that opened an old
+/// generation keeps its open files (Unix semantics); an entry that cannot be removed
+/// stays listed (the next build retries).
 pub(super) fn remove_leftovers(dir: &Path, keep: Option<&Path>) {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let name = entry.file_name().to_string_lossy().into_owned();
+    let made = made_entries(dir);
+    let mut still: Vec<String> = Vec::new();
+    for name in made {
+        let path = dir.join(&name);
         if Some(path.as_path()) == keep {
+            still.push(name);
             continue;
         }
-        if name.starts_with(TMP_PREFIX) || name.starts_with(GEN_PREFIX) {
-            if path.is_dir() {
-                let _ = fs::remove_dir_all(&path);
-            } else {
-                let _ = fs::remove_file(&path);
-            }
+        let gone = match fs::symlink_metadata(&path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => true,
+            Err(_) => false,
+            Ok(md) if md.is_dir() => fs::remove_dir_all(&path).is_ok(),
+            Ok(_) => fs::remove_file(&path).is_ok(),
+        };
+        if !gone && !still.contains(&name) {
+            still.push(name);
         }
     }
+    if let Some(name) = keep.and_then(Path::file_name).and_then(|n| n.to_str()) {
+        if !still.iter().any(|s| s == name) && is_our_name(name) {
+            still.push(name.to_string());
+        }
+    }
+    let _ = write_marker(dir, &still);
 }
 
 /// Make the build in `tmp` (complete, with its record `meta`) the current generation:
@@ -160,7 +304,7 @@ pub(super) fn remove_leftovers(dir: &Path, keep: Option<&Path>) {
 /// no longer current. Returns the new generation's directory.
 pub(super) fn publish(
     dir: &Path,
-    tmp: tempfile::TempDir,
+    tmp: BuildDir,
     meta: &BuildMeta,
     listings: &[Listing],
 ) -> Result<PathBuf> {
@@ -181,22 +325,119 @@ pub(super) fn publish(
         meta.stamped_at_ns / 1_000_000
     );
     let gen = dir.join(&gen_name);
+    record_made(dir, &gen_name)?;
     let tmp_path = tmp.keep();
     fs::rename(&tmp_path, &gen).map_err(|e| {
         let _ = fs::remove_dir_all(&tmp_path);
         Error::io(&gen, e)
     })?;
-    let pointer = dir.join(format!("{TMP_PREFIX}{CURRENT}-{}", std::process::id()));
+    let pointer_name = format!("{TMP_PREFIX}{CURRENT}-{}", std::process::id());
+    record_made(dir, &pointer_name)?;
+    let pointer = dir.join(pointer_name);
     write_synced(&pointer, format!("{gen_name}\n").as_bytes())?;
     fs::rename(&pointer, dir.join(CURRENT)).map_err(|e| Error::io(&dir.join(CURRENT), e))?;
     remove_leftovers(dir, Some(&gen));
     Ok(gen)
 }
 
-/// A fresh temporary directory in `dir` for a build.
-pub(super) fn temp_dir(dir: &Path) -> Result<tempfile::TempDir> {
-    tempfile::Builder::new()
-        .prefix(TMP_PREFIX)
-        .tempdir_in(dir)
-        .map_err(|e| Error::io(dir, e))
+/// A build's temporary directory, removed on drop unless [`BuildDir::keep`] was called
+/// (the build was published).
+pub(super) struct BuildDir {
+    path: PathBuf,
+    kept: bool,
+}
+
+impl BuildDir {
+    pub(super) fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn keep(mut self) -> PathBuf {
+        self.kept = true;
+        std::mem::take(&mut self.path)
+    }
+}
+
+impl Drop for BuildDir {
+    fn drop(&mut self) {
+        if !self.kept {
+            let _ = fs::remove_dir_all(&self.path);
+        }
+    }
+}
+
+/// A fresh temporary directory in `dir` for a build, listed in the marker before it is
+/// made (so that a kill at any point leaves nothing the next build cannot clean).
+pub(super) fn temp_dir(dir: &Path) -> Result<BuildDir> {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    for attempt in 0..100u32 {
+        let name = format!("{TMP_PREFIX}{}-{nanos}-{attempt}", std::process::id());
+        let path = dir.join(&name);
+        if path.exists() {
+            continue;
+        }
+        record_made(dir, &name)?;
+        match fs::create_dir(&path) {
+            Ok(()) => return Ok(BuildDir { path, kept: false }),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(Error::io(&path, e)),
+        }
+    }
+    Err(Error::io(
+        dir,
+        std::io::Error::new(std::io::ErrorKind::AlreadyExists, "no free temporary name"),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A generation swapped (and removed) while a reader was opening it: the reader's
+    /// answer from the old one is dropped and the new one opened, whatever it saw.
+    #[test]
+    fn an_open_raced_by_a_swap_is_redone_on_the_new_generation() {
+        let dir = tempfile::tempdir().unwrap();
+        let dir = dir.path();
+        fs::create_dir(dir.join("gen-old")).unwrap();
+        fs::create_dir(dir.join("gen-new")).unwrap();
+        fs::write(dir.join(CURRENT), "gen-old\n").unwrap();
+        let opened = std::sync::Mutex::new(Vec::new());
+        let result = with_current(dir, |gen| {
+            let name = gen.file_name().unwrap().to_string_lossy().into_owned();
+            opened.lock().unwrap().push(name.clone());
+            if name == "gen-old" {
+                // A build finishing now: CURRENT moves on, the old generation goes.
+                fs::write(dir.join(CURRENT), "gen-new\n").unwrap();
+                fs::remove_dir(gen).unwrap();
+                return Err(Error::index(IndexErrorKind::Corrupt, gen, "half removed"));
+            }
+            Ok(name)
+        })
+        .unwrap();
+        assert_eq!(result.as_deref(), Some("gen-new"));
+        assert_eq!(*opened.lock().unwrap(), ["gen-old", "gen-new"]);
+    }
+
+    /// An error met while `CURRENT` stays put is the index's own: reported, not retried.
+    #[test]
+    fn an_error_on_the_current_generation_stands() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join("gen-a")).unwrap();
+        fs::write(dir.path().join(CURRENT), "gen-a\n").unwrap();
+        let calls = std::sync::atomic::AtomicUsize::new(0);
+        let result: Result<Option<()>> = with_current(dir.path(), |gen| {
+            calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            Err(Error::index(IndexErrorKind::Corrupt, gen, "damaged"))
+        });
+        assert!(result.is_err());
+        assert_eq!(calls.into_inner(), 1);
+        assert!(
+            with_current(tempfile::tempdir().unwrap().path(), |_| Ok(()))
+                .unwrap()
+                .is_none()
+        );
+    }
 }

@@ -13,6 +13,7 @@
 pub mod build;
 mod freshness;
 mod generation;
+mod readonly;
 pub mod schema;
 pub mod search;
 pub mod sources_only;
@@ -24,7 +25,7 @@ use std::path::{Path, PathBuf};
 use tantivy::{IndexReader, ReloadPolicy};
 
 pub use build::{recorded_listings, BuildOutcome, IndexBuild, Start};
-pub use freshness::{BuildMeta, BuildStats, Freshness};
+pub use freshness::{BuildMeta, BuildStats, CorpusIdentity, Freshness};
 pub use schema::Fields;
 pub use search::{Hit, Kind, Scope, SearchRequest, SearchResults, SourceHit};
 pub use sources_only::SourceIndex;
@@ -57,26 +58,21 @@ impl std::fmt::Debug for Index {
 }
 
 impl Index {
-    /// Open the current index in `dir`; `Ok(None)` when none has been built.
+    /// Open the current index in `dir`; `Ok(None)` when none has been built (or its
+    /// generation has no build record). A build swapping generations meanwhile is
+    /// noticed and the new one opened (see [`generation::with_current`]).
     pub fn open(dir: &Path) -> Result<Option<Index>> {
-        // A build finishing between reading CURRENT and opening the generation it names
-        // may have removed that generation: read CURRENT again and retry.
-        let mut last_err = None;
-        for _ in 0..3 {
-            let Some((gen, meta)) = generation::current(dir)? else {
-                return Ok(None);
-            };
-            match Self::open_generation(&gen, meta) {
-                Ok(index) => return Ok(Some(index)),
-                Err(e) => last_err = Some(e),
-            }
-        }
-        Err(last_err
-            .unwrap_or_else(|| Error::index(IndexErrorKind::Corrupt, dir, "cannot open the index")))
+        let opened = generation::with_current(dir, |gen| match generation::read_record(gen)? {
+            Some((gen, meta)) => Self::open_generation(&gen, meta).map(Some),
+            None => Ok(None),
+        })?;
+        Ok(opened.flatten())
     }
 
     fn open_generation(gen: &Path, meta: BuildMeta) -> Result<Index> {
-        let index = tantivy::Index::open_in_dir(gen)
+        // Read-only: searching needs no write access to the index.
+        let index = readonly::Published::open(gen)
+            .and_then(tantivy::Index::open)
             .map_err(|e| Error::index_caused(IndexErrorKind::Corrupt, Some(gen), e))?;
         // The analyzer is code, not data: tantivy stores only its name.
         tokenizer::register(&index);
@@ -111,10 +107,13 @@ impl Index {
         };
         match freshness::check_current(corpus, dir) {
             Ok((Freshness::Fresh, Some((gen, meta)))) => {
-                // Opened straight away; should a build have swapped it out meanwhile,
-                // the generic open below finds the new one.
+                // Opened straight away; should a build have swapped it out meanwhile
+                // (the open may then have seen it half removed), the generic open
+                // below finds the new one.
                 if let Ok(index) = Self::open_generation(&gen, meta) {
-                    return Ok(index);
+                    if generation::still_current(dir, &gen) {
+                        return Ok(index);
+                    }
                 }
             }
             Ok((Freshness::Fresh, None)) => {}
@@ -141,6 +140,15 @@ impl Index {
             detail: None,
             source: None,
         })
+    }
+
+    /// An error when this index was built from another corpus than `corpus` (another
+    /// root directory or manifest): `--no-refresh` must not answer from it.
+    pub fn ensure_built_from(&self, corpus: &CorpusIdentity) -> Result<()> {
+        match freshness::other_corpus(corpus, &self.meta) {
+            None => Ok(()),
+            Some(why) => Err(Error::index(IndexErrorKind::OtherCorpus, &self.dir, why)),
+        }
     }
 
     /// The generation directory this index was opened from.

@@ -51,7 +51,7 @@ impl DocWriter {
         super::tokenizer::register(&index);
         // Analysis (tokenizing, stemming) dominates: as many indexing threads as cores, up
         // to 4, while the read stage parses the articles.
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4));
+        let threads = crate::parallel::threads(4);
         let writer: IndexWriter = index
             .writer_with_num_threads(threads, WRITER_MEMORY)
             .map_err(tantivy_err)?;

@@ -233,8 +233,22 @@ pub fn read(text: &str, lines: &LineIndex) -> ArticleDraft {
         // on the line is read as usual.
         let mut b = b;
         let trimmed_block;
-        if let Some(cut) = caption_leftover(first.2) {
-            draft.non_claim(NonClaimKind::Caption, first.2[..cut].trim(), first.1);
+        if let Some((from, cut)) = caption_leftover(first.2) {
+            let before = &first.2[..from];
+            if !before.trim().is_empty() {
+                // The paragraph the caption was glued to.
+                draft.paragraph(prose(&[(first.0, first.1, before)]), first.1);
+                seen_prose = true;
+            }
+            let caption = &first.2[from..cut];
+            // Markers in it still cite their references.
+            for c in INLINE.captures_iter(caption) {
+                if let Some(n) = c.get(1) {
+                    let m = c.get(0).unwrap();
+                    draft.loose_marker(n.as_str(), None, first.0 + from + m.start(), m.len());
+                }
+            }
+            draft.non_claim(NonClaimKind::Caption, caption.trim(), first.1);
             let rest = &first.2[cut..];
             if rest.trim().is_empty() && b.lines.len() == 1 {
                 continue;
@@ -398,8 +412,9 @@ fn is_heading(line: &str, toc_titles: &[String]) -> bool {
         return true;
     }
     let words = line.split_whitespace().count();
-    // What a heading may carry around its words: emphasis (`_Title_`), quotes (`"Song"`)
-    // and a trailing parenthesis (`Treaty of Examplestadt (1901)`, `Mercury (film)`).
+    // What a heading may carry around its words: quotes (`"Song"`) and a trailing
+    // parenthesis (`Treaty of Examplestadt (1901)`, `Mercury (film)`). A line in
+    // _emphasis_ is text ("_No events_"), not a heading.
     let core = strip_heading_decoration(line);
     let first = core.chars().next().unwrap_or(' ');
     let last = core.chars().last().unwrap_or('.');
@@ -409,39 +424,57 @@ fn is_heading(line: &str, toc_titles: &[String]) -> bool {
         && !".,;:!?\"”')]}".contains(last)
         && !line.contains('[')
         && !line.contains('|')
-        && !core.contains('_')
+        && !line.contains('_')
         && !line.contains("  ")
-        && !line.starts_with("Category:")
+        && !line.contains("Category:")
 }
 
-/// A heading's words without the emphasis marks, quotes and trailing parenthesis
-/// around them.
+/// A heading's words without the quotes around them (`"Song"`, a pair around the whole
+/// line) and a trailing year or disambiguation (`Treaty of Examplestadt (1901)`,
+/// `Mercury (film)`, `Reign (1901–1910)`). Other parentheses ("Week 6: … 24 (OT)") stay:
+/// they end table rows and results more often than headings.
 fn strip_heading_decoration(line: &str) -> &str {
     let mut core = line.trim();
-    loop {
-        let before = core;
-        if let Some(open) = core.rfind(" (") {
-            let tail = &core[open + 2..];
-            if tail.ends_with(')')
-                && !tail[..tail.len() - 1].contains(['(', ')'])
-                && tail.len() <= 30
-            {
-                core = core[..open].trim_end();
-            }
-        }
-        core = core.trim_matches(|c| matches!(c, '_' | '*' | '"' | '“' | '”' | '\''));
-        if core == before {
-            return core;
+    if let Some(open) = core.rfind(" (") {
+        let inner = core[open + 2..].strip_suffix(')').unwrap_or("");
+        let year = inner.len() >= 4
+            && inner
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, '–' | '-'))
+            && inner.chars().take(4).all(|c| c.is_ascii_digit());
+        let disambiguation = !inner.is_empty()
+            && inner.split(' ').count() <= 2
+            && inner.chars().all(|c| c.is_lowercase() || c == ' ');
+        if year || disambiguation {
+            core = core[..open].trim_end();
         }
     }
+    for (open, close) in [('"', '"'), ('“', '”')] {
+        if let Some(inner) = core.strip_prefix(open).and_then(|c| c.strip_suffix(close)) {
+            if !inner.contains(open) && !inner.contains(close) {
+                return inner.trim();
+            }
+        }
+    }
+    core
 }
 
-/// Where an image caption's leftover ends on a line: just after a `]]` no `[[` opens
-/// before it, when text precedes it.
-fn caption_leftover(line: &str) -> Option<usize> {
+/// Where an image caption's leftover sits on a line, as a byte range ending just after
+/// a `]]` that no `[[` opens. Conversion glues it to the paragraph before it ("… in
+/// 1924.[13] tank, remains as symbol of the war.]]"), so it starts after the last
+/// sentence end (a full stop and a space, or a marker and a space) before the `]]`.
+fn caption_leftover(line: &str) -> Option<(usize, usize)> {
     let close = line.find("]]")?;
     let head = &line[..close];
-    (!head.contains("[[") && !head.trim().is_empty()).then_some(close + 2)
+    if head.contains("[[") || head.trim().is_empty() {
+        return None;
+    }
+    let bytes = head.as_bytes();
+    let from = (1..bytes.len())
+        .rev()
+        .find(|&i| bytes[i] == b' ' && matches!(bytes[i - 1], b'.' | b'!' | b'?' | b']'))
+        .map_or(0, |i| i + 1);
+    (!head[from..].trim().is_empty()).then_some((from, close + 2))
 }
 
 fn heading_level(line: &str, draft: &ArticleDraft, blank_before: usize) -> u8 {

@@ -4,38 +4,66 @@
 
 use std::fmt::Write;
 
+use std::collections::BTreeMap;
+
 use crate::check::rules::Severity;
-use crate::check::CheckReport;
+use crate::check::{CheckReport, Finding, Summary};
+use crate::rule::Rule;
 
 pub fn render(report: &CheckReport) -> String {
     let mut s = String::new();
     for f in &report.findings {
-        let level = match f.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Note => "notice",
-        };
-        let mut message = f.message.clone();
-        for n in &f.notes {
-            message.push_str("\nnote: ");
-            message.push_str(n);
-        }
-        if let Some(h) = &f.help {
-            message.push_str("\nhelp: ");
-            message.push_str(h);
-        }
-        let _ = writeln!(
-            s,
-            "::{level} file={},line={},col={},endColumn={},title={}::{}",
-            property(&f.file),
-            f.line,
-            f.column,
-            f.column + f.width,
-            property(&format!("citecheck {}", f.rule)),
-            data(&message)
-        );
+        s.push_str(&annotation(f));
     }
-    let m = &report.summary;
+    s.push_str(&summary_line(&report.summary));
+    s
+}
+
+/// One finding as a workflow command, with its newline.
+pub fn annotation(f: &Finding) -> String {
+    let level = match f.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Note => "notice",
+    };
+    let mut message = f.message.clone();
+    for n in &f.notes {
+        message.push_str("\nnote: ");
+        message.push_str(n);
+    }
+    if let Some(h) = &f.help {
+        message.push_str("\nhelp: ");
+        message.push_str(h);
+    }
+    format!(
+        "::{level} file={},line={},col={},endColumn={},title={}::{}\n",
+        property(&f.file),
+        f.line,
+        f.column,
+        f.column + f.width,
+        property(&format!("citecheck {}", f.rule)),
+        data(&message)
+    )
+}
+
+/// The notice that ends capped annotations: how many findings were not annotated.
+pub fn omitted_notice(omitted: usize, per_level: usize) -> String {
+    if omitted == 0 {
+        return String::new();
+    }
+    format!(
+        "::notice title=citecheck::{}\n",
+        data(&format!(
+            "{omitted} more {} not annotated (GitHub shows about {per_level} annotations per level per step); \
+             the job summary counts them by rule, and `check --format sarif` or `--format json` lists them all",
+            if omitted == 1 { "finding" } else { "findings" }
+        ))
+    )
+}
+
+/// The closing `citecheck: …` lines: totals and the baseline's effect.
+pub fn summary_line(m: &Summary) -> String {
+    let mut s = String::new();
     let n = super::count;
     let _ = writeln!(
         s,
@@ -57,6 +85,41 @@ pub fn render(report: &CheckReport) -> String {
             n(m.baselined, "finding", "findings"),
             n(m.baseline_stale, "entry", "entries"),
             if m.baseline_stale == 1 { "s" } else { "" }
+        );
+    }
+    s
+}
+
+/// A job summary (GitHub-flavoured Markdown for `$GITHUB_STEP_SUMMARY`): totals, then
+/// the shown findings by rule, most frequent first.
+pub fn step_summary(m: &Summary, by_rule: &BTreeMap<Rule, usize>, omitted: usize) -> String {
+    let mut s = String::from("## citecheck\n\n");
+    let _ = writeln!(
+        s,
+        "{} errors, {} warnings, {} notes in {} articles; {} claims: {} verified, {} unsupported, {} unverifiable; {} uncited sentences.\n",
+        m.errors, m.warnings, m.notes, m.articles, m.claims, m.verified, m.unsupported,
+        m.unverifiable, m.uncited
+    );
+    if m.baselined > 0 || m.baseline_stale > 0 {
+        let _ = writeln!(
+            s,
+            "Baseline: {} accepted, {} no longer occur.\n",
+            m.baselined, m.baseline_stale
+        );
+    }
+    if !by_rule.is_empty() {
+        s.push_str("| rule | findings |\n|---|---:|\n");
+        let mut rules: Vec<_> = by_rule.iter().collect();
+        rules.sort_by(|a, b| b.1.cmp(a.1).then(a.0.name().cmp(b.0.name())));
+        for (r, n) in rules {
+            let _ = writeln!(s, "| `{r}` | {n} |");
+        }
+        s.push('\n');
+    }
+    if omitted > 0 {
+        let _ = writeln!(
+            s,
+            "{omitted} findings were not annotated or not written (limits); the table counts them all.\n"
         );
     }
     s

@@ -235,7 +235,7 @@ impl<'c> HtmlReport<'c> {
     /// Render one article as an `<article>` element with ids prefixed `a{number}-`
     /// (`number` is its 1-based place in the corpus), and count it for the summary,
     /// which links to it at `href` (`#a3`, or its own page).
-    pub fn article(&mut self, number: usize, checked: &CheckedArticle, href: &str) -> String {
+    pub fn article(&mut self, number: usize, checked: &CheckedArticle<'_>, href: &str) -> String {
         let a = &checked.article;
         let mut row = ArticleRow {
             number,
@@ -476,14 +476,14 @@ pub fn page_file(number: usize, id: &str) -> String {
 }
 
 /// One self-contained page of every article: summary first, then the articles.
-pub fn render(articles: &[CheckedArticle], end: &CheckEnd, corpus: &Corpus) -> String {
+pub fn render(articles: &[CheckedArticle<'_>], end: &CheckEnd, corpus: &Corpus) -> String {
     let mut report = HtmlReport::new(corpus);
     let mut body = String::new();
     for (k, c) in articles.iter().enumerate() {
         let href = format!("#a{}", k + 1);
         body.push_str(&report.article(k + 1, c, &href));
     }
-    let mut out = page_start(&document_title(articles.iter().map(|c| &c.article)));
+    let mut out = page_start(&document_title(articles.iter().map(|c| c.article)));
     out.push_str(&report.summary(end));
     out.push_str(&body);
     out.push_str(PAGE_END);
@@ -506,7 +506,7 @@ pub fn document_title<'a>(mut articles: impl ExactSizeIterator<Item = &'a Articl
 struct ArticleView<'r, 'c> {
     report: &'r HtmlReport<'c>,
     n: usize,
-    c: &'r CheckedArticle,
+    c: &'r CheckedArticle<'r>,
     /// Per sentence: its findings (indices into `c.findings`).
     in_sentence: Vec<Vec<usize>>,
     /// Findings for the box at the top, with where in the article each points.
@@ -520,7 +520,7 @@ struct ArticleView<'r, 'c> {
 }
 
 impl<'r, 'c> ArticleView<'r, 'c> {
-    fn new(report: &'r HtmlReport<'c>, n: usize, c: &'r CheckedArticle) -> Self {
+    fn new(report: &'r HtmlReport<'c>, n: usize, c: &'r CheckedArticle<'r>) -> Self {
         let a = &c.article;
         let mut in_sentence = vec![Vec::new(); a.sentences.len()];
         let mut boxed = Vec::new();

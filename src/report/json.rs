@@ -99,3 +99,87 @@ impl Streamed {
         s
     }
 }
+
+/// `check --format jsonl`: JSON Lines, one record per line, each with a `type`.
+/// `finding` records (the keys of [`finding`]) as findings are made; after each
+/// article's findings its `verification` records (one per cited sentence with checkable
+/// facts, the keys of the JSON document's `verification` entries), then an `article`
+/// record; corpus-wide findings (a work without text,
+/// placed where it is first cited) after the last article; then one `summary` record
+/// with the run's totals and `version`. Nothing is held between records.
+pub mod lines {
+    use std::collections::BTreeMap;
+
+    use serde_json::{json, Value};
+
+    use crate::check::{Finding, SentenceVerification, Summary};
+    use crate::rule::Rule;
+
+    /// A `finding` record, with its newline.
+    pub fn finding(f: &Finding) -> String {
+        let mut v = super::finding(f);
+        v["type"] = json!("finding");
+        line(&v)
+    }
+
+    /// A `verification` record, with its newline.
+    pub fn verification(r: &SentenceVerification) -> String {
+        let mut v = serde_json::to_value(r).unwrap_or_else(|_| json!({}));
+        v["type"] = json!("verification");
+        line(&v)
+    }
+
+    /// An `article` record: the article's id and file, how many findings it had (and
+    /// how many of them were written, after filters and `--max-findings`), and its
+    /// sentence and claim counts.
+    pub fn article(id: &str, file: &str, findings: usize, shown: usize, s: &Summary) -> String {
+        line(&json!({
+            "type": "article",
+            "article": id,
+            "file": file,
+            "findings": findings,
+            "shown": shown,
+            "sentences": s.sentences,
+            "claims": s.claims,
+            "cited": s.cited,
+            "implicit": s.implicit,
+            "uncited": s.uncited,
+            "verified": s.verified,
+            "partly": s.partly,
+            "not_found": s.not_found,
+            "unsupported": s.unsupported,
+            "unverifiable": s.unverifiable,
+        }))
+    }
+
+    /// An `error` record: an input record that could not be checked (batch mode).
+    pub fn error(id: Option<&str>, line_number: usize, message: &str) -> String {
+        line(&json!({
+            "type": "error",
+            "article": id,
+            "line": line_number,
+            "message": message,
+        }))
+    }
+
+    /// The closing `summary` record: the run's [`Summary`] keys, findings by rule,
+    /// and how many findings filters and `--max-findings` left out.
+    pub fn summary(s: &Summary, by_rule: &BTreeMap<Rule, usize>, omitted: usize) -> String {
+        let mut v = serde_json::to_value(s).unwrap_or_else(|_| json!({}));
+        v["type"] = json!("summary");
+        v["by_rule"] = by_rule
+            .iter()
+            .map(|(r, n)| (r.name().to_string(), json!(n)))
+            .collect::<serde_json::Map<_, _>>()
+            .into();
+        v["omitted"] = json!(omitted);
+        v["version"] = json!(super::super::JSON_VERSION);
+        line(&v)
+    }
+
+    fn line(v: &Value) -> String {
+        let mut s = serde_json::to_string(v).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+}

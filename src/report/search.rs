@@ -46,7 +46,7 @@ pub fn render_text(results: &SearchResults, st: Style) -> String {
     s
 }
 
-/// The snippet with each highlight styled: colour on a terminal, `[…]` otherwise.
+/// The snippet with each highlight styled: colour on a terminal, `«…»` otherwise.
 fn highlighted(hit: &Hit, st: Style) -> String {
     let mut out = String::new();
     let mut at = 0;

@@ -68,12 +68,13 @@ impl Style {
     pub fn dim(&self, s: &str) -> String {
         self.paint("2", s)
     }
-    /// Search-hit highlight: reverse video on a terminal, `[…]` otherwise.
+    /// Search-hit highlight: reverse video on a terminal, `«…»` otherwise (brackets would read as footnote markers).
     pub fn highlight(&self, s: &str) -> String {
         if self.color {
             format!("\x1b[1;31m{s}\x1b[0m")
         } else {
-            format!("[{s}]")
+            // Not `[…]`: brackets read as footnote markers in article text.
+            format!("«{s}»")
         }
     }
 }

@@ -54,6 +54,31 @@ pub fn render_summary(m: &Summary, st: Style) -> String {
     s
 }
 
+/// The line that stands for findings left out by `--max-findings` (or a cap).
+pub fn render_omitted(omitted: usize, max: Option<usize>, st: Style) -> String {
+    let limit = max.map_or(String::new(), |m| format!(" (--max-findings {m})"));
+    format!(
+        "{} and {omitted} more {} not shown{limit}\n\n",
+        st.bold("…"),
+        if omitted == 1 { "finding" } else { "findings" }
+    )
+}
+
+/// The shown findings by rule, most frequent first (ties by rule name): the line that
+/// says where to start on a large corpus.
+pub fn render_by_rule(
+    by_rule: &std::collections::BTreeMap<crate::rule::Rule, usize>,
+    st: Style,
+) -> String {
+    if by_rule.is_empty() {
+        return String::new();
+    }
+    let mut rules: Vec<_> = by_rule.iter().collect();
+    rules.sort_by(|a, b| b.1.cmp(a.1).then(a.0.name().cmp(b.0.name())));
+    let list: Vec<String> = rules.iter().map(|(r, n)| format!("{n} {r}")).collect();
+    format!("{} {}\n", st.bold("by rule:"), list.join(", "))
+}
+
 /// annotate-snippets (rustc's renderer) in the colours of [`Style`], or plain.
 fn renderer(st: Style) -> Renderer {
     if !st.color {
