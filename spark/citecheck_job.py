@@ -23,6 +23,7 @@ retried or speculative task never duplicates a finding. See spark/README.md.
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -318,9 +319,18 @@ def resolve(path, spark_files):
 
 
 def ship(spark, path):
-    """Send a file or directory to every executor; returns the name to resolve there."""
-    spark.sparkContext.addFile(os.path.abspath(path), recursive=os.path.isdir(path))
-    return "shipped:" + os.path.basename(os.path.abspath(path).rstrip("/"))
+    """Send a file or directory to every executor; returns the name to resolve there.
+
+    A directory goes as a .tar.gz archive, unpacked on each executor (Spark ships
+    directories only in local mode)."""
+    path = os.path.abspath(path).rstrip("/")
+    if os.path.isdir(path):
+        staging = tempfile.mkdtemp(prefix="citecheck-ship-")
+        archive = shutil.make_archive(os.path.join(staging, os.path.basename(path)), "gztar", root_dir=path)
+        spark.sparkContext.addArchive(archive)
+        return "shipped:" + os.path.basename(archive)
+    spark.sparkContext.addFile(path)
+    return "shipped:" + os.path.basename(path)
 
 
 def parsed(frame, fields):

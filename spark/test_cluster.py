@@ -73,26 +73,29 @@ def fetch_json(url):
 
 
 class Cluster:
-    """A standalone master and two one-core workers on 127.0.0.1."""
+    """A standalone master and (by default two) one-core workers on 127.0.0.1."""
 
-    def __init__(self, spark_home, env, work):
+    def __init__(self, spark_home, env, work, workers=2):
         self.env = env
         self.procs = []
         self.port, self.ui = free_port(), free_port()
         spark_class = os.path.join(spark_home, "bin", "spark-class")
         self.url = f"spark://127.0.0.1:{self.port}"
+        os.makedirs(work, exist_ok=True)
         self.start(work, "master", [spark_class, "org.apache.spark.deploy.master.Master",
                                     "--host", "127.0.0.1", "--port", str(self.port),
                                     "--webui-port", str(self.ui)])
         self.wait(lambda s: True, "master")
-        for n in (1, 2):
+        os.makedirs(work, exist_ok=True)
+        for n in range(1, workers + 1):
             worker_dir = os.path.join(work, f"worker{n}")
             os.makedirs(worker_dir)
             self.start(work, f"worker{n}", [spark_class, "org.apache.spark.deploy.worker.Worker",
                                             "--host", "127.0.0.1", "--cores", "1", "--memory", "1g",
                                             "--webui-port", str(free_port()), "--work-dir", worker_dir,
                                             self.url])
-        self.wait(lambda s: sum(w["state"] == "ALIVE" for w in s["workers"]) == 2, "two workers")
+        self.wait(lambda s: sum(w["state"] == "ALIVE" for w in s["workers"]) == workers,
+                  f"{workers} worker(s)")
 
     def start(self, work, name, argv):
         out = open(os.path.join(work, f"{name}.log"), "w")
@@ -219,7 +222,7 @@ def main():
 
         # Sources: the bundled corpus, with its index built once and shipped as it is.
         corpus = os.path.join(work, "sources-corpus")
-        shutil.copytree(os.path.join(ROOT, "corpus"), corpus)
+        shutil.copytree(os.path.join(ROOT, "corpus"), corpus, dirs_exist_ok=True)
         subprocess.run([binary, "--quiet", "--corpus", corpus, "index"], check=True)
 
         records = make_inputs.read_dump(dump) + jsonl + [

@@ -288,8 +288,9 @@ pub struct FetchArgs {
     /// Pause between two requests to the same host, in milliseconds.
     #[arg(long, value_name = "MS", default_value_t = 1000)]
     pub delay_ms: u64,
-    /// Sources fetched at the same time (still one request at a time per host).
-    #[arg(long, short = 'j', value_name = "N", default_value_t = 4,
+    /// Sources fetched at the same time (still one request at a time per host). No `-j`:
+    /// that is the global `--threads`.
+    #[arg(long, value_name = "N", default_value_t = 4,
           value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=16))]
     pub jobs: usize,
     /// Output format: `json` has a stable shape with a `version` key.
@@ -389,5 +390,16 @@ impl From<InputFormat> for citecheck::position::Format {
             InputFormat::Wikitext => Format::Wikitext,
             InputFormat::Html => Format::Html,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// clap checks flag definitions only when a command is parsed: a clash (two `-j`)
+    /// would panic the first time someone runs that subcommand.
+    #[test]
+    fn every_command_line_definition_is_consistent() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
     }
 }
