@@ -35,13 +35,7 @@ def main():
     articles = os.path.join(test_cluster.SHARED, "corpus", "wikipedia-2019", "articles")
     if not os.path.isdir(articles):
         raise SystemExit(f"needs {articles}")
-    python = test_cluster.venv_python()
-    spark_home = subprocess.run(
-        [python, "-c", "import os, pyspark; print(os.path.dirname(pyspark.__file__))"],
-        capture_output=True, text=True, check=True,
-    ).stdout.strip()
-    env = dict(os.environ, SPARK_HOME=spark_home, PYSPARK_PYTHON=python,
-               PYSPARK_DRIVER_PYTHON=python, SPARK_LOCAL_IP="127.0.0.1")
+    python, spark_home, env = test_cluster.spark_env()
     work = tempfile.mkdtemp(prefix="citecheck-spark-bench-")
     rows = []
     try:

@@ -61,6 +61,18 @@ def venv_python():
     return python
 
 
+def spark_env():
+    """The venv's Python, its SPARK_HOME, and the environment every Spark process gets."""
+    python = venv_python()
+    spark_home = subprocess.run(
+        [python, "-c", "import os, pyspark; print(os.path.dirname(pyspark.__file__))"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()
+    env = dict(os.environ, SPARK_HOME=spark_home, PYSPARK_PYTHON=python,
+               PYSPARK_DRIVER_PYTHON=python, SPARK_LOCAL_IP="127.0.0.1")
+    return python, spark_home, env
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -195,13 +207,7 @@ def main():
         log("building the citecheck binary")
         subprocess.run(["cargo", "build", "--quiet"], cwd=ROOT, check=True)
 
-    python = venv_python()
-    spark_home = subprocess.run(
-        [python, "-c", "import os, pyspark; print(os.path.dirname(pyspark.__file__))"],
-        capture_output=True, text=True, check=True,
-    ).stdout.strip()
-    env = dict(os.environ, SPARK_HOME=spark_home, PYSPARK_PYTHON=python,
-               PYSPARK_DRIVER_PYTHON=python, SPARK_LOCAL_IP="127.0.0.1")
+    python, spark_home, env = spark_env()
 
     work = args.keep or tempfile.mkdtemp(prefix="citecheck-spark-")
     os.makedirs(work, exist_ok=True)
