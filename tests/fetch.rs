@@ -4,6 +4,8 @@
 //! 404s, stalls, size caps, 503 + Retry-After, pinning, `check --locked`, the safety
 //! rules, archived copies and `--discover`.
 
+mod common;
+
 use std::collections::HashMap;
 use std::fs;
 use std::io::{Read, Write};
@@ -15,6 +17,7 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use assert_cmd::Command;
+use common::Run;
 use serde_json::Value;
 
 // ---------------------------------------------------------------------------------------
@@ -288,45 +291,23 @@ fn site() -> Arc<Routes> {
 // ---------------------------------------------------------------------------------------
 // Corpora and runs
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("{e}: {}", self.stdout))
-    }
-    fn all(&self) -> String {
-        format!("{}{}", self.stdout, self.stderr)
-    }
-}
-
 /// `citecheck --corpus DIR ARGS…` with an index of its own.
 fn citecheck(corpus: &Path, args: &[&str]) -> Run {
     let index = corpus.with_file_name(format!(
         "{}-index",
         corpus.file_name().unwrap().to_string_lossy()
     ));
-    let out = Command::cargo_bin("citecheck")
-        .unwrap()
-        .arg("--corpus")
-        .arg(corpus)
-        .arg("--index")
-        .arg(&index)
-        .args(["--color", "never"])
-        .args(args)
-        .timeout(Duration::from_secs(120))
-        .output()
-        .unwrap();
-    let run = Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
-    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
-    run
+    common::run(
+        Command::cargo_bin("citecheck")
+            .unwrap()
+            .arg("--corpus")
+            .arg(corpus)
+            .arg("--index")
+            .arg(&index)
+            .args(["--color", "never"])
+            .args(args)
+            .timeout(Duration::from_secs(120)),
+    )
 }
 
 /// `fetch` as the tests run it: loopback allowed (the server is there), no delay.

@@ -91,7 +91,10 @@ static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(1[0-9]\d\d|20\d\
 static NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b\d+(?:[.,]\d+)*\b%?").unwrap());
 static NUMBER_WORD: LazyLock<Regex> = LazyLock::new(|| {
     // "one" is left out: "one of the reasons" states no number.
-    let words: Vec<&str> = NUMBER_WORDS[1..].iter().map(|(w, _)| *w).collect();
+    let words: Vec<&str> = crate::sources::words::number_words()
+        .skip(1)
+        .map(|(w, _)| w)
+        .collect();
     Regex::new(&format!(r"(?i)\b(?:{})\b", words.join("|"))).unwrap()
 });
 static QUOTE: LazyLock<Regex> =
@@ -113,38 +116,6 @@ static NEGATION: LazyLock<Regex> = LazyLock::new(|| {
 });
 static WORD: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"[\p{L}\p{N}][\p{L}\p{N}'’]*").unwrap());
-
-/// Number words and their values, for claims and for matching `7` against "seven".
-pub const NUMBER_WORDS: [(&str, u32); 28] = [
-    ("one", 1),
-    ("two", 2),
-    ("three", 3),
-    ("four", 4),
-    ("five", 5),
-    ("six", 6),
-    ("seven", 7),
-    ("eight", 8),
-    ("nine", 9),
-    ("ten", 10),
-    ("eleven", 11),
-    ("twelve", 12),
-    ("thirteen", 13),
-    ("fourteen", 14),
-    ("fifteen", 15),
-    ("sixteen", 16),
-    ("seventeen", 17),
-    ("eighteen", 18),
-    ("nineteen", 19),
-    ("twenty", 20),
-    ("thirty", 30),
-    ("forty", 40),
-    ("fifty", 50),
-    ("sixty", 60),
-    ("seventy", 70),
-    ("eighty", 80),
-    ("ninety", 90),
-    ("hundred", 100),
-];
 
 /// Lowercase words that may sit inside a name ("Empire of Japan", "Ludwig van Beethoven").
 const NAME_CONNECTORS: &[&str] = &[

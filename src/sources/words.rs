@@ -226,6 +226,15 @@ enum Part {
     Score,
 }
 
+/// The number words that spell a number alone, with their values: one to nineteen, the
+/// tens, "hundred" (claim detection looks for them in sentences).
+pub fn number_words() -> impl Iterator<Item = (&'static str, u64)> {
+    CARDINALS
+        .into_iter()
+        .chain(TENS)
+        .chain(std::iter::once(("hundred", 100)))
+}
+
 const CARDINALS: [(&str, u64); 19] = [
     ("one", 1),
     ("two", 2),

@@ -149,6 +149,11 @@ impl Run {
     pub fn json(&self) -> Value {
         json(&self.stdout, &self.stderr)
     }
+
+    /// Stdout and stderr together, for assertions on either.
+    pub fn all(&self) -> String {
+        format!("{}{}", self.stdout, self.stderr)
+    }
 }
 
 /// Run `command`; whatever it was asked, it must not panic.
