@@ -172,6 +172,10 @@ pub enum Command {
         /// no longer has its pinned SHA-256 (see `citecheck fetch`).
         #[arg(long)]
         locked: bool,
+        /// Accept a corpus.toml that lists no articles. Without it that is an error
+        /// (exit 2): a pull request must not turn CI green by deleting the article list.
+        #[arg(long)]
+        allow_empty: bool,
     },
     /// Show one footnote: where it is cited, the reference text, declared vs found uses,
     /// the linked source and whether its text is available, and the sentences it covers.
@@ -213,6 +217,11 @@ pub enum Command {
         /// Writes nothing.
         #[arg(long)]
         check: bool,
+        /// With --check: read and hash every corpus file instead of trusting sizes and
+        /// mtimes, so a same-size edit that kept the mtime (`cp -p`, `rsync -a`, a
+        /// restored CI cache) is caught. Reads the whole corpus: slower on a big one.
+        #[arg(long, requires = "check")]
+        verify_content: bool,
     },
     /// Search article sentences and source passages; ranked hits with a highlighted
     /// snippet. Exits 1 when nothing matches (like grep).

@@ -145,6 +145,19 @@ pub enum QueryProblem {
     Malformed,
     /// The query parses but leaves nothing to search for (only operators, stop words).
     NothingToSearch,
+    /// Parentheses nest deeper than the parser reads (it recurses per level, and a
+    /// few thousand levels would overflow the stack).
+    TooDeep {
+        /// How deep the query nests.
+        depth: usize,
+        /// The deepest nesting read.
+        limit: usize,
+    },
+    /// `field:*` (any value): the index cannot test whether a text field is present.
+    AnyValue {
+        /// The field named.
+        field: String,
+    },
 }
 
 /// `Result` with this crate's [`Error`].
@@ -202,6 +215,12 @@ fn describe_query(
             None => format!("malformed query {q:?}"),
         },
         QueryProblem::NothingToSearch => format!("query {q:?} has nothing to search for"),
+        QueryProblem::TooDeep { depth, limit } => {
+            format!("query nests parentheses {depth} deep; at most {limit} levels are read")
+        }
+        QueryProblem::AnyValue { field } => {
+            format!("`{field}:*` (any value) is not supported: give a value, e.g. `{field}:word`")
+        }
     }
 }
 
@@ -291,13 +310,25 @@ pub fn read_text(path: &Path) -> Result<String> {
 
 /// [`read_text`] for bytes already read from `path`.
 pub fn decode_text(path: &Path, bytes: Vec<u8>) -> Result<String> {
+    if let Some(big_endian) = utf16_bom(&bytes) {
+        return decode_utf16(path, &bytes[2..], big_endian);
+    }
     if let Some(nul) = bytes.iter().position(|&b| b == 0) {
+        if let Some(order) = looks_like_utf16(&bytes) {
+            return Err(Error::input(
+                path,
+                format!(
+                    "UTF-16 ({order}) text without a byte-order mark: \
+                     save it as UTF-8 (or as UTF-16 with a byte-order mark)"
+                ),
+            ));
+        }
         let (line, column) = byte_position(&bytes, nul);
         return Err(Error::input_at(
             path,
             line,
             column,
-            "binary file (NUL byte): not a text article",
+            "binary file (NUL byte), not text",
         ));
     }
     match String::from_utf8(bytes) {
@@ -307,7 +338,7 @@ pub fn decode_text(path: &Path, bytes: Vec<u8>) -> Result<String> {
                 // every later line (column 1 stays column 1).
                 s.replace_range(..3, "");
             }
-            Ok(s)
+            Ok(crate::position::normalize_lone_cr(s))
         }
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
@@ -345,6 +376,72 @@ pub(crate) fn toml_error(
         }
         None => Error::input(path, message),
     }
+}
+
+/// `Some(big_endian)` when the bytes open with a UTF-16 byte-order mark.
+fn utf16_bom(bytes: &[u8]) -> Option<bool> {
+    match bytes {
+        [0xff, 0xfe, ..] => Some(false),
+        [0xfe, 0xff, ..] => Some(true),
+        _ => None,
+    }
+}
+
+/// Text saved as UTF-16 without a mark: in most of its first code units (ASCII text)
+/// one byte is NUL, always the same one. Says which byte order.
+fn looks_like_utf16(bytes: &[u8]) -> Option<&'static str> {
+    let units: Vec<&[u8]> = bytes.chunks_exact(2).take(256).collect();
+    if units.len() < 2 {
+        return None;
+    }
+    let most =
+        |pick: fn(&[u8]) -> bool| units.iter().filter(|u| pick(u)).count() * 4 >= units.len() * 3;
+    if most(|u| u[1] == 0 && u[0] != 0) {
+        Some("little-endian")
+    } else if most(|u| u[0] == 0 && u[1] != 0) {
+        Some("big-endian")
+    } else {
+        None
+    }
+}
+
+/// UTF-16 after its byte-order mark, as UTF-8. Lines and columns of later errors are
+/// those of the decoded text, which are the file's.
+fn decode_utf16(path: &Path, bytes: &[u8], big_endian: bool) -> Result<String> {
+    if bytes.len() % 2 == 1 {
+        return Err(Error::input(
+            path,
+            "UTF-16 text (byte-order mark) of an odd number of bytes: truncated",
+        ));
+    }
+    let units = bytes.chunks_exact(2).map(|u| {
+        if big_endian {
+            u16::from_be_bytes([u[0], u[1]])
+        } else {
+            u16::from_le_bytes([u[0], u[1]])
+        }
+    });
+    let mut text = String::with_capacity(bytes.len());
+    for c in char::decode_utf16(units) {
+        match c {
+            Ok(c) => text.push(c),
+            Err(e) => {
+                let line = text.matches('\n').count() + 1;
+                let column = text.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                return Err(Error::input_at(
+                    path,
+                    line,
+                    column,
+                    format!(
+                        "not valid UTF-16 text (unpaired surrogate 0x{:04x})",
+                        e.unpaired_surrogate()
+                    ),
+                ));
+            }
+        }
+    }
+    // The decoded text may itself hold what UTF-8 text may not: a NUL.
+    decode_text(path, text.into_bytes())
 }
 
 fn byte_position(bytes: &[u8], at: usize) -> (usize, usize) {

@@ -20,7 +20,10 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             if !output::is_broken_pipe(&e) {
-                eprintln!("citecheck: error: {}", advice::message(&e));
+                // File names and quoted text in the message are the user's: no control
+                // characters, no workflow commands.
+                let message = citecheck::report::text::defuse_message(&advice::message(&e));
+                eprintln!("citecheck: error: {message}");
             }
             ExitCode::from(advice::exit_code(&e))
         }

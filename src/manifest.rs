@@ -276,11 +276,52 @@ impl Listing {
     /// Whether this listing still describes the directories under `root`: each one's
     /// mtime as recorded, and recorded long enough after it to be trusted.
     fn still_valid(&self, root: &Path) -> bool {
-        self.dirs.iter().all(|(dir, mtime)| {
-            crate::stamp::trusted(*mtime, self.listed_at_ns)
-                && std::fs::metadata(root.join(dir))
-                    .is_ok_and(|md| crate::stamp::mtime_ns(&md) == *mtime)
-        })
+        self.names_only_what_it_could_list()
+            && self.dirs.iter().all(|(dir, mtime)| {
+                crate::stamp::trusted(*mtime, self.listed_at_ns)
+                    && std::fs::metadata(root.join(dir))
+                        .is_ok_and(|md| crate::stamp::mtime_ns(&md) == *mtime)
+            })
+    }
+
+    /// Whether the listing, read back from the index where anyone may have edited it,
+    /// could have been made by listing this corpus: every directory and file relative
+    /// to the root with no `..`, root or prefix component, every file in a listed
+    /// directory, and matching the glob (or, manifest-less, an article extension).
+    /// Otherwise it is not reused, and the directories are listed again.
+    fn names_only_what_it_could_list(&self) -> bool {
+        use std::path::Component;
+        let below_root = |p: &str| {
+            Path::new(p)
+                .components()
+                .all(|c| matches!(c, Component::Normal(_)))
+        };
+        let dirs: std::collections::HashSet<&str> =
+            self.dirs.iter().map(|(d, _)| d.as_str()).collect();
+        let glob = match self.pattern.as_str() {
+            "" => None,
+            p => match glob::Pattern::new(p) {
+                Ok(g) => Some(g),
+                Err(_) => return false,
+            },
+        };
+        let matches = |f: &str| match &glob {
+            Some(g) => g.matches(f),
+            None => Path::new(f)
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| ARTICLE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str())),
+        };
+        dirs.iter().all(|d| below_root(d))
+            && self.files.iter().all(|f| {
+                !f.is_empty()
+                    && below_root(f)
+                    && matches(f)
+                    && Path::new(f)
+                        .parent()
+                        .and_then(|p| p.to_str())
+                        .is_some_and(|p| dirs.contains(p))
+            })
     }
 
     /// Take out of `previous` the listing of `pattern`, if it is still valid.
@@ -301,6 +342,28 @@ pub fn relative_to(root: &Path, path: &Path) -> String {
     } else {
         rel.replace(std::path::MAIN_SEPARATOR, "/")
     }
+}
+
+/// What a path that is not a regular file is instead, for messages.
+fn file_kind(md: &std::fs::Metadata) -> &'static str {
+    if md.is_dir() {
+        return "a directory";
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = md.file_type();
+        if t.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_block_device() || t.is_char_device() {
+            return "a device";
+        }
+    }
+    "something else"
 }
 
 /// [`relative_to`], or `None` when the path is not UTF-8: a listing must name its files
@@ -366,7 +429,8 @@ impl<'l> Confine<'l> {
         };
         if !md.is_file() {
             return Some(format!(
-                "{shown} is not a regular file (a FIFO, device or directory is never read)"
+                "{shown} is {}, not a regular file (a FIFO, device or directory is never read)",
+                file_kind(&md)
             ));
         }
         if md.len() > self.limits.max_file_size {

@@ -7,6 +7,7 @@
 //! citation scope, marker → reference resolution and use counting. That keeps the
 //! citation rules in one place, whatever the input format.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use serde::Serialize;
@@ -78,9 +79,12 @@ pub struct Sentence {
     pub paragraph: usize,
     /// Indices into `Article::markers` that this sentence carries itself.
     pub markers: Vec<usize>,
-    /// Indices into `Article::markers` that support it: its own, or for an implicit
-    /// sentence the markers of the sentence that covers it.
-    pub covered_by: Vec<usize>,
+    /// The sentence whose own markers support it: itself when cited; when implicit the
+    /// next cited sentence of the paragraph (or, for an introduction ending in ":", the
+    /// one covering the next paragraph's opening); none when uncited. An index rather than
+    /// a copy of the markers, so a paragraph of many implicit sentences and many markers
+    /// costs sentences + markers, not their product ([`Article::covering_markers`]).
+    pub covered_by: Option<usize>,
     pub status: CitationStatus,
     /// The article itself flags it (`{{citation needed}}`, `[citation needed]`).
     pub citation_needed: bool,
@@ -256,6 +260,11 @@ pub struct Article {
     /// locates offsets in it.
     #[serde(skip)]
     lines: LineIndex,
+    /// Per sentence, the deduplicated references of its own markers (empty for a
+    /// sentence without markers), computed once so that every sentence it covers
+    /// shares them.
+    #[serde(skip)]
+    cover_references: Vec<Vec<usize>>,
 }
 
 fn ser_path<S: serde::Serializer>(p: &std::path::Path, s: S) -> Result<S::Ok, S::Error> {
@@ -282,29 +291,41 @@ impl Article {
 
     /// Sentences a reference supports, own first then implicit, in text order.
     pub fn sentences_citing(&self, reference: usize) -> Vec<usize> {
+        self.sentences_covered_where(|m| m.reference == Some(reference))
+    }
+
+    /// Sentences covered by a marker that satisfies `pick`, in text order: one pass over
+    /// the markers to find the covering sentences, one over the sentences.
+    pub fn sentences_covered_where(&self, pick: impl Fn(&Marker) -> bool) -> Vec<usize> {
+        let mut covering = vec![false; self.sentences.len()];
+        for m in self.markers.iter().filter(|m| pick(m)) {
+            if let Some(s) = m.sentence {
+                covering[s] = true;
+            }
+        }
         self.sentences
             .iter()
             .enumerate()
-            .filter(|(_, s)| {
-                s.covered_by
-                    .iter()
-                    .any(|&m| self.markers[m].reference == Some(reference))
-            })
+            .filter(|(_, s)| s.covered_by.is_some_and(|c| covering[c]))
             .map(|(i, _)| i)
             .collect()
     }
 
+    /// Indices into [`Article::markers`] that support a sentence: its own, or for an
+    /// implicit sentence those of the sentence that covers it.
+    pub fn covering_markers(&self, sentence: usize) -> &[usize] {
+        match self.sentences[sentence].covered_by {
+            Some(c) => &self.sentences[c].markers,
+            None => &[],
+        }
+    }
+
     /// The reference indices that support a sentence (deduplicated, in order).
     pub fn sentence_references(&self, sentence: usize) -> Vec<usize> {
-        let mut out = Vec::new();
-        for &m in &self.sentences[sentence].covered_by {
-            if let Some(r) = self.markers[m].reference {
-                if !out.contains(&r) {
-                    out.push(r);
-                }
-            }
+        match self.sentences[sentence].covered_by {
+            Some(c) => self.cover_references[c].clone(),
+            None => Vec::new(),
         }
-        out
     }
 
     /// The line index of [`Article::text`].
@@ -583,6 +604,7 @@ impl ArticleDraft {
             problems: self.problems,
             text: String::new(),
             lines: LineIndex::default(),
+            cover_references: Vec::new(),
         };
 
         for (section, para) in self.paragraphs {
@@ -610,7 +632,7 @@ impl ArticleDraft {
                     section,
                     paragraph: article.paragraphs.len(),
                     markers: Vec::new(),
-                    covered_by: Vec::new(),
+                    covered_by: None,
                     status: CitationStatus::Uncited,
                     citation_needed: flagged,
                     offsets: para.map.slice(s, e),
@@ -648,11 +670,15 @@ impl ArticleDraft {
 
         apply_scope(&mut article);
         resolve_markers(&mut article);
+        article.cover_references = cover_references(&article);
+        // The first section of each heading, keyed as `headings_match` compares: one
+        // lookup per TOC entry instead of a scan of every section.
+        let mut first_section: HashMap<String, usize> = HashMap::new();
+        for (i, s) in article.sections.iter().enumerate() {
+            first_section.entry(heading_key(&s.heading)).or_insert(i);
+        }
         for entry in &mut article.toc {
-            entry.section = article
-                .sections
-                .iter()
-                .position(|s| headings_match(&s.heading, &entry.title));
+            entry.section = first_section.get(&heading_key(&entry.title)).copied();
         }
         article.text = text;
         article.lines = lines;
@@ -695,34 +721,37 @@ fn push_marker(
 /// ending in ":" introduces what follows (a block quotation, a list): when the next
 /// paragraph of the section opens cited, the introduction's trailing sentences are
 /// covered by that citation.
+///
+/// Each sentence points at its covering sentence instead of holding a copy of its
+/// markers, so this is O(sentences + markers) however many of each a paragraph has.
 fn apply_scope(article: &mut Article) {
-    let mut trailing: Vec<Vec<usize>> = Vec::with_capacity(article.paragraphs.len());
+    // Per paragraph, its trailing sentences: those after its last marker or tag.
+    let mut trailing: Vec<std::ops::Range<usize>> = Vec::with_capacity(article.paragraphs.len());
     for p in &article.paragraphs {
         let range = p.first_sentence..p.first_sentence + p.sentence_count;
-        let mut pending: Vec<usize> = Vec::new();
+        let end = range.end;
+        let mut pending = range.start;
         for i in range {
-            if article.sentences[i].citation_needed && article.sentences[i].markers.is_empty() {
-                pending.clear();
-                continue;
-            }
             if article.sentences[i].markers.is_empty() {
-                pending.push(i);
+                if article.sentences[i].citation_needed {
+                    pending = i + 1;
+                }
                 continue;
             }
-            let own = article.sentences[i].markers.clone();
-            for &j in &pending {
+            for j in pending..i {
                 article.sentences[j].status = CitationStatus::Implicit;
-                article.sentences[j].covered_by = own.clone();
+                article.sentences[j].covered_by = Some(i);
             }
-            pending.clear();
+            pending = i + 1;
             article.sentences[i].status = CitationStatus::Cited;
-            article.sentences[i].covered_by = own;
+            article.sentences[i].covered_by = Some(i);
         }
-        trailing.push(pending);
+        trailing.push(pending..end);
     }
     for k in 1..article.paragraphs.len() {
         let (intro, next) = (&article.paragraphs[k - 1], &article.paragraphs[k]);
-        let Some(&last) = trailing[k - 1].last() else {
+        let intro_tail = trailing[k - 1].clone();
+        let Some(last) = intro_tail.clone().last() else {
             continue;
         };
         if intro.section != next.section
@@ -731,16 +760,31 @@ fn apply_scope(article: &mut Article) {
         {
             continue;
         }
-        let opening = &article.sentences[next.first_sentence];
-        if opening.covered_by.is_empty() {
+        let Some(cover) = article.sentences[next.first_sentence].covered_by else {
             continue;
-        }
-        let cover = opening.covered_by.clone();
-        for &j in &trailing[k - 1] {
+        };
+        for j in intro_tail {
             article.sentences[j].status = CitationStatus::Implicit;
-            article.sentences[j].covered_by = cover.clone();
+            article.sentences[j].covered_by = Some(cover);
         }
     }
+}
+
+/// The deduplicated references of each sentence's own markers, in marker order.
+fn cover_references(article: &Article) -> Vec<Vec<usize>> {
+    let mut seen = std::collections::HashSet::new();
+    article
+        .sentences
+        .iter()
+        .map(|s| {
+            seen.clear();
+            s.markers
+                .iter()
+                .filter_map(|&m| article.markers[m].reference)
+                .filter(|&r| seen.insert(r))
+                .collect()
+        })
+        .collect()
 }
 
 /// Resolve each marker to the reference with its label, group and list (the first one,
@@ -827,6 +871,11 @@ pub fn is_bare_entry(item: &str) -> bool {
 /// TOC titles and headings compare case-insensitively, ignoring surrounding space.
 pub fn headings_match(a: &str, b: &str) -> bool {
     a.trim().eq_ignore_ascii_case(b.trim())
+}
+
+/// What [`headings_match`] compares: equal keys exactly when headings match.
+fn heading_key(heading: &str) -> String {
+    heading.trim().to_ascii_lowercase()
 }
 
 #[cfg(test)]

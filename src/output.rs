@@ -63,6 +63,7 @@ impl Terminal {
         if self.quiet {
             return;
         }
+        let line = citecheck::report::text::defuse_message(line);
         let bar = self.bar.lock().unwrap_or_else(|p| p.into_inner());
         match &*bar {
             Some((_, b)) => b.suspend(|| eprintln!("citecheck: {line}")),

@@ -146,6 +146,25 @@ fn count_char_starts(bytes: &[u8]) -> usize {
     bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
 }
 
+/// Lone carriage returns (classic Mac OS line endings) become line feeds, so every
+/// stage sees the lines the author wrote; a CR before an LF stays. One byte for one
+/// byte: offsets, lines and columns are those of the file.
+pub fn normalize_lone_cr(text: String) -> String {
+    let bytes = text.as_bytes();
+    let lone = |i: usize| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
+    if !(0..bytes.len()).any(lone) {
+        return text;
+    }
+    let mut bytes = text.into_bytes();
+    for i in 0..bytes.len() {
+        if bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n') {
+            bytes[i] = b'\n';
+        }
+    }
+    // Only ASCII bytes changed, for ASCII bytes: still UTF-8.
+    String::from_utf8(bytes).expect("CR to LF keeps UTF-8 valid")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -30,6 +30,8 @@ pub struct Args<'a> {
     pub batch: bool,
     /// `--locked`: every pinned source in corpus.lock must be there, unchanged.
     pub locked: bool,
+    /// `--allow-empty`: a manifest that lists no articles is not an error.
+    pub allow_empty: bool,
 }
 
 pub fn run(cli: &Cli, args: Args) -> Result<u8> {
@@ -38,6 +40,14 @@ pub fn run(cli: &Cli, args: Args) -> Result<u8> {
         return Ok(0);
     }
     let mut corpus = super::load_corpus(cli)?;
+    if corpus.articles.is_empty() && !args.allow_empty && !args.batch {
+        // A pull request must not turn CI green by deleting the article list.
+        return Err(Error::input(
+            &corpus.root.join(citecheck::manifest::MANIFEST_NAME),
+            "lists no articles, so there is nothing to check \
+             (pass --allow-empty if that is intended)",
+        ));
+    }
     if args.locked && !super::fetch::lock_holds(&corpus) {
         return Ok(2);
     }

@@ -4,13 +4,15 @@ use citecheck::Result;
 use crate::cli::Cli;
 use crate::output;
 
-/// `citecheck index [--check]`: build the index, or (with `--check`) only say whether it
-/// is fresh: exit 0 fresh, 1 missing or stale, writing nothing.
-pub fn run(cli: &Cli, check: bool) -> Result<u8> {
+/// `citecheck index [--check [--verify-content]]`: build the index, or (with `--check`)
+/// only say whether it is fresh — by stamps, or by hashing every file: exit 0 fresh, 1
+/// missing or stale, writing nothing.
+pub fn run(cli: &Cli, check: bool, verify_content: bool) -> Result<u8> {
     let corpus = super::load_corpus(cli)?;
     let dir = &cli.index;
     if check {
-        let (line, code) = match build::freshness_verified(&corpus, dir)? {
+        let freshness = build::freshness_verified(&corpus, dir, verify_content)?;
+        let (line, code) = match freshness {
             Freshness::Fresh => (format!("index up to date ({})", dir.display()), 0),
             Freshness::Missing => (
                 format!("no index at {}/: run `citecheck index`", dir.display()),

@@ -37,6 +37,7 @@ pub fn run(cli: &Cli) -> Result<u8> {
             baseline,
             explain,
             locked,
+            allow_empty,
         } => check::run(
             cli,
             check::Args {
@@ -52,6 +53,7 @@ pub fn run(cli: &Cli) -> Result<u8> {
                 root: root.as_deref(),
                 batch: input.is_some(),
                 locked: *locked,
+                allow_empty: *allow_empty,
             },
         ),
         Command::Show {
@@ -60,7 +62,10 @@ pub fn run(cli: &Cli) -> Result<u8> {
             format,
         } => show::run(cli, reference, article.as_deref(), *format),
         Command::Report { html, article } => report::run(cli, html, article.as_deref()),
-        Command::Index { check } => index::run(cli, *check),
+        Command::Index {
+            check,
+            verify_content,
+        } => index::run(cli, *check, *verify_content),
         Command::Fetch(args) => fetch::run(cli, args),
         Command::Search {
             query,

@@ -12,11 +12,11 @@
 use std::path::Path;
 use std::time::Instant;
 
-pub use super::freshness::freshness;
 use super::freshness::{
     fingerprint, stamp_files, BuildMeta, BuildStats, CorpusIdentity, FileStamp, Freshness,
     RecordedFiles, VERSION,
 };
+pub use super::freshness::{freshness, freshness_by_content};
 use super::generation::{self, current, lock, remove_leftovers, BuildLock};
 use super::schema::SCHEMA_VERSION;
 use super::writer::DocWriter;
@@ -79,7 +79,7 @@ impl<'c> IndexBuild<'c> {
         let previous = current(dir).ok().flatten();
         if !force {
             if let Some((_, meta)) = &previous {
-                if freshness_verified(corpus, dir)? == Freshness::Fresh {
+                if freshness_verified(corpus, dir, false)? == Freshness::Fresh {
                     return Ok(Start::UpToDate(meta.stats));
                 }
             }
@@ -128,12 +128,17 @@ impl<'c> IndexBuild<'c> {
     }
 }
 
-/// [`freshness`], and when the index is fresh by its record, every segment file read
-/// back against its checksum: what `index --check` and `index` decide on, so that a
-/// damaged index is reported and rebuilt. (A search, which must be fast, trusts the
-/// record and fails when it meets the damage.)
-pub fn freshness_verified(corpus: &Corpus, dir: &Path) -> Result<Freshness> {
-    let fresh = freshness(corpus, dir)?;
+/// [`freshness`] (or with `by_content` [`freshness_by_content`]), and when the index is
+/// fresh by its record, every segment file read back against its checksum: what
+/// `index --check` and `index` decide on, so that a damaged index is reported and
+/// rebuilt. (A search, which must be fast, trusts the record and fails when it meets
+/// the damage.)
+pub fn freshness_verified(corpus: &Corpus, dir: &Path, by_content: bool) -> Result<Freshness> {
+    let fresh = if by_content {
+        freshness_by_content(corpus, dir)?
+    } else {
+        freshness(corpus, dir)?
+    };
     if fresh != Freshness::Fresh {
         return Ok(fresh);
     }

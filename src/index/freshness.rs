@@ -223,30 +223,75 @@ pub fn freshness(corpus: &Corpus, dir: &Path) -> Result<Freshness> {
     Ok(check_current(corpus, dir)?.0)
 }
 
+/// [`freshness`] by content: every input file is read and hashed, whatever its size and
+/// mtime say, so a same-size edit that kept the mtime (`cp -p`, `rsync -a`, a restored
+/// CI cache) is caught, and a file touched but unchanged is still fresh. It reads the
+/// whole corpus: `index --check --verify-content`.
+pub fn freshness_by_content(corpus: &Corpus, dir: &Path) -> Result<Freshness> {
+    let (gen, meta) = match recorded_for(corpus, dir)? {
+        Ok(found) => found,
+        Err(freshness) => return Ok(freshness),
+    };
+    let Some(recorded) = meta.files.parse() else {
+        let why = format!("{}: damaged file list", gen.join(FILES).display());
+        return Ok(Freshness::Stale(why));
+    };
+    let (stamps, _) = stamp_files(corpus, None)?;
+    let content = |s: &[FileStamp]| -> Vec<(String, String)> {
+        s.iter()
+            .map(|f| (f.path.clone(), f.sha256.clone()))
+            .collect()
+    };
+    if content(&stamps) == content(&recorded) {
+        return Ok(Freshness::Fresh);
+    }
+    Ok(Freshness::Stale(describe_change(&recorded, &stamps)))
+}
+
+/// The current generation and its record when it was built by this citecheck from this
+/// corpus; otherwise what to answer without comparing files (missing, or stale for a
+/// damaged record, another version's index or another corpus's).
+fn recorded_for(
+    corpus: &Corpus,
+    dir: &Path,
+) -> Result<std::result::Result<(PathBuf, BuildMeta), Freshness>> {
+    let (gen, meta) = match current(dir) {
+        Ok(Some(found)) => found,
+        Ok(None) => return Ok(Err(Freshness::Missing)),
+        // A damaged or foreign build record: rebuilding is the cure.
+        Err(e @ Error::Index { .. }) => return Ok(Err(Freshness::Stale(e.to_string()))),
+        Err(e) => return Err(e),
+    };
+    if let Some(why) = version_mismatch(&meta) {
+        return Ok(Err(Freshness::Stale(why)));
+    }
+    // Another corpus's index is not "stale because files were added": say whose it is.
+    if let Some(why) = other_corpus(&CorpusIdentity::of(corpus), &meta) {
+        return Ok(Err(Freshness::Stale(why)));
+    }
+    Ok(Ok((gen, meta)))
+}
+
+/// Why an index built by another citecheck or schema cannot be used, if it was.
+fn version_mismatch(meta: &BuildMeta) -> Option<String> {
+    (meta.schema_version != SCHEMA_VERSION || meta.citecheck_version != VERSION).then(|| {
+        format!(
+            "built by citecheck {} (index schema {}), this is {VERSION} (schema {SCHEMA_VERSION})",
+            meta.citecheck_version, meta.schema_version
+        )
+    })
+}
+
 /// [`freshness`], with the generation it looked at when fresh (to open it without
 /// reading its record again).
 pub(crate) fn check_current(
     corpus: &Corpus,
     dir: &Path,
 ) -> Result<(Freshness, Option<(PathBuf, BuildMeta)>)> {
-    let (gen, meta) = match current(dir) {
-        Ok(Some(found)) => found,
-        Ok(None) => return Ok((Freshness::Missing, None)),
-        // A damaged or foreign build record: rebuilding is the cure.
-        Err(e @ Error::Index { .. }) => return Ok((Freshness::Stale(e.to_string()), None)),
-        Err(e) => return Err(e),
+    let (gen, meta) = match recorded_for(corpus, dir)? {
+        Ok(found) => found,
+        Err(freshness) => return Ok((freshness, None)),
     };
-    if meta.schema_version != SCHEMA_VERSION || meta.citecheck_version != VERSION {
-        let why = format!(
-            "built by citecheck {} (index schema {}), this is {VERSION} (schema {SCHEMA_VERSION})",
-            meta.citecheck_version, meta.schema_version
-        );
-        return Ok((Freshness::Stale(why), None));
-    }
-    // Another corpus's index is not "stale because files were added": say whose it is.
-    if let Some(why) = other_corpus(&CorpusIdentity::of(corpus), &meta) {
-        return Ok((Freshness::Stale(why), None));
-    }
     if unchanged_since(corpus, &meta) {
         return Ok((Freshness::Fresh, Some((gen, meta))));
     }

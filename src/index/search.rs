@@ -145,6 +145,7 @@ impl Index {
         if q.is_empty() {
             return Err(Error::query(q, QueryProblem::Empty));
         }
+        check_query_shape(q)?;
         let f = self.fields;
         let searcher = self.searcher();
         let mut parser = QueryParser::for_index(&self.index, vec![f.text]);
@@ -482,6 +483,51 @@ impl Index {
 
 /// A query with misspelt words replaced, and the replacements made.
 type FuzzyQuery = (Box<dyn Query>, Vec<Correction>);
+
+/// The deepest parenthesis nesting a query may have. Tantivy's parser recurses once per
+/// level; this leaves the stack ample room on any thread (a few thousand overflowed it
+/// and aborted the process), and no real query nests this deep.
+pub const QUERY_NESTING_LIMIT: usize = 64;
+
+/// Refuse, before the parser sees them, queries it cannot read safely or meaningfully:
+/// nesting beyond [`QUERY_NESTING_LIMIT`] (unbalanced `(` count too) and `field:*`.
+fn check_query_shape(q: &str) -> Result<()> {
+    let (mut depth, mut deepest, mut quoted) = (0usize, 0usize, false);
+    for c in q.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            '(' if !quoted => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            ')' if !quoted => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    if deepest > QUERY_NESTING_LIMIT {
+        return Err(Error::query(
+            q,
+            QueryProblem::TooDeep {
+                depth: deepest,
+                limit: QUERY_NESTING_LIMIT,
+            },
+        ));
+    }
+    for word in q.split(|c: char| c.is_whitespace() || c == '(' || c == ')') {
+        let word = word.trim_start_matches(['-', '+']);
+        if let Some(field) = word.strip_suffix(":*") {
+            if !field.is_empty() && !field.contains('"') {
+                return Err(Error::query(
+                    q,
+                    QueryProblem::AnyValue {
+                        field: field.to_string(),
+                    },
+                ));
+            }
+        }
+    }
+    Ok(())
+}
 
 /// A clause that restricts without scoring.
 /// Documents whose text has any of `words` (indexed terms), scored by BM25.

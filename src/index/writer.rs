@@ -105,6 +105,9 @@ impl DocWriter {
         let file = corpus.relative(&article.path);
         let f = self.fields;
         let title = article.title.as_deref().unwrap_or(&article.id);
+        // Implicit sentences share their covering sentence's labels: computed once per
+        // covering sentence, so many sentences covered by many markers stay linear.
+        let mut cover_labels: Option<(usize, Vec<&str>)> = None;
         for (i, sentence) in article.sentences.iter().enumerate() {
             let mut doc = TantivyDocument::new();
             doc.add_text(f.kind, KIND_ARTICLE);
@@ -114,15 +117,20 @@ impl DocWriter {
                 doc.add_text(f.section, h);
             }
             doc.add_u64(f.line, sentence.line as u64);
-            let mut labels: Vec<&str> = Vec::new();
-            for &m in &sentence.covered_by {
-                let label = article.markers[m].label.as_str();
-                if !labels.contains(&label) {
-                    labels.push(label);
+            if let Some(cover) = sentence.covered_by {
+                if cover_labels.as_ref().is_none_or(|(c, _)| *c != cover) {
+                    let mut seen = std::collections::HashSet::new();
+                    let labels = article
+                        .covering_markers(i)
+                        .iter()
+                        .map(|&m| article.markers[m].label.as_str())
+                        .filter(|l| seen.insert(*l))
+                        .collect();
+                    cover_labels = Some((cover, labels));
                 }
-            }
-            for label in labels {
-                doc.add_text(f.footnotes, label);
+                for label in cover_labels.iter().flat_map(|(_, l)| l) {
+                    doc.add_text(f.footnotes, label);
+                }
             }
             for r in article.sentence_references(i) {
                 if let Some(link) = &article.references[r].link {

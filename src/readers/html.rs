@@ -116,6 +116,149 @@ impl<'a> Iterator for Walk<'a> {
     }
 }
 
+/// The deepest element nesting handed to the HTML parser. html5ever checks scopes by
+/// scanning its stack of open elements, so each tag costs up to the current depth and a
+/// megabyte of nested tags took half a minute; real pages nest a few dozen deep.
+pub const MAX_HTML_DEPTH: usize = 256;
+
+/// Elements without an end tag, or whose end tag may be left out: they never deepen the
+/// nesting the parser keeps for long.
+const NOT_NESTING: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr", "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "thead", "tbody",
+    "tfoot", "rt", "rp", "html", "head", "body", "colgroup", "caption",
+];
+
+/// Elements whose content is raw text, where `<` starts no tag.
+const RAW_TEXT: &[&str] = &["script", "style", "textarea", "title", "xmp", "plaintext"];
+
+/// `html` with the tags of the outermost elements blanked out by spaces of the same
+/// length wherever elements nest deeper than `limit`: an element is kept when the
+/// elements inside it nest less than `limit` deep, so the innermost structure (the
+/// paragraph, its footnote markers) survives and only the wrappers around it go. The
+/// parser then does linear work, all text is still read, and every byte offset stays
+/// the file's. Borrowed when nothing nests that deep. One forward pass; a close tag is
+/// matched only against the few innermost open elements, so mismatched tags cannot
+/// make it quadratic either.
+pub fn flatten_deep_nesting(html: &str, limit: usize) -> std::borrow::Cow<'_, str> {
+    struct Open<'h> {
+        name: &'h str,
+        tag: std::ops::Range<usize>,
+        /// How deep the elements inside it nest so far.
+        inner: usize,
+    }
+    let bytes = html.as_bytes();
+    let mut open: Vec<Open<'_>> = Vec::new();
+    let mut blank: Vec<std::ops::Range<usize>> = Vec::new();
+    // Close the innermost element (at its close tag, if it has one).
+    let close = |open: &mut Vec<Open<'_>>,
+                 blank: &mut Vec<std::ops::Range<usize>>,
+                 close_tag: Option<std::ops::Range<usize>>| {
+        let Some(e) = open.pop() else { return };
+        let height = e.inner + 1;
+        if height > limit {
+            blank.push(e.tag);
+            blank.extend(close_tag);
+        }
+        if let Some(parent) = open.last_mut() {
+            parent.inner = parent.inner.max(height);
+        }
+    };
+    let mut i = 0;
+    while let Some(k) = bytes[i..].iter().position(|&b| b == b'<') {
+        let start = i + k;
+        let rest = &html[start..];
+        if rest.starts_with("<!--") {
+            i = rest.find("-->").map_or(html.len(), |e| start + e + 3);
+            continue;
+        }
+        if rest.starts_with("<!") || rest.starts_with("<?") {
+            i = rest.find('>').map_or(html.len(), |e| start + e + 1);
+            continue;
+        }
+        let closing = rest.as_bytes().get(1) == Some(&b'/');
+        let name_start = start + 1 + closing as usize;
+        let name_len = bytes[name_start..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'-')
+            .count();
+        if name_len == 0 || !bytes[name_start].is_ascii_alphabetic() {
+            i = start + 1;
+            continue;
+        }
+        let name = &html[name_start..name_start + name_len];
+        let end = tag_end(bytes, name_start + name_len);
+        i = end;
+        let is = |list: &[&str]| list.iter().any(|n| n.eq_ignore_ascii_case(name));
+        if closing {
+            let found = open
+                .iter()
+                .rev()
+                .take(8)
+                .position(|e| e.name.eq_ignore_ascii_case(name));
+            if let Some(back) = found {
+                for _ in 0..back {
+                    close(&mut open, &mut blank, None);
+                }
+                close(&mut open, &mut blank, Some(start..end));
+            }
+            continue;
+        }
+        let self_closing = end >= 2 && bytes[end - 2] == b'/';
+        if self_closing || is(NOT_NESTING) {
+            continue;
+        }
+        if is(RAW_TEXT) {
+            // Skip to the end tag; the element itself nests nothing.
+            let close_tag = format!("</{}", name.to_ascii_lowercase());
+            i = find_ascii_ci(&html[end..], &close_tag).map_or(html.len(), |e| end + e);
+            continue;
+        }
+        open.push(Open {
+            name,
+            tag: start..end,
+            inner: 0,
+        });
+    }
+    while !open.is_empty() {
+        close(&mut open, &mut blank, None);
+    }
+    if blank.is_empty() {
+        return std::borrow::Cow::Borrowed(html);
+    }
+    let mut out = html.as_bytes().to_vec();
+    for r in blank {
+        out[r].fill(b' ');
+    }
+    // Whole tags (ASCII `<` to `>`) became ASCII spaces: still UTF-8.
+    std::borrow::Cow::Owned(String::from_utf8(out).unwrap_or_else(|_| html.to_string()))
+}
+
+/// The offset just past the `>` that ends a tag whose name ends at `from`, skipping
+/// quoted attribute values; the end of the text if it never ends.
+fn tag_end(bytes: &[u8], from: usize) -> usize {
+    let mut quote = None;
+    for (k, &b) in bytes[from..].iter().enumerate() {
+        match (quote, b) {
+            (Some(q), _) if b == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'"' | b'\'') => quote = Some(b),
+            (None, b'>') => return from + k + 1,
+            _ => {}
+        }
+    }
+    bytes.len()
+}
+
+/// `haystack.find(needle)` ignoring ASCII case (`needle` is lowercase ASCII).
+fn find_ascii_ci(haystack: &str, needle: &str) -> Option<usize> {
+    let n = needle.len();
+    haystack
+        .as_bytes()
+        .windows(n)
+        .position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
 fn collapse(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -124,7 +267,7 @@ fn collapse(s: &str) -> String {
 /// blocks separated by blank lines; scripts, styles, navigation, page headers and
 /// footers are dropped.
 pub fn to_text(html: &str) -> String {
-    let doc = Html::parse_document(html);
+    let doc = Html::parse_document(&flatten_deep_nesting(html, MAX_HTML_DEPTH));
     let mut blocks: Vec<String> = Vec::new();
     let mut current = String::new();
     let end_block = |current: &mut String, blocks: &mut Vec<String>| {
@@ -210,9 +353,11 @@ struct RefTarget {
 }
 
 pub fn read(text: &str, lines: &LineIndex) -> ArticleDraft {
-    let doc = Html::parse_document(text);
+    // Same length and offsets as `text`: positions found in it are the file's.
+    let flat = flatten_deep_nesting(text, MAX_HTML_DEPTH);
+    let doc = Html::parse_document(&flat);
     let mut draft = ArticleDraft::new();
-    let mut cursor = Cursor { src: text, pos: 0 };
+    let mut cursor = Cursor { src: &flat, pos: 0 };
 
     let title = doc
         .select(&sel("h1#firstHeading, h1.firstHeading"))

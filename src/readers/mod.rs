@@ -27,6 +27,7 @@ pub fn read_article(id: &str, path: &Path, format: Format) -> Result<Article> {
 
 /// Parse article text already in memory.
 pub fn parse(id: &str, path: &Path, format: Format, text: String) -> Result<Article> {
+    let text = crate::position::normalize_lone_cr(text);
     if text.trim().is_empty() {
         return Err(Error::input(
             path,

@@ -10,6 +10,7 @@
 //! lines under the title are captions, several lines of anything else are a table or
 //! debris. Prose paragraphs are one line each in both exports.
 
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -122,7 +123,7 @@ pub fn read(text: &str, lines: &LineIndex) -> ArticleDraft {
 
     // Table-of-contents titles, so that headings the TOC names are recognised even when
     // they are long.
-    let toc_titles: Vec<String> = blocks
+    let toc_titles: HashSet<String> = blocks
         .iter()
         .filter(|b| is_toc(b))
         .flat_map(|b| {
@@ -135,6 +136,10 @@ pub fn read(text: &str, lines: &LineIndex) -> ArticleDraft {
 
     let mut seen_prose = false;
     let mut in_references = false;
+    // Lookups by heading, kept up to date as entries and sections are added: one per
+    // block, so a long TOC or many headings and reference blocks stay linear.
+    let mut toc_depth: HashMap<String, usize> = HashMap::new();
+    let mut sections_seen = SectionsSeen::default();
     while i < blocks.len() {
         let b = &blocks[i];
         i += 1;
@@ -143,6 +148,9 @@ pub fn read(text: &str, lines: &LineIndex) -> ArticleDraft {
         if is_toc(b) {
             for &(_, line, l) in &b.lines {
                 if let Some(c) = TOC_LINE.captures(l) {
+                    toc_depth
+                        .entry(c[1].trim().to_ascii_lowercase())
+                        .or_insert_with(|| c[2].matches('.').count());
                     draft.toc.push(TocEntry {
                         title: c[1].trim().to_string(),
                         number: Some(c[2].to_string()),
@@ -157,7 +165,7 @@ pub fn read(text: &str, lines: &LineIndex) -> ArticleDraft {
 
         if b.lines.iter().any(|l| is_reference_line(l.2)) {
             in_references = true;
-            start_reference_section(&mut draft, at(first.0));
+            start_reference_section(&mut draft, &mut sections_seen, at(first.0));
             for &(offset, line, l) in &b.lines {
                 if let Some(r) = reference(l, offset, &at) {
                     draft.references.push(r);
@@ -166,9 +174,13 @@ pub fn read(text: &str, lines: &LineIndex) -> ArticleDraft {
                         .bibliography
                         .push(bib_entry(c.get(1).unwrap().as_str(), line));
                 } else if !l.trim().is_empty() {
-                    // Continuation of the previous entry (a wrapped line).
+                    // Continuation of the previous entry (a wrapped line): appended in
+                    // place, not copied, so many lines stay linear.
                     if let Some(last) = draft.references.last_mut() {
-                        last.text = format!("{} {}", last.text, l.trim()).trim().to_string();
+                        if !last.text.is_empty() {
+                            last.text.push(' ');
+                        }
+                        last.text.push_str(l.trim());
                     } else {
                         draft.non_claim(NonClaimKind::BackMatter, l.trim(), line);
                     }
@@ -189,7 +201,8 @@ pub fn read(text: &str, lines: &LineIndex) -> ArticleDraft {
 
         if let Some(line) = b.single() {
             if is_heading(line, &toc_titles) {
-                let level = heading_level(line, &draft, b.blank_before);
+                sections_seen.update(&draft.sections);
+                let level = heading_level(line, &toc_depth, &sections_seen, b.blank_before);
                 let start = first.0 + (first.2.len() - first.2.trim_start().len());
                 let s = draft.section(line, level, at(start), false);
                 // Plain text has no heading levels to nest by: a heading after back
@@ -382,12 +395,9 @@ fn bib_entry(text: &str, line: usize) -> BibEntry {
 /// A reference list needs a section to live in: a references-like heading if the
 /// article has one, otherwise a made-up "References" section (the World Library export
 /// drops that heading but keeps it in the table of contents).
-fn start_reference_section(draft: &mut ArticleDraft, at: Location) {
-    let existing = draft
-        .sections
-        .iter()
-        .position(|s| is_references_heading(&s.heading));
-    let s = match existing {
+fn start_reference_section(draft: &mut ArticleDraft, seen: &mut SectionsSeen, at: Location) {
+    seen.update(&draft.sections);
+    let s = match seen.references {
         Some(s) => s,
         None => draft.section("References", 2, at, true),
     };
@@ -407,8 +417,30 @@ fn is_references_heading(h: &str) -> bool {
     )
 }
 
-fn is_heading(line: &str, toc_titles: &[String]) -> bool {
-    if toc_titles.iter().any(|t| t == &line.to_lowercase()) {
+/// What the reader asks of the sections so far, brought up to date by scanning only the
+/// sections added since the last question (sections are only ever appended).
+#[derive(Default)]
+struct SectionsSeen {
+    scanned: usize,
+    level2: bool,
+    /// The first references-like section.
+    references: Option<usize>,
+}
+
+impl SectionsSeen {
+    fn update(&mut self, sections: &[crate::model::Section]) {
+        for (i, s) in sections.iter().enumerate().skip(self.scanned) {
+            self.level2 |= s.level == 2;
+            if self.references.is_none() && is_references_heading(&s.heading) {
+                self.references = Some(i);
+            }
+        }
+        self.scanned = sections.len();
+    }
+}
+
+fn is_heading(line: &str, toc_titles: &HashSet<String>) -> bool {
+    if toc_titles.contains(&line.to_lowercase()) {
         return true;
     }
     let words = line.split_whitespace().count();
@@ -477,17 +509,17 @@ fn caption_leftover(line: &str) -> Option<(usize, usize)> {
     (!head[from..].trim().is_empty()).then_some((from, close + 2))
 }
 
-fn heading_level(line: &str, draft: &ArticleDraft, blank_before: usize) -> u8 {
-    if let Some(t) = draft
-        .toc
-        .iter()
-        .find(|t| t.title.eq_ignore_ascii_case(line))
-    {
-        let depth = t.number.as_deref().map_or(0, |n| n.matches('.').count());
-        return 2 + depth as u8;
+fn heading_level(
+    line: &str,
+    toc_depth: &HashMap<String, usize>,
+    sections: &SectionsSeen,
+    blank_before: usize,
+) -> u8 {
+    // The first TOC entry of that title (compared ignoring ASCII case) gives the depth.
+    if let Some(&depth) = toc_depth.get(&line.to_ascii_lowercase()) {
+        return 2 + depth.min(250) as u8;
     }
-    let has_level2 = draft.sections.iter().any(|s| s.level == 2);
-    if blank_before >= 2 || !has_level2 {
+    if blank_before >= 2 || !sections.level2 {
         2
     } else {
         3

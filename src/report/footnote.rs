@@ -71,15 +71,8 @@ impl<'a> FootnoteView<'a> {
 
     /// The sentences the footnote covers: those whose covering markers carry its label.
     pub fn covered(&self) -> Vec<usize> {
-        let a = self.article;
-        (0..a.sentences.len())
-            .filter(|&s| {
-                a.sentences[s]
-                    .covered_by
-                    .iter()
-                    .any(|&m| a.markers[m].label == self.label)
-            })
-            .collect()
+        self.article
+            .sentences_covered_where(|m| m.label == self.label)
     }
 
     /// `show`'s text view.

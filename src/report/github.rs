@@ -125,11 +125,14 @@ pub fn step_summary(m: &Summary, by_rule: &BTreeMap<Rule, usize>, omitted: usize
     s
 }
 
-/// Escaping of a workflow command's message.
+/// Escaping of a workflow command's message: one line, and no legacy `##[` command in
+/// it (article text is quoted in messages).
 pub fn data(s: &str) -> String {
-    s.replace('%', "%25")
+    let one_line = s
+        .replace('%', "%25")
         .replace('\r', "%0D")
-        .replace('\n', "%0A")
+        .replace('\n', "%0A");
+    super::text::defuse_workflow_commands(&one_line).into_owned()
 }
 
 /// Escaping of a workflow command's property value.

@@ -862,10 +862,9 @@ impl<'r, 'c> ArticleView<'r, 'c> {
     /// confidence.
     fn footnotes(&self, out: &mut String, i: usize) {
         let (a, n) = (&self.c.article, self.n);
-        let s = &a.sentences[i];
         let refs = a.sentence_references(i);
-        let dead: Vec<&str> = s
-            .covered_by
+        let dead: Vec<&str> = a
+            .covering_markers(i)
             .iter()
             .map(|&m| &a.markers[m])
             .filter(|m| m.reference.is_none())

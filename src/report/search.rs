@@ -8,8 +8,13 @@ use super::style::Style;
 use crate::index::{Hit, Kind, SearchResults};
 
 /// Text: one block per hit — where it is (title › section, file:line, kind, score), the
-/// snippet with the matches highlighted, and the footnotes.
+/// snippet with the matches highlighted, and the footnotes. Lines that a CI log would
+/// read as workflow commands are defused.
 pub fn render_text(results: &SearchResults, st: Style) -> String {
+    super::text::defuse_workflow_commands(&render_hits(results, st)).into_owned()
+}
+
+fn render_hits(results: &SearchResults, st: Style) -> String {
     let mut s = String::new();
     for (i, hit) in results.hits.iter().enumerate() {
         if i > 0 {

@@ -227,6 +227,40 @@ pub fn escape_controls(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Text defused for CI logs, where a line that starts (after blanks) with `::` is a
+/// GitHub workflow command and `##[` anywhere a legacy one: such a line gets a `\`
+/// before its `::`, and `##[` is written `#\#[`. An article, a source or a file name
+/// (`x\n::error::…`) cannot then raise annotations, mask secrets or stop commands.
+/// Other text is borrowed as is; the line breaks stay.
+pub fn defuse_workflow_commands(text: &str) -> Cow<'_, str> {
+    let starts_command = |line: &str| line.trim_start().starts_with("::");
+    if !text.contains("##[") && !text.split('\n').any(starts_command) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        if starts_command(line) {
+            let blanks = line.len() - line.trim_start().len();
+            out.push_str(&line[..blanks]);
+            out.push('\\');
+            out.push_str(&line[blanks..].replace("##[", "#\\#["));
+        } else {
+            out.push_str(&line.replace("##[", "#\\#["));
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// What the binary prints on stderr about the user's files (errors, notes): control
+/// characters escaped within each line, then workflow commands defused.
+pub fn defuse_message(text: &str) -> String {
+    let lines: Vec<Cow<'_, str>> = text.split('\n').map(escape_controls).collect();
+    defuse_workflow_commands(&lines.join("\n")).into_owned()
+}
+
 fn summary(s: &mut String, m: &Summary, st: Style) {
     let _ = writeln!(
         s,
