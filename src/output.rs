@@ -60,21 +60,26 @@ impl Terminal {
 
     /// Print a line on stderr (unless `--quiet`), above any progress bar.
     pub fn note(&self, line: &str) {
-        if self.quiet {
-            return;
-        }
-        let line = citecheck::report::text::defuse_message(line);
-        let bar = self.bar.lock().unwrap_or_else(|p| p.into_inner());
-        match &*bar {
-            Some((_, b)) => b.suspend(|| eprintln!("citecheck: {line}")),
-            None => eprintln!("citecheck: {line}"),
+        if !self.quiet {
+            self.print("", line);
         }
     }
 
     /// Print an error that does not stop the command (one unreadable article of many)
     /// on stderr, even with `--quiet`, as `main` prints the error that does.
     fn error(&self, e: &Error) {
-        let line = format!("citecheck: error: {}", crate::advice::message(e));
+        self.print("error: ", &crate::advice::message(e));
+    }
+
+    /// `citecheck: {prefix}{text}` on stderr, above any progress bar. `prefix` is
+    /// citecheck's own (it may be coloured); `text` may name the user's files or quote
+    /// their text, so it is shown with its control characters escaped and workflow
+    /// commands defused.
+    fn print(&self, prefix: &str, text: &str) {
+        let line = format!(
+            "citecheck: {prefix}{}",
+            citecheck::report::text::defuse_message(text)
+        );
         let bar = self.bar.lock().unwrap_or_else(|p| p.into_inner());
         match &*bar {
             Some((_, b)) => b.suspend(|| eprintln!("{line}")),
@@ -124,7 +129,11 @@ impl Observer for Terminal {
                 total,
                 item,
             } => self.progress(*stage, *done, *total, *item),
-            Event::Warning(w) => self.note(&format!("{}: {w}", self.style.yellow("warning"))),
+            Event::Warning(w) => {
+                if !self.quiet {
+                    self.print(&format!("{}: ", self.style.yellow("warning")), &w.to_string());
+                }
+            }
             Event::Skipped { error } => self.error(error),
             other => self.note(&other.to_string()),
         }

@@ -130,6 +130,41 @@ impl LineIndex {
         self.chars_before_chunk[k] + count_char_starts(&text.as_bytes()[from..offset])
     }
 
+    /// The byte offset `chars` characters after byte `from` (a character boundary of
+    /// `text`), or `end` when the text up to `end` is shorter. Found from the nearest
+    /// checkpoint, so it costs at most a few `CHUNK`s however far into a line it is:
+    /// a finding's column far into a megabyte line is not counted from the line start.
+    pub fn char_offset(&self, text: &str, from: usize, end: usize, chars: usize) -> usize {
+        debug_assert_eq!(text.len(), self.len, "LineIndex used with another text");
+        let end = end.min(text.len());
+        if self.chars_before_chunk.is_empty() {
+            return from.saturating_add(chars).min(end).max(from.min(end));
+        }
+        let target = self.chars_before(text, from) + chars;
+        // The last checkpoint at or before the target character, if past `from`.
+        let k = self
+            .chars_before_chunk
+            .partition_point(|&c| c <= target)
+            .saturating_sub(1);
+        let (mut at, mut count) = if k * CHUNK > from {
+            (k * CHUNK, self.chars_before_chunk[k])
+        } else {
+            (from, target - chars)
+        };
+        // `at` may be inside a character: `count` is the characters starting before it.
+        let bytes = text.as_bytes();
+        while at < end {
+            if (bytes[at] as i8) >= -0x40 {
+                if count == target {
+                    return at;
+                }
+                count += 1;
+            }
+            at += 1;
+        }
+        end.max(from.min(end))
+    }
+
     /// Byte offset where 1-based `line` starts.
     pub fn line_start(&self, line: usize) -> Option<usize> {
         self.starts.get(line.checked_sub(1)?).copied()

@@ -675,6 +675,7 @@ impl<'a> Checker<'a> {
                 notes: Vec::new(),
                 evidence: Vec::new(),
                 snippet: None,
+                snippet_column: 1,
                 baselined: false,
             });
             // The date goes to a note: the message is part of what a reader compares.

@@ -135,8 +135,8 @@ pub fn lock_holds(corpus: &Corpus) -> bool {
     };
     let drift = lock.drift(&corpus.root);
     for d in &drift {
-        eprintln!(
-            "citecheck: error: {}: source `{}`: {} {}",
+        let message = format!(
+            "{}: source `{}`: {} {}",
             fetch::Lock::path(&corpus.root).display(),
             d.id,
             d.file,
@@ -146,6 +146,9 @@ pub fn lock_holds(corpus: &Corpus) -> bool {
                 "no longer matches its pinned SHA-256"
             }
         );
+        // The lock's names are the user's (a pull request can edit them).
+        let message = citecheck::report::text::defuse_message(&message);
+        eprintln!("citecheck: error: {message}");
     }
     if !drift.is_empty() {
         eprintln!(

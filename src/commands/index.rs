@@ -27,6 +27,8 @@ pub fn run(cli: &Cli, check: bool, verify_content: bool) -> Result<u8> {
             ),
         };
         if !cli.quiet {
+            // The reason names the user's files.
+            let line = citecheck::report::text::defuse_message(&line);
             output::print(&format!("{line}\n"))?;
         }
         return Ok(code);

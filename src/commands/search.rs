@@ -57,6 +57,7 @@ pub fn run(cli: &Cli, args: Args) -> Result<u8> {
     let err_style = Style::for_stderr(cli.color.into());
     if !cli.quiet {
         for w in &results.warnings {
+            let w = citecheck::report::text::defuse_message(w);
             eprintln!("citecheck: {}: {w}", err_style.yellow("note"));
         }
         for c in &results.corrections {

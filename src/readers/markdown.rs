@@ -16,7 +16,7 @@
 //!
 //! Headings become sections; code blocks, HTML comments and tables are never claims.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -71,6 +71,9 @@ struct Reader<'a> {
     code: Option<(usize, String)>,
     /// Inline notes so far; they are labelled `inline-1`, `inline-2`, ….
     inline_notes: usize,
+    /// Lower-cased labels of `draft.references[..defined.1]`: one lookup per definition
+    /// instead of a scan of every earlier one (20,000 definitions took 18 s).
+    defined: (HashSet<String>, usize),
 }
 
 pub fn read(text: &str, lines: &LineIndex) -> ArticleDraft {
@@ -100,6 +103,7 @@ pub fn read(text: &str, lines: &LineIndex) -> ArticleDraft {
         image: 0,
         code: None,
         inline_notes: 0,
+        defined: (HashSet::new(), 0),
     };
     for (event, range) in events {
         r.event(event, range);
@@ -321,7 +325,10 @@ impl Reader<'_> {
             if joined.get(m.end()..).is_some_and(|r| r.starts_with(':')) {
                 continue;
             }
-            if notes.iter().any(|n| m.start() < n.1 && n.0 < m.end()) {
+            // Notes are in order and apart: the first ending after the match is the
+            // only one it can overlap (a scan of all of them made thousands slow).
+            let after = notes.partition_point(|n| n.1 <= m.start());
+            if notes.get(after).is_some_and(|n| n.0 < m.end()) {
                 continue;
             }
             if scannable(m.start(), m.end()) {
@@ -454,12 +461,12 @@ impl Reader<'_> {
         };
         let at = self.lines.locate(self.src, def.offset);
         let first = self.canonical(&def.label);
-        let duplicate = self
-            .draft
-            .references
-            .iter()
-            .any(|r| r.label.to_lowercase() == def.label.to_lowercase());
-        if duplicate {
+        let (defined, up_to) = &mut self.defined;
+        for r in &self.draft.references[*up_to..] {
+            defined.insert(r.label.to_lowercase());
+        }
+        *up_to = self.draft.references.len();
+        if defined.contains(&def.label.to_lowercase()) {
             self.draft.problem(
                 Rule::DuplicateReference,
                 format!(

@@ -8,6 +8,7 @@ use serde_json::json;
 
 use super::model_json::status_name;
 use super::style::Style;
+use super::text::shown;
 use crate::error::{Error, Result};
 use crate::manifest::Corpus;
 use crate::model::Article;
@@ -86,17 +87,19 @@ impl<'a> FootnoteView<'a> {
     }
 }
 
+/// Every piece of the article's, the manifest's or a source's text goes through
+/// [`shown`]: control characters in it are escaped, never sent to the terminal.
 fn render(v: &FootnoteView, st: Style) -> String {
     let (a, corpus, label) = (v.article, v.corpus, v.label);
     let (refs, markers, evidence) = (&v.references, &v.markers, &v.evidence);
     let mut s = String::new();
-    let path = a.path.display();
+    let path = shown(&a.path.display().to_string()).into_owned();
     let _ = writeln!(
         s,
         "{} [{}] in {}",
         st.bold("footnote"),
-        label,
-        a.title.as_deref().unwrap_or(&a.id)
+        shown(label),
+        shown(a.title.as_deref().unwrap_or(&a.id))
     );
     if refs.is_empty() {
         let _ = writeln!(
@@ -115,7 +118,7 @@ fn render(v: &FootnoteView, st: Style) -> String {
             r.line,
             r.column
         );
-        let _ = writeln!(s, "  {}", r.text);
+        let _ = writeln!(s, "  {}", shown(&r.text));
         let uses = match r.declared_uses {
             Some(d) if d != r.found_uses => st.yellow(&format!(
                 "declared {d} use{}, found {} in the text",
@@ -133,7 +136,7 @@ fn render(v: &FootnoteView, st: Style) -> String {
         match &r.link {
             Some(link) => {
                 let src = corpus.source(&link.source);
-                let title = src.map_or("?", |x| x.title.as_str());
+                let title = shown(src.map_or("?", |x| x.title.as_str()));
                 let how = if link.explicit {
                     "explicit [[link]]".to_string()
                 } else if link.confident {
@@ -148,32 +151,34 @@ fn render(v: &FootnoteView, st: Style) -> String {
                     s,
                     "\n{} {} — {} ({how})",
                     st.bold("source"),
-                    link.source,
+                    shown(&link.source),
                     title
                 );
                 if !link.explicit {
                     for e in &link.evidence {
-                        let _ = writeln!(s, "  matched: {e}");
+                        let _ = writeln!(s, "  matched: {}", shown(e));
                     }
                     for d in &link.doubts {
-                        let _ = writeln!(s, "  {}", st.yellow(&format!("not sure: {d}")));
+                        let _ = writeln!(s, "  {}", st.yellow(&format!("not sure: {}", shown(d))));
                     }
                 }
                 if let Some(src) = src {
                     if let Some(d) = &src.date {
-                        let _ = writeln!(s, "  date: {d}");
+                        let _ = writeln!(s, "  date: {}", shown(d));
                     }
                     if corpus.source_available(src) {
                         let _ = writeln!(
                             s,
                             "  text: {}",
-                            st.green(&corpus.source_path(src).unwrap().display().to_string())
+                            st.green(&shown(
+                                &corpus.source_path(src).unwrap().display().to_string()
+                            ))
                         );
                     } else {
                         let _ = writeln!(s, "  text: {}", st.yellow("unavailable (no text in the corpus): claims citing it are unverifiable"));
                     }
                     if let Some(u) = &src.url {
-                        let _ = writeln!(s, "  url: {u}");
+                        let _ = writeln!(s, "  url: {}", shown(u));
                     }
                 }
             }
@@ -200,7 +205,14 @@ fn render(v: &FootnoteView, st: Style) -> String {
             .sentence
             .map(|i| a.sentences[i].text.as_str())
             .unwrap_or("(outside claim text)");
-        let _ = writeln!(s, "  {}:{}:{}  {}", path, m.line, m.column, sentence);
+        let _ = writeln!(
+            s,
+            "  {}:{}:{}  {}",
+            path,
+            m.line,
+            m.column,
+            shown(sentence)
+        );
     }
     let cov = v.covered();
     let _ = writeln!(
@@ -218,7 +230,7 @@ fn render(v: &FootnoteView, st: Style) -> String {
             status_name(sen.status),
             sen.line,
             sen.column,
-            sen.text
+            shown(&sen.text)
         );
     }
     if !evidence.is_empty() {
@@ -231,14 +243,17 @@ fn render(v: &FootnoteView, st: Style) -> String {
             let place = e
                 .section
                 .as_deref()
-                .map(|x| format!(", {x}"))
+                .map(|x| format!(", {}", shown(x)))
                 .unwrap_or_default();
             let _ = writeln!(
                 s,
                 "  {} line {}{place}  (for the sentence at {}:{})",
-                e.source, e.line, e.for_line, e.for_column
+                shown(&e.source),
+                e.line,
+                e.for_line,
+                e.for_column
             );
-            let _ = writeln!(s, "    {}", e.text);
+            let _ = writeln!(s, "    {}", shown(&e.text));
         }
     }
     s

@@ -125,14 +125,15 @@ pub fn step_summary(m: &Summary, by_rule: &BTreeMap<Rule, usize>, omitted: usize
     s
 }
 
-/// Escaping of a workflow command's message: one line, and no legacy `##[` command in
-/// it (article text is quoted in messages).
+/// Escaping of a workflow command's message: one line, no other control character (the
+/// log is a terminal too: [`super::text::shown`]), and no legacy `##[` command in it
+/// (article text is quoted in messages).
 pub fn data(s: &str) -> String {
     let one_line = s
         .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A");
-    super::text::defuse_workflow_commands(&one_line).into_owned()
+    super::text::defuse_workflow_commands(&super::text::shown(&one_line)).into_owned()
 }
 
 /// Escaping of a workflow command's property value.

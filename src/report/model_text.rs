@@ -4,15 +4,18 @@
 use std::fmt::Write;
 
 use super::model_json::status_name;
+use super::text::shown;
 use crate::model::Article;
 
+/// Every piece of the article's text goes through [`shown`]: control characters in it
+/// are escaped, never sent to the terminal.
 pub fn render(a: &Article) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
         "{} ({}, {})",
-        a.title.as_deref().unwrap_or(&a.id),
-        a.path.display(),
+        shown(a.title.as_deref().unwrap_or(&a.id)),
+        shown(&a.path.display().to_string()),
         a.format.name()
     );
     if !a.toc.is_empty() {
@@ -26,8 +29,8 @@ pub fn render(a: &Article) -> String {
             let _ = writeln!(
                 s,
                 "  {} {}{}",
-                t.number.as_deref().unwrap_or("-"),
-                t.title,
+                shown(t.number.as_deref().unwrap_or("-")),
+                shown(&t.title),
                 mark
             );
         }
@@ -39,7 +42,7 @@ pub fn render(a: &Article) -> String {
             "  {:>4}  {}{}{}",
             sec.line,
             "  ".repeat(sec.level.saturating_sub(2) as usize),
-            sec.heading,
+            shown(&sec.heading),
             if sec.synthetic { "  (implied)" } else { "" }
         );
     }
@@ -50,18 +53,30 @@ pub fn render(a: &Article) -> String {
         } else {
             "  (no reference entry)"
         };
-        let _ = writeln!(s, "  [{}] {}:{}{}", m.label, m.line, m.column, target);
+        let _ = writeln!(
+            s,
+            "  [{}] {}:{}{}",
+            shown(&m.label),
+            m.line,
+            m.column,
+            target
+        );
     }
     let _ = writeln!(s, "\nreferences ({}):", a.references.len());
     for r in &a.references {
         let declared = r.declared_uses.map_or("-".to_string(), |d| d.to_string());
         let link = r.link.as_ref().map_or("unlinked".to_string(), |l| {
-            format!("→ {} ({:.2})", l.source, l.score)
+            format!("→ {} ({:.2})", shown(&l.source), l.score)
         });
         let _ = writeln!(
             s,
             "  {:>3}. line {}, declared {}, found {}, {}\n       {}",
-            r.label, r.line, declared, r.found_uses, link, r.text
+            shown(&r.label),
+            r.line,
+            declared,
+            r.found_uses,
+            link,
+            shown(&r.text)
         );
     }
     if !a.bibliography.is_empty() {
@@ -70,16 +85,16 @@ pub fn render(a: &Article) -> String {
             let link = b
                 .link
                 .as_ref()
-                .map_or("unlinked".to_string(), |l| format!("→ {}", l.source));
-            let _ = writeln!(s, "  line {}: {} ({link})", b.line, b.text);
+                .map_or("unlinked".to_string(), |l| format!("→ {}", shown(&l.source)));
+            let _ = writeln!(s, "  line {}: {} ({link})", b.line, shown(&b.text));
         }
     }
     let _ = writeln!(s, "\nsentences ({}):", a.sentences.len());
     for sen in &a.sentences {
-        let labels: Vec<&str> = sen
+        let labels: Vec<_> = sen
             .markers
             .iter()
-            .map(|&m| a.markers[m].label.as_str())
+            .map(|&m| shown(&a.markers[m].label))
             .collect();
         let _ = writeln!(
             s,
@@ -87,7 +102,7 @@ pub fn render(a: &Article) -> String {
             sen.line,
             sen.column,
             status_name(sen.status),
-            sen.text,
+            shown(&sen.text),
             if labels.is_empty() {
                 String::new()
             } else {

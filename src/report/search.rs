@@ -5,11 +5,13 @@ use std::fmt::Write;
 use serde::Serialize;
 
 use super::style::Style;
+use super::text::shown;
 use crate::index::{Hit, Kind, SearchResults};
 
 /// Text: one block per hit — where it is (title › section, file:line, kind, score), the
-/// snippet with the matches highlighted, and the footnotes. Lines that a CI log would
-/// read as workflow commands are defused.
+/// snippet with the matches highlighted, and the footnotes. The corpus's text goes
+/// through [`shown`] (control characters escaped), and lines that a CI log would read
+/// as workflow commands are defused.
 pub fn render_text(results: &SearchResults, st: Style) -> String {
     super::text::defuse_workflow_commands(&render_hits(results, st)).into_owned()
 }
@@ -21,26 +23,34 @@ fn render_hits(results: &SearchResults, st: Style) -> String {
             s.push('\n');
         }
         let section = match (&hit.section, hit.kind) {
-            (Some(sec), _) => format!(" › {sec}"),
+            (Some(sec), _) => format!(" › {}", shown(sec)),
             (None, Kind::Article) => " › (lead)".to_string(),
             (None, Kind::Source) => String::new(),
         };
         let _ = writeln!(
             s,
             "{}{} {}",
-            st.bold(&hit.title),
+            st.bold(&shown(&hit.title)),
             section,
             st.dim(&format!(
                 "[{} {}, score {:.2}]",
                 hit.kind.name(),
-                hit.doc,
+                shown(&hit.doc),
                 hit.score
             ))
         );
-        let _ = writeln!(s, "  {}", st.cyan(&format!("{}:{}", hit.file, hit.line)));
+        let _ = writeln!(
+            s,
+            "  {}",
+            st.cyan(&format!("{}:{}", shown(&hit.file), hit.line))
+        );
         let _ = writeln!(s, "  {}", highlighted(hit, st));
         if !hit.footnotes.is_empty() {
-            let labels: Vec<String> = hit.footnotes.iter().map(|l| format!("[{l}]")).collect();
+            let labels: Vec<String> = hit
+                .footnotes
+                .iter()
+                .map(|l| format!("[{}]", shown(l)))
+                .collect();
             let what = match hit.kind {
                 Kind::Article => "footnotes",
                 Kind::Source => "cited by footnotes",
@@ -51,7 +61,8 @@ fn render_hits(results: &SearchResults, st: Style) -> String {
     s
 }
 
-/// The snippet with each highlight styled: colour on a terminal, `«…»` otherwise.
+/// The snippet with each highlight styled: colour on a terminal, `«…»` otherwise. Each
+/// piece is [`shown`] on its own, so the highlights keep their places.
 fn highlighted(hit: &Hit, st: Style) -> String {
     let mut out = String::new();
     let mut at = 0;
@@ -60,11 +71,11 @@ fn highlighted(hit: &Hit, st: Style) -> String {
         else {
             continue;
         };
-        out.push_str(before);
-        out.push_str(&st.highlight(word));
+        out.push_str(&shown(before));
+        out.push_str(&st.highlight(&shown(word)));
         at = r.end;
     }
-    out.push_str(hit.snippet.get(at..).unwrap_or(""));
+    out.push_str(&shown(hit.snippet.get(at..).unwrap_or("")));
     out
 }
 

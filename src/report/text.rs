@@ -24,6 +24,8 @@ use crate::check::{CheckReport, Finding, Summary};
 /// to the renderer, which then trims it to [`TERM_WIDTH`] by display width. Bounds the
 /// work per finding on a line of megabytes.
 const CONTEXT_CHARS: usize = 200;
+// A finding's snippet keeps more of a long line than is shown, so the cut is seen.
+const _: () = assert!(crate::check::finding::SNIPPET_CONTEXT_CHARS > CONTEXT_CHARS);
 /// Columns the rendered report fits lines into. Fixed rather than the terminal's, so
 /// the output is the same wherever it is written (rustc's default).
 const TERM_WIDTH: usize = annotate_snippets::renderer::DEFAULT_TERM_WIDTH;
@@ -115,7 +117,8 @@ fn finding(renderer: &Renderer, f: &Finding) -> String {
     let mut rendered_column = None;
     match &f.snippet {
         Some(line) => {
-            let (source, span) = shown_line(line, f.column, f.width);
+            // The snippet may be a window of a long line: the column is its own.
+            let (source, span) = shown_line(line, f.snippet_column, f.width);
             rendered_column = Some(source[..span.start].chars().count() + 1);
             group = group.element(
                 Snippet::source(source)
@@ -209,10 +212,25 @@ fn shown_line(line: &str, column: usize, width: usize) -> (String, Range<usize>)
 /// `text` with every control character (C0, DEL, C1) and every bidirectional
 /// override or isolate written as a visible escape (`\u{1b}`), so that text from an
 /// article cannot move the cursor, clear the screen, set the window title or reorder
-/// what is shown. Text without them is borrowed as is.
+/// what is shown. Text without them is borrowed as is. For text that must stay on one
+/// line: a tab and a line break are escaped too ([`shown`] keeps tabs).
 pub fn escape_controls(text: &str) -> Cow<'_, str> {
-    let hidden =
-        |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    escape_hidden(text, |_| false)
+}
+
+/// A piece of the user's text (an article's sentence or heading, a source passage, a
+/// file name) as every text output shows it: [`escape_controls`], except that a tab
+/// stays a tab. The one function the text reporters (`check`, `search`, `show`,
+/// `parse`) and the binary's messages put such text through.
+pub fn shown(text: &str) -> Cow<'_, str> {
+    escape_hidden(text, |c| c == '\t')
+}
+
+fn escape_hidden(text: &str, keep: impl Fn(char) -> bool) -> Cow<'_, str> {
+    let hidden = |c: char| {
+        (c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'))
+            && !keep(c)
+    };
     if !text.chars().any(hidden) {
         return Cow::Borrowed(text);
     }
@@ -254,11 +272,11 @@ pub fn defuse_workflow_commands(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// What the binary prints on stderr about the user's files (errors, notes): control
-/// characters escaped within each line, then workflow commands defused.
+/// A message the binary prints on stderr (an error, a note) that names the user's files
+/// or quotes their text: kept on one line by [`escape_controls`] (a file named
+/// `x\n::error::…` cannot start a line of its own), then workflow commands defused.
 pub fn defuse_message(text: &str) -> String {
-    let lines: Vec<Cow<'_, str>> = text.split('\n').map(escape_controls).collect();
-    defuse_workflow_commands(&lines.join("\n")).into_owned()
+    defuse_workflow_commands(&escape_controls(text)).into_owned()
 }
 
 fn summary(s: &mut String, m: &Summary, st: Style) {
