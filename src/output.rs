@@ -131,7 +131,10 @@ impl Observer for Terminal {
             } => self.progress(*stage, *done, *total, *item),
             Event::Warning(w) => {
                 if !self.quiet {
-                    self.print(&format!("{}: ", self.style.yellow("warning")), &w.to_string());
+                    self.print(
+                        &format!("{}: ", self.style.yellow("warning")),
+                        &w.to_string(),
+                    );
                 }
             }
             Event::Skipped { error } => self.error(error),

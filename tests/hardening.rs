@@ -370,3 +370,66 @@ fn verify_content_catches_a_same_size_edit_that_kept_the_mtime() {
     std::fs::write(&file, "Alpha\n\nThe beacon was lit in winter.\n").unwrap();
     assert_eq!(index_check(&["--verify-content"]).code, 0);
 }
+
+/// Issue 16.7: an article holding terminal control sequences (set the window title,
+/// clear the screen, colours, a lone CR that would overwrite the line) is shown with
+/// them escaped by every text output, and stays valid in JSON and SARIF.
+#[test]
+fn control_characters_are_escaped_in_every_text_output() {
+    let hostile = "\u{1b}]0;pwned\u{7}The beacon \u{1b}[2J was lit\u{1b}[31m at dawn\u{9b}1m.";
+    let article = format!(
+        "Harbour \u{1b}[1mtitle\n\nA lead sentence.\n\nHistory\n\n{hostile}[1] More beacon text.[2]\n\nReferences\n\n  1. ^ A book \u{1b}[5m.\n"
+    );
+    let dir = common::write_corpus(None, &[("corpus/a.txt", article.as_bytes())]);
+    let corpus = dir.path().join("corpus");
+    let raw = |s: &str| s.chars().any(|c| c.is_control() && c != '\n' && c != '\t');
+    let in_dir = |args: &[&str]| common::run(common::citecheck_in(dir.path()).args(args));
+
+    // check: the text report (source lines, messages), JSON and SARIF.
+    let text = common::check(&corpus, &[]);
+    assert!(!raw(&text.stdout), "{:?}", text.stdout);
+    assert!(text.stdout.contains("\\u{1b}[2J"), "{}", text.stdout);
+    let annotations = common::check(&corpus, &["--format", "github"]);
+    assert!(!raw(&annotations.stdout), "{:?}", annotations.stdout);
+    // JSON escapes C0 controls itself (`\u001b`) and stays valid.
+    for format in ["json", "sarif"] {
+        let run = common::check(&corpus, &["--format", format]);
+        assert!(run.json().is_object(), "{format}");
+        assert!(!run.stdout.contains(['\u{1b}', '\u{7}']), "{format}");
+    }
+    // parse: sentences, headings, the title, references.
+    let parse = in_dir(&["parse", "corpus/a.txt"]);
+    assert_eq!(parse.code, 0, "{}", parse.stderr);
+    assert!(!raw(&parse.stdout), "{:?}", parse.stdout);
+    assert!(
+        parse.stdout.contains("\\u{1b}]0;pwned\\u{7}"),
+        "{}",
+        parse.stdout
+    );
+    let json = in_dir(&["parse", "corpus/a.txt", "--format", "json"]).json();
+    assert!(
+        json["sentences"].to_string().contains("\\u001b[2J"),
+        "{json}"
+    );
+    // show: the reference entry and the sentences it covers.
+    let show = in_dir(&["show", "1"]);
+    assert_eq!(show.code, 0, "{}", show.stderr);
+    assert!(!raw(&show.stdout), "{:?}", show.stdout);
+    assert!(show.stdout.contains("\\u{1b}[5m"), "{}", show.stdout);
+    // search: the snippet, with its highlight.
+    let search = in_dir(&["search", "beacon"]);
+    assert_eq!(search.code, 0, "{}", search.stderr);
+    assert!(!raw(&search.stdout), "{:?}", search.stdout);
+    assert!(search.stdout.contains("«beacon»"), "{}", search.stdout);
+    assert!(search.stdout.contains("\\u{1b}[2J"), "{}", search.stdout);
+}
+
+/// A file name with an escape sequence is shown escaped in an error message.
+#[test]
+fn control_characters_in_file_names_are_escaped_in_errors() {
+    let dir = common::write_corpus(None, &[("corpus/a\u{1b}[2Jb.txt", b"x\0y" as &[u8])]);
+    let run = common::check(&dir.path().join("corpus"), &[]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("a\\u{1b}[2Jb.txt"), "{}", run.stderr);
+    assert!(!run.stderr.contains('\u{1b}'), "{:?}", run.stderr);
+}

@@ -261,7 +261,12 @@ impl<'a> Site<'a> {
 
     /// The finding's line, cut to [`SNIPPET_CONTEXT_CHARS`] characters either side of
     /// the `width` characters at byte `at` (at `loc`), and the finding's column in it.
-    fn snippet(&self, at: usize, loc: crate::position::Location, width: usize) -> (Option<String>, usize) {
+    fn snippet(
+        &self,
+        at: usize,
+        loc: crate::position::Location,
+        width: usize,
+    ) -> (Option<String>, usize) {
         let (Some(line), Some(line_start)) =
             (self.line_text(loc.line), self.lines.line_start(loc.line))
         else {

@@ -205,14 +205,7 @@ fn render(v: &FootnoteView, st: Style) -> String {
             .sentence
             .map(|i| a.sentences[i].text.as_str())
             .unwrap_or("(outside claim text)");
-        let _ = writeln!(
-            s,
-            "  {}:{}:{}  {}",
-            path,
-            m.line,
-            m.column,
-            shown(sentence)
-        );
+        let _ = writeln!(s, "  {}:{}:{}  {}", path, m.line, m.column, shown(sentence));
     }
     let cov = v.covered();
     let _ = writeln!(

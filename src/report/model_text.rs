@@ -82,10 +82,9 @@ pub fn render(a: &Article) -> String {
     if !a.bibliography.is_empty() {
         let _ = writeln!(s, "\nbibliography ({}):", a.bibliography.len());
         for b in &a.bibliography {
-            let link = b
-                .link
-                .as_ref()
-                .map_or("unlinked".to_string(), |l| format!("→ {}", shown(&l.source)));
+            let link = b.link.as_ref().map_or("unlinked".to_string(), |l| {
+                format!("→ {}", shown(&l.source))
+            });
             let _ = writeln!(s, "  line {}: {} ({link})", b.line, shown(&b.text));
         }
     }
