@@ -41,11 +41,17 @@ pub fn run(cli: &Cli, args: Args) -> Result<u8> {
     }
     let mut corpus = super::load_corpus(cli)?;
     if corpus.articles.is_empty() && !args.allow_empty && !args.batch {
-        // A pull request must not turn CI green by deleting the article list.
+        // A pull request must not turn CI green by deleting the article list (or, with
+        // no manifest, every article).
+        let (path, what) = match &corpus.manifest {
+            Some(manifest) => (manifest.clone(), "lists no articles"),
+            None => (corpus.root.clone(), "holds no article files"),
+        };
         return Err(Error::input(
-            &corpus.root.join(citecheck::manifest::MANIFEST_NAME),
-            "lists no articles, so there is nothing to check \
-             (pass --allow-empty if that is intended)",
+            &path,
+            format!(
+                "{what}, so there is nothing to check (pass --allow-empty if that is intended)"
+            ),
         ));
     }
     if args.locked && !super::fetch::lock_holds(&corpus) {
