@@ -696,6 +696,9 @@ impl<'a> Checker<'a> {
         let a = site.article;
         let out = &mut p.findings;
         let summary = &mut p.summary;
+        // Whether the article has a body a lead can be exempt before: once, not per
+        // sentence (many headings and sentences made that their product).
+        let lead = Lead::of(a);
         for (i, s) in a.sentences.iter().enumerate() {
             summary.sentences += 1;
             match s.status {
@@ -708,7 +711,7 @@ impl<'a> Checker<'a> {
             } else {
                 claims::facts(&s.text)
             };
-            let exempt = in_exempt_lead(a, s) && self.config.lead == LeadPolicy::Exempt;
+            let exempt = lead.exempts(s) && self.config.lead == LeadPolicy::Exempt;
             let claim = claims::is_claim(&s.text, &facts) || s.citation_needed;
             if claim && (!exempt || s.citation_needed) {
                 summary.claims += 1;
@@ -1223,30 +1226,43 @@ fn is_block_quotation(site: &Site, i: usize) -> bool {
     if quoted_line {
         return true;
     }
-    let mut first = i;
-    while first > 0 && a.sentences[first - 1].paragraph == s.paragraph {
-        first -= 1;
-    }
+    // The paragraph's first sentence, looked up rather than walked back to: one
+    // paragraph of many sentences made that walk quadratic.
+    let first = a
+        .paragraphs
+        .get(s.paragraph)
+        .map_or(i, |p| p.first_sentence);
     let Some(intro) = first.checked_sub(1).map(|k| &a.sentences[k]) else {
         return false;
     };
     intro.section == s.section && intro.text.trim_end().ends_with(':')
 }
 
-/// Whether a sentence is in a lead the lead policy can exempt. The lead is the text
+/// The lead the lead policy can exempt sentences of. The lead is the text
 /// before the first section proper: no section at all, or a first heading that is really
 /// the title (readers of files without a site header read the title line as a heading).
 /// A lead summarises a body cited below it; an article with no body section is all lead
 /// and nothing cites it elsewhere, so it is not exempt.
-fn in_exempt_lead(a: &Article, s: &crate::model::Sentence) -> bool {
-    let title = title_section(a);
-    let in_lead = s.section.is_none() || s.section == title;
-    let has_body = a
-        .sections
-        .iter()
-        .enumerate()
-        .any(|(i, x)| Some(i) != title && !x.synthetic && !x.back_matter && x.blocks > 0);
-    in_lead && has_body
+struct Lead {
+    title: Option<usize>,
+    has_body: bool,
+}
+
+impl Lead {
+    fn of(a: &Article) -> Lead {
+        let title = title_section(a);
+        let has_body = a
+            .sections
+            .iter()
+            .enumerate()
+            .any(|(i, x)| Some(i) != title && !x.synthetic && !x.back_matter && x.blocks > 0);
+        Lead { title, has_body }
+    }
+
+    fn exempts(&self, s: &crate::model::Sentence) -> bool {
+        let in_lead = s.section.is_none() || s.section == self.title;
+        in_lead && self.has_body
+    }
 }
 
 /// The first section, when its heading is the article's title rather than a section:
