@@ -219,7 +219,7 @@ impl<'de> Deserialize<'de> for CheckKey {
             let hint = match OPTION_KEYS.iter().find(|k| **k == kebab) {
                 Some(k) => format!(" (did you mean the option {k:?}?)"),
                 None => match e.suggestion() {
-                    Some(r) => format!(" (did you mean the rule {:?}?)", r.name()),
+                    Some(r) => format!(" (did you mean {:?}?)", r.name()),
                     None => String::new(),
                 },
             };

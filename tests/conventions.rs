@@ -483,5 +483,5 @@ fn long_lists_of_ids_in_errors_end_with_the_count_of_the_rest() {
         .arg(index.path())
         .args(["show", "1", "--article", "nope"]));
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("a009, … and 4 more"), "{}", r.stderr);
+    assert!(r.stderr.contains("a009, … 4 more)"), "{}", r.stderr);
 }

@@ -46,7 +46,7 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// Ids listed in a message: the first [`LISTED_IDS`], then "…" and how many more, so
+/// Ids listed in a message: the first [`LISTED_IDS`], then "… N more", so
 /// an error about a corpus of thousands stays one readable line. `"none"` when empty.
 pub fn id_list<'a>(ids: impl IntoIterator<Item = &'a str>) -> String {
     let mut shown = Vec::with_capacity(LISTED_IDS);
@@ -61,7 +61,7 @@ pub fn id_list<'a>(ids: impl IntoIterator<Item = &'a str>) -> String {
     match (shown.is_empty(), rest) {
         (true, _) => "none".to_string(),
         (false, 0) => shown.join(", "),
-        (false, n) => format!("{}, … and {n} more", shown.join(", ")),
+        (false, n) => format!("{}, … {n} more", shown.join(", ")),
     }
 }
 
@@ -79,7 +79,7 @@ mod tests {
         let many: Vec<String> = (1..=13).map(|i| format!("id{i}")).collect();
         let list = id_list(many.iter().map(String::as_str));
         assert!(list.starts_with("id1, id2,"), "{list}");
-        assert!(list.contains("id10, … and 3 more"), "{list}");
+        assert!(list.contains("id10, … 3 more"), "{list}");
         assert!(!list.contains("id11"), "{list}");
     }
 }
