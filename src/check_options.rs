@@ -27,7 +27,7 @@ use crate::rule::Severity;
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]
 pub enum ReportFormat {
-    /// rustc-style findings for people.
+    /// Findings for people, rustc-style.
     #[default]
     Text,
     /// One JSON document (stable, documented shape; also a baseline file).
@@ -95,11 +95,8 @@ impl From<SeverityLevel> for Severity {
 #[cfg_attr(feature = "cli", derive(clap::Args))]
 #[serde(rename_all = "kebab-case")]
 pub struct CheckOptions {
-    /// Output format: `text` for people (the default), `json` (stable, documented
-    /// shape; also a baseline file), `jsonl` (JSON Lines, streamed: one finding per line,
-    /// then a summary per article and one for the run; see docs/json.md), `sarif` (SARIF
-    /// 2.1.0 for code scanning), `github` (workflow commands: annotations on a pull
-    /// request), `markdown` (a pull-request comment). `[check] format = "…"`.
+    /// Output format (default `text`; the shapes are in docs/json.md).
+    /// `[check] format = "…"`.
     #[cfg_attr(feature = "cli", arg(long, value_enum, value_name = "FORMAT"))]
     pub format: Option<ReportFormat>,
     /// Write the report to FILE instead of stdout (atomically: a failed run leaves
