@@ -440,3 +440,21 @@ fn bracket_zero_is_no_footnote_marker() {
     all_markers_resolve(&model);
     assert!(of_rule(&report, "unknown-footnote").is_empty());
 }
+
+/// Item 10: in a plain-text page a heading straight after a heading with no text is its
+/// subsection, so "First World War" with its text in "Western Front" and "Home Front"
+/// is no `missing-section`; a heading with no text before a sibling of the level the
+/// page marks with two blank lines still is one.
+#[test]
+fn text_heading_whose_text_sits_in_its_subsections() {
+    let page = "The regiment is old.[1]\n\n\nHistory\n\nIt was raised in 1800.[1]\n\nFirst World War\n\nWestern Front\n\nIt fought at Ypres.[2]\n\nHome Front\n\nIt guarded the coast.[2]\n\n\nLegacy\n\n\nTraditions\n\nIt keeps a march.[1]\n\n[1] A. Writer, Regiments.\n\n[2] B. Writer, Wars.\n";
+    let (_c, model, report) = written(None, &[("regiment.md", page)]);
+    assert_eq!(model["format"], "text");
+    let missing = of_rule(&report, "missing-section");
+    let subjects: Vec<&str> = missing
+        .iter()
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(subjects.len(), 1, "{subjects:#?}");
+    assert!(subjects[0].contains("Legacy"), "{subjects:#?}");
+}

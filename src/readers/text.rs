@@ -491,9 +491,16 @@ fn heading_level(line: &str, draft: &ArticleDraft, blank_before: usize) -> u8 {
     }
     let has_level2 = draft.sections.iter().any(|s| s.level == 2);
     if blank_before >= 2 || !has_level2 {
-        2
-    } else {
-        3
+        return 2;
+    }
+    // One blank line before says "level 3 or deeper" and no more. A heading straight
+    // after such a heading with no text of its own is its subsection: the text of
+    // "First World War" sits in "Western Front" below it, and it is no empty section.
+    match draft.sections.last() {
+        Some(last) if last.level >= 3 && last.blocks == 0 && !last.synthetic => {
+            (last.level + 1).min(6)
+        }
+        _ => 3,
     }
 }
 
