@@ -266,7 +266,12 @@ fn html_lists_numbered_from_one_stay_apart() {
     let refs = array(&model, "references");
     let texts: Vec<(&str, u64)> = refs
         .iter()
-        .map(|r| (r["text"].as_str().unwrap(), r["found_uses"].as_u64().unwrap()))
+        .map(|r| {
+            (
+                r["text"].as_str().unwrap(),
+                r["found_uses"].as_u64().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(
         texts,
@@ -293,7 +298,10 @@ fn wikitext_character_references_in_sentence_text() {
     let (_c, model, _r) = written(None, &[("cafe.wiki", page)]);
     assert_eq!(
         sentence_texts(&model),
-        ["The café sold ½ a loaf to AT&T at noon, & more.", "It shut."]
+        [
+            "The café sold ½ a loaf to AT&T at noon, & more.",
+            "It shut."
+        ]
     );
     let second = &array(&model, "sentences")[1];
     let column = page.find("It shut.").unwrap() + 1;
@@ -311,7 +319,12 @@ fn markdown_labels_match_by_source_text() {
     assert_eq!(model["format"], "markdown");
     let markers: Vec<(&str, bool)> = array(&model, "markers")
         .iter()
-        .map(|m| (m["label"].as_str().unwrap(), m["resolved"].as_bool().unwrap()))
+        .map(|m| {
+            (
+                m["label"].as_str().unwrap(),
+                m["resolved"].as_bool().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(markers, [("a\\+b", false), ("x\\]y", true)], "{model:#}");
     assert_eq!(
@@ -421,7 +434,8 @@ fn wikitext_refs_after_an_unclosed_nowiki() {
 /// empty section.
 #[test]
 fn markdown_references_section_of_definitions_is_not_empty() {
-    let page = "# Pact\n\nThe pact was signed.[^1]\n\n## References\n\n[^1]: A history of the pact.\n";
+    let page =
+        "# Pact\n\nThe pact was signed.[^1]\n\n## References\n\n[^1]: A history of the pact.\n";
     let (_c, _model, report) = written(None, &[("pact.md", page)]);
     let missing = of_rule(&report, "missing-section");
     assert!(missing.is_empty(), "{missing:#?}");

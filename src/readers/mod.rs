@@ -102,7 +102,8 @@ static FOOTNOTE_DEFINITION: LazyLock<Regex> =
 static FOOTNOTE_REFERENCE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\[\^(?:[A-Za-z0-9_.-]|\\[[:punct:]])+\]").unwrap());
 /// An inline note `^[…]` (Pandoc, markdown-it) with some text in it.
-static INLINE_NOTE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\^\[[^\]\n]*\S[^\]\n]*\]").unwrap());
+static INLINE_NOTE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\^\[[^\]\n]*\S[^\]\n]*\]").unwrap());
 static SUB_HEADING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?m)^#{2,6} \S").unwrap());
 /// A footnote marker of the plain-text exports (`[7]`): see [`text::FOOTNOTE_NUMBER`].
 static BRACKET_MARKER: LazyLock<Regex> =

@@ -28,9 +28,8 @@ static WL_REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
 /// `[001]` and `S[0]` are indices in code and formulas, and four digits are years.
 pub(crate) const FOOTNOTE_NUMBER: &str = "[1-9][0-9]{0,2}";
 /// `[9] Havron, Michael. …` (Markdown-converted pages); the text may be empty.
-static BRACKET_REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"^\[({FOOTNOTE_NUMBER})\](?:\s+(.*?))?\s*$")).unwrap()
-});
+static BRACKET_REFERENCE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!(r"^\[({FOOTNOTE_NUMBER})\](?:\s+(.*?))?\s*$")).unwrap());
 static BULLET: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*(?:[•*+-]|\d+\.)\s+(.*)$").unwrap());
 /// Inline markers: `[7]` (see [`FOOTNOTE_NUMBER`]: a marker above 999 is not

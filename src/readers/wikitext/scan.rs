@@ -316,7 +316,10 @@ fn match_pairs(
                 next_nowiki_close = None;
             }
             let close = *next_nowiki_close.get_or_insert_with(|| {
-                lower.get(i..).and_then(|s| s.find("</nowiki>")).map(|k| i + k)
+                lower
+                    .get(i..)
+                    .and_then(|s| s.find("</nowiki>"))
+                    .map(|k| i + k)
             });
             if let Some(c) = close.filter(|&c| !crosses_blank_line(blank_lines, i, c)) {
                 i = c + "</nowiki>".len();
