@@ -391,6 +391,11 @@ def main(argv=None):
 
     records = read_records(spark, args.input, args.input_format)
     partitions = args.partitions or sc.defaultParallelism
+    # Every table below is a small shuffle of the staged rows (the window keeping the
+    # earliest corpus-wide finding, the counts by rule). At Spark's default of 200 shuffle
+    # partitions each of them ran 200 tasks, whatever the input's size: that was most of
+    # the job's time on one article. As many as there are streams keeps them in step.
+    spark.conf.set("spark.sql.shuffle.partitions", str(partitions))
     # Contiguous runs of the input, in order within each: a partition is one stream.
     records = records.repartitionByRange(partitions, "seq").sortWithinPartitions("seq")
     rows = records.rdd.mapPartitions(check_partition(binary, corpus, index, args.fail_once_partition))
