@@ -495,8 +495,11 @@ fn heading_level(line: &str, draft: &ArticleDraft, blank_before: usize) -> u8 {
     // One blank line before says "level 3 or deeper" and no more. A heading straight
     // after such a heading with no text of its own is its subsection: the text of
     // "First World War" sits in "Western Front" below it, and it is no empty section.
+    // Not below back matter: prose after an empty "Notes" is no note.
     match draft.sections.last() {
-        Some(last) if last.level >= 3 && last.blocks == 0 && !last.synthetic => {
+        Some(last)
+            if last.level >= 3 && last.blocks == 0 && !last.synthetic && !last.back_matter =>
+        {
             (last.level + 1).min(6)
         }
         _ => 3,
