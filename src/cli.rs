@@ -8,15 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 /// `--version`: the package version and the commit it was built from (build.rs; just
 /// the version when built outside a git checkout).
-const VERSION: &str = match option_env!("CITECHECK_COMMIT") {
-    Some(_) => concat!(
-        env!("CARGO_PKG_VERSION"),
-        " (",
-        env!("CITECHECK_COMMIT"),
-        ")"
-    ),
-    None => env!("CARGO_PKG_VERSION"),
-};
+const VERSION: &str = env!("CITECHECK_VERSION");
 
 /// citecheck — where do the sources say this? Is every footnote sound? Which claims are
 /// uncited, or cited to a source that does not say them?
