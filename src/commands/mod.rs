@@ -2,6 +2,7 @@
 
 mod check;
 mod fetch;
+mod generated;
 mod index;
 mod parse;
 mod report;
@@ -26,33 +27,17 @@ pub fn run(cli: &Cli) -> Result<u8> {
         } => parse::run(cli, file, *format, (*input).into()),
         Command::Check {
             paths,
-            format,
-            output,
-            rules,
-            severity,
-            max_findings,
+            options,
             input,
-            root,
-            deny,
-            baseline,
             explain,
-            locked,
             allow_empty,
         } => check::run(
             cli,
             check::Args {
                 paths,
-                format: *format,
-                output: output.as_deref(),
-                rules,
-                severity: severity.map(Into::into),
-                max_findings: *max_findings,
-                deny: *deny,
-                baseline: baseline.as_deref(),
+                options,
                 explain: explain.as_deref(),
-                root: root.as_deref(),
                 batch: input.is_some(),
-                locked: *locked,
                 allow_empty: *allow_empty,
             },
         ),
@@ -67,6 +52,8 @@ pub fn run(cli: &Cli) -> Result<u8> {
             verify_content,
         } => index::run(cli, *check, *verify_content),
         Command::Fetch(args) => fetch::run(cli, args),
+        Command::Completions { shell } => generated::completions(*shell),
+        Command::Man { command } => generated::man(command.as_deref()),
         Command::Search {
             query,
             limit,
