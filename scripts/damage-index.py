@@ -137,7 +137,7 @@ def main():
                 victims.append(os.path.relpath(path, pristine))
     victims.sort()
     counts = {k: 0 for k in ["cases", "all right", "clear error", "lie", "wrong", "panic",
-                             "raw", "not repaired", "left behind", "--no-refresh right",
+                             "raw", "check failed", "not repaired", "left behind", "--no-refresh right",
                              "--no-refresh clear error", "search right (refreshing)",
                              "search clear error (refreshing)"]}
     failures = []
@@ -178,6 +178,9 @@ def main():
                 if bad in kinds:
                     counts[key] += 1
                     problems.append(f"{bad}: " + ", ".join(q for q, v in verdicts if v == bad))
+            if check[0] not in (0, 1):
+                counts["check failed"] += 1
+                problems.append(f"index --check exit {check[0]}: {check[2].strip()!r}")
             if check[0] == 0 and kinds != {"RIGHT"}:
                 counts["lie"] += 1
                 problems.append("index --check said fresh")

@@ -95,16 +95,21 @@ pub(crate) fn still_current(dir: &Path, gen: &Path) -> bool {
 
 /// The generation directory `CURRENT` names; `None` when there is no `CURRENT`.
 fn current_generation(dir: &Path) -> Result<Option<PathBuf>> {
-    let name = match fs::read_to_string(dir.join(CURRENT)) {
-        Ok(n) => n.trim().to_string(),
+    let name = match fs::read(dir.join(CURRENT)) {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).trim().to_string(),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(Error::io(&dir.join(CURRENT), e)),
     };
-    if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
+    // A damaged `CURRENT` (not text, or not a generation's name) is a damaged index,
+    // which a build replaces; never a path to follow.
+    if !name.starts_with(GEN_PREFIX)
+        || !name.bytes().all(|b| b.is_ascii_graphic())
+        || name.contains(['/', '\\'])
+    {
         return Err(Error::index(
             IndexErrorKind::Corrupt,
             &dir.join(CURRENT),
-            format!("names {name:?}"),
+            format!("names {name:?}, not a generation"),
         ));
     }
     Ok(Some(dir.join(name)))
@@ -113,7 +118,7 @@ fn current_generation(dir: &Path) -> Result<Option<PathBuf>> {
 /// Generation `gen`'s build record; `None` when it has none.
 pub(crate) fn read_record(gen: &Path) -> Result<Option<(PathBuf, BuildMeta)>> {
     let meta_path = gen.join(META);
-    let text = match fs::read_to_string(&meta_path) {
+    let text = match fs::read(&meta_path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(Error::io(&meta_path, e)),
@@ -124,11 +129,13 @@ pub(crate) fn read_record(gen: &Path) -> Result<Option<(PathBuf, BuildMeta)>> {
         detail: Some("unreadable build record".into()),
         source: Some(e),
     };
+    // Read as bytes: a damaged record that is not UTF-8 is unreadable, not an I/O error.
     let mut meta: BuildMeta =
-        serde_json::from_str(&text).map_err(|e| unreadable(&meta_path, e.into()))?;
+        serde_json::from_slice(&text).map_err(|e| unreadable(&meta_path, e.into()))?;
     let files_path = gen.join(FILES);
+    let tsv = fs::read(&files_path).map_err(|e| unreadable(&files_path, e.into()))?;
     meta.files = RecordedFiles {
-        tsv: fs::read_to_string(&files_path).map_err(|e| unreadable(&files_path, e.into()))?,
+        tsv: String::from_utf8(tsv).map_err(|e| unreadable(&files_path, e.into()))?,
     };
     Ok(Some((gen.to_path_buf(), meta)))
 }
