@@ -3,19 +3,12 @@
 
 use std::path::PathBuf;
 
+use citecheck::check_options::CheckOptions;
 use clap::{Parser, Subcommand, ValueEnum};
 
 /// `--version`: the package version and the commit it was built from (build.rs; just
 /// the version when built outside a git checkout).
-const VERSION: &str = match option_env!("CITECHECK_COMMIT") {
-    Some(_) => concat!(
-        env!("CARGO_PKG_VERSION"),
-        " (",
-        env!("CITECHECK_COMMIT"),
-        ")"
-    ),
-    None => env!("CARGO_PKG_VERSION"),
-};
+const VERSION: &str = env!("CITECHECK_VERSION");
 
 /// citecheck — where do the sources say this? Is every footnote sound? Which claims are
 /// uncited, or cited to a source that does not say them?
@@ -121,32 +114,17 @@ pub enum Command {
     ///
     /// Exit status: 0 when no finding is at deny level (errors; with `--deny warnings`
     /// also warnings), 1 otherwise, 2 for usage, configuration or input errors.
-    /// Severities are set per rule in corpus.toml under `[check]`.
+    /// Severities are set per rule in corpus.toml under `[check]`, and so can every
+    /// option below but PATH, --input and --explain (`format = "sarif"`,
+    /// `max-findings = 100`, `rule = [..]`; paths relative to the corpus directory);
+    /// a flag given here wins.
     Check {
         /// Check only these article files (paths as in the manifest or on disk; a file
         /// the corpus does not list is read as an extra article). Default: every article.
         #[arg(value_name = "PATH")]
         paths: Vec<PathBuf>,
-        /// Output format: `text` for people, `json` (stable, documented shape; also a
-        /// baseline file), `jsonl` (JSON Lines, streamed: one finding per line, then a
-        /// summary per article and one for the run; see docs/json.md), `sarif` (SARIF
-        /// 2.1.0 for code scanning), `github` (workflow commands: annotations on a pull
-        /// request).
-        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
-        format: CheckFormat,
-        /// Write the report to FILE instead of stdout (atomically: a failed run leaves
-        /// no half-written file, and an existing FILE is replaced only at the end).
-        #[arg(long, short, value_name = "FILE")]
-        output: Option<PathBuf>,
-        /// Show only findings of this rule (repeatable).
-        #[arg(long = "rule", value_name = "RULE")]
-        rules: Vec<String>,
-        /// Show only findings of this severity and above.
-        #[arg(long, value_enum, value_name = "LEVEL")]
-        severity: Option<SeverityLevel>,
-        /// Show at most N findings; the rest are counted ("… and N more").
-        #[arg(long, value_name = "N")]
-        max_findings: Option<usize>,
+        #[command(flatten)]
+        options: CheckOptions,
         /// Batch mode: read article records from PATH (`-`: stdin), one JSON object per
         /// line — `{"id", "title", "format", "text"}` plus optional `"path"` — and write
         /// findings and one summary per article as JSON Lines, in input order, flushed as
@@ -154,24 +132,9 @@ pub enum Command {
         /// record naming its id and line, and the stream goes on.
         #[arg(long, value_enum, value_name = "FORMAT")]
         input: Option<BatchInput>,
-        /// SARIF URIs are relative to this directory (`uriBaseId` ROOT). Default: the
-        /// git work tree holding the current directory, else the current directory.
-        #[arg(long, value_name = "DIR")]
-        root: Option<PathBuf>,
-        /// Also fail (exit 1) on findings of this severity and above.
-        #[arg(long, value_enum, value_name = "LEVEL")]
-        deny: Option<DenyLevel>,
-        /// Findings listed in this file (written by `check --format json`) no longer
-        /// count; matched by rule, article and sentence text, not by line.
-        #[arg(long, value_name = "FILE")]
-        baseline: Option<PathBuf>,
         /// Print what a rule means and how to fix its findings, then exit.
         #[arg(long, value_name = "RULE")]
         explain: Option<String>,
-        /// For CI: exit 2, naming each, when a text pinned in corpus.lock is missing or
-        /// no longer has its pinned SHA-256 (see `citecheck fetch`).
-        #[arg(long)]
-        locked: bool,
     },
     /// Show one footnote: where it is cited, the reference text, declared vs found uses,
     /// the linked source and whether its text is available, and the sentences it covers.
@@ -253,6 +216,24 @@ pub enum Command {
     /// recorded dead by an earlier run), 1 when this run could not fetch some (dead links
     /// included), 2 for usage or input errors.
     Fetch(FetchArgs),
+    /// Print a shell completion script, generated from these definitions.
+    ///
+    /// bash: `citecheck completions bash > ~/.local/share/bash-completion/completions/citecheck`;
+    /// zsh: `citecheck completions zsh > ~/.zfunc/_citecheck`;
+    /// fish: `citecheck completions fish > ~/.config/fish/completions/citecheck.fish`.
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), generated from these definitions:
+    /// `citecheck man > citecheck.1 && man ./citecheck.1`; `citecheck man check` for the
+    /// page of one command (citecheck-check(1)) with all its options.
+    Man {
+        /// The command whose page to print; default the top-level page.
+        #[arg(value_name = "COMMAND")]
+        command: Option<String>,
+    },
 }
 
 /// The options of `citecheck fetch`.
@@ -322,44 +303,9 @@ fn parse_size(s: &str) -> Result<u64, String> {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum CheckFormat {
-    Text,
-    Json,
-    Jsonl,
-    Sarif,
-    Github,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DenyLevel {
-    /// Warnings and errors fail.
-    Warnings,
-    /// Every finding fails.
-    Notes,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum BatchInput {
     /// JSON Lines article records.
     Jsonl,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum SeverityLevel {
-    Note,
-    Warning,
-    Error,
-}
-
-impl From<SeverityLevel> for citecheck::check::rules::Severity {
-    fn from(l: SeverityLevel) -> Self {
-        use citecheck::check::rules::Severity;
-        match l {
-            SeverityLevel::Note => Severity::Note,
-            SeverityLevel::Warning => Severity::Warning,
-            SeverityLevel::Error => Severity::Error,
-        }
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

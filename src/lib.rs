@@ -82,6 +82,7 @@
 // without this attribute documents its whole public API.
 #[allow(missing_docs)]
 pub mod check;
+pub mod check_options;
 pub mod citation;
 mod dates;
 pub mod error;

@@ -13,12 +13,18 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
+pub use crate::check_options::CheckOptions;
+use crate::check_options::OPTION_KEYS;
 use crate::error::{CorpusProblem, Error, Result};
 use crate::fetch::lock::{Lock, LockEntry};
 use crate::position::{Format, LineIndex};
 use crate::rule::{Rule, Severity};
 
 pub const MANIFEST_NAME: &str = "corpus.toml";
+
+/// The file that marks a directory as a citecheck index (written by the index, here so
+/// that listing a corpus can skip an index inside it without importing the index).
+pub const INDEX_MARKER: &str = "CITECHECK-INDEX";
 
 /// File endings read as articles in a directory without a manifest.
 pub const ARTICLE_EXTENSIONS: &[&str] =
@@ -35,6 +41,9 @@ struct ManifestFile {
     link: Vec<LinkTable>,
     #[serde(default)]
     check: CheckSettings,
+    /// Globs of files and directories never read as articles (see [`Exclude`]).
+    #[serde(default)]
+    exclude: Vec<Spanned<String>>,
 }
 
 /// A `[[source]]` as written: every value that loading can find wrong keeps its span,
@@ -143,12 +152,17 @@ impl<'de> Deserialize<'de> for LeadPolicy {
 }
 
 /// `[check]`: rule severities (`rule = "error" | "warning" | "note" | "off"`, `None` =
-/// off) and policies, typed when the manifest loads: a misspelt rule or level is an
-/// error at its key or value in corpus.toml. Each severity keeps the span of its value.
+/// off), policies, and the options of `citecheck check` (the same names as its flags:
+/// `format`, `output`, `deny`, `baseline`, `rule = [..]`, `severity`, `max-findings`,
+/// `root`, `locked`; see [`CheckOptions`]), typed when the manifest loads: a misspelt
+/// key, rule or level is an error at its key or value in corpus.toml. Each severity
+/// keeps the span of its value.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct CheckSettings {
     pub lead: LeadPolicy,
     pub severities: BTreeMap<Rule, Spanned<Option<Severity>>>,
+    /// The command-line options set here; the command line wins over them.
+    pub options: CheckOptions,
 }
 
 impl<'de> Deserialize<'de> for CheckSettings {
@@ -159,7 +173,7 @@ impl<'de> Deserialize<'de> for CheckSettings {
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CheckSettings;
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a [check] table of rule = \"level\" and lead = \"exempt\" | \"check\"")
+                f.write_str("a [check] table of rule = \"level\", lead = \"exempt\" | \"check\" and check options")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
@@ -173,6 +187,7 @@ impl<'de> Deserialize<'de> for CheckSettings {
                             let level = map.next_value_seed(LevelOf(rule))?;
                             settings.severities.insert(rule, level);
                         }
+                        CheckKey::Option(name) => settings.options.read_key(name, &mut map)?,
                     }
                 }
                 Ok(settings)
@@ -182,10 +197,11 @@ impl<'de> Deserialize<'de> for CheckSettings {
     }
 }
 
-/// A key of `[check]`: a policy or a rule name.
+/// A key of `[check]`: a policy, a rule name or a `check` option.
 enum CheckKey {
     Lead,
     Rule(Rule),
+    Option(&'static str),
 }
 
 impl<'de> Deserialize<'de> for CheckKey {
@@ -194,11 +210,25 @@ impl<'de> Deserialize<'de> for CheckKey {
         if name == "lead" {
             return Ok(CheckKey::Lead);
         }
-        name.parse()
-            .map(CheckKey::Rule)
-            .map_err(|e: crate::rule::UnknownRule| {
-                serde::de::Error::custom(format!("[check] names an unknown rule: {e}"))
-            })
+        if let Some(option) = OPTION_KEYS.iter().find(|k| **k == name) {
+            return Ok(CheckKey::Option(option));
+        }
+        name.parse().map(CheckKey::Rule).map_err(|e: crate::rule::UnknownRule| {
+            // `max_findings` for `max-findings`: the flag's spelling is the key's.
+            let kebab = name.replace('_', "-");
+            let hint = match OPTION_KEYS.iter().find(|k| **k == kebab) {
+                Some(k) => format!(" (did you mean the option {k:?}?)"),
+                None => match e.suggestion() {
+                    Some(r) => format!(" (did you mean {:?}?)", r.name()),
+                    None => String::new(),
+                },
+            };
+            serde::de::Error::custom(format!(
+                "unknown key {name:?} in [check]{hint}: expected a rule name ({}), \"lead\", or an option of `citecheck check` ({})",
+                Rule::names(),
+                OPTION_KEYS.join(", ")
+            ))
+        })
     }
 }
 
@@ -466,6 +496,7 @@ impl Corpus {
             text,
             lines: &lines,
         };
+        let mut exclude = Exclude::new(&file.exclude, &at)?;
         let mut articles = Vec::new();
         let mut listings = Vec::new();
         // Where each article was declared, for the duplicate-id error.
@@ -504,8 +535,8 @@ impl Corpus {
                             ),
                         ));
                     }
-                    let (found, listing) =
-                        expand_glob(root, g.get_ref(), previous).map_err(|e| {
+                    let (found, listing) = expand_glob(root, g.get_ref(), &exclude, previous)
+                        .map_err(|e| {
                             at.error(g.span(), format!("bad glob {:?}: {e}", g.get_ref()))
                         })?;
                     listings.extend(listing);
@@ -516,7 +547,10 @@ impl Corpus {
                     }
                     let ids: Vec<String> = match listings.last() {
                         // The listing just made or reused names these files, relative.
-                        Some(l) if l.pattern == *g.get_ref() && l.files.len() == found.len() => {
+                        Some(l)
+                            if l.pattern == exclude.listing_key(g.get_ref())
+                                && l.files.len() == found.len() =>
+                        {
                             l.files.iter().map(|f| stem_id_rel(f)).collect()
                         }
                         _ => found.iter().map(|p| stem_id(root, p)).collect(),
@@ -549,6 +583,27 @@ impl Corpus {
                     path: full,
                     format: entry.format,
                     title: entry.title.clone(),
+                });
+            }
+        }
+        if file.article.is_empty() {
+            // Settings only: every text file is an article, as without a manifest, but
+            // for the sources' own files and what `exclude` leaves out.
+            exclude.files.extend(
+                file.source
+                    .iter()
+                    .filter_map(|s| s.file.as_ref())
+                    .map(|f| f.get_ref().trim_start_matches("./").to_string()),
+            );
+            let (paths, listing) = walk_articles(root, &exclude, previous)?;
+            listings.extend(listing);
+            for p in paths {
+                spans.push(0..0);
+                articles.push(ArticleSpec {
+                    id: stem_id(root, &p),
+                    path: p,
+                    format: Format::Auto,
+                    title: None,
                 });
             }
         }
@@ -645,35 +700,10 @@ impl Corpus {
         })
     }
 
-    /// Zero configuration: every text file under `root` is an article; no sources.
+    /// Zero configuration: every text file under `root` is an article (but for the
+    /// default exclusions); no sources.
     fn without_manifest(root: &Path, previous: &mut Vec<Listing>) -> Result<Corpus> {
-        let (paths, listing) = match Listing::take_reusable(previous, "", root) {
-            Some(l) => (l.files.iter().map(|f| root.join(f)).collect(), Some(l)),
-            None => {
-                let listed_at_ns = crate::stamp::now_ns();
-                let mut paths = Vec::new();
-                let mut dirs = Vec::new();
-                collect_files(root, root, &mut paths, &mut dirs).map_err(|e| Error::io(root, e))?;
-                paths.retain(|p| {
-                    p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-                        ARTICLE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str())
-                    })
-                });
-                sort_paths(&mut paths);
-                let files: Option<Vec<String>> =
-                    paths.iter().map(|p| relative_str(root, p)).collect();
-                let listing = match (files, dirs.into_iter().collect::<Option<Vec<_>>>()) {
-                    (Some(files), Some(dirs)) => Some(Listing {
-                        pattern: String::new(),
-                        dirs,
-                        listed_at_ns,
-                        files,
-                    }),
-                    _ => None,
-                };
-                (paths, listing)
-            }
-        };
+        let (paths, listing) = walk_articles(root, &Exclude::default(), previous)?;
         if paths.is_empty() {
             return Err(Error::input(
                 root,
@@ -814,14 +844,16 @@ impl Corpus {
 fn expand_glob(
     root: &Path,
     pattern: &str,
+    exclude: &Exclude,
     previous: &mut Vec<Listing>,
 ) -> std::result::Result<(Vec<PathBuf>, Option<Listing>), String> {
     let wild = |s: &str| s.contains(['*', '?', '[']);
+    let key = exclude.listing_key(pattern);
     let rel = Path::new(pattern);
     if let (Some(dir), Some(name)) = (rel.parent(), rel.file_name().and_then(|n| n.to_str())) {
         if !wild(&dir.to_string_lossy()) {
             let matcher = glob::Pattern::new(name).map_err(|e| e.to_string())?;
-            if let Some(l) = Listing::take_reusable(previous, pattern, root) {
+            if let Some(l) = Listing::take_reusable(previous, &key, root) {
                 return Ok((l.files.iter().map(|f| root.join(f)).collect(), Some(l)));
             }
             let listed_at_ns = crate::stamp::now_ns();
@@ -846,7 +878,7 @@ fn expand_glob(
                     Ok(t) => t.is_file(),
                     Err(_) => false,
                 };
-                if is_file {
+                if is_file && !exclude.by_user(&relative_to(root, &full)) {
                     out.push(full);
                 }
             }
@@ -856,7 +888,7 @@ fn expand_glob(
                 .map(|p| relative_str(root, p))
                 .collect::<Option<Vec<_>>>()
                 .map(|files| Listing {
-                    pattern: pattern.to_string(),
+                    pattern: key,
                     dirs: vec![(dir_rel, crate::stamp::mtime_ns(&md))],
                     listed_at_ns,
                     files,
@@ -865,9 +897,16 @@ fn expand_glob(
         }
     }
     let paths = glob::glob(&root.join(pattern).to_string_lossy()).map_err(|e| e.to_string())?;
+    // The directories the pattern names literally are read even when a default excludes
+    // them (`files = "target/*.md"`); those its wildcards reach are not.
+    let literal = rel
+        .components()
+        .take_while(|c| !wild(&c.as_os_str().to_string_lossy()))
+        .count();
     let mut out: Vec<PathBuf> = paths
         .filter_map(|p| p.ok())
         .filter(|p| p.is_file())
+        .filter(|p| !exclude.excludes_file(root, p, literal))
         .collect();
     sort_paths(&mut out);
     Ok((out, None))
@@ -917,11 +956,152 @@ fn stem_id_rel(rel: &str) -> String {
     id
 }
 
-/// Every file under `dir` (skipping dot files and directories), recording each
-/// directory read with its mtime (`None` for a name that is not UTF-8).
+/// The article files of a corpus listed by walking its directory: every file with an
+/// [`ARTICLE_EXTENSIONS`] ending that `exclude` leaves in, in corpus order, and the
+/// listing to record (reused from `previous` when its directories are unchanged).
+fn walk_articles(
+    root: &Path,
+    exclude: &Exclude,
+    previous: &mut Vec<Listing>,
+) -> Result<(Vec<PathBuf>, Option<Listing>)> {
+    let key = exclude.listing_key("");
+    if let Some(l) = Listing::take_reusable(previous, &key, root) {
+        return Ok((l.files.iter().map(|f| root.join(f)).collect(), Some(l)));
+    }
+    let listed_at_ns = crate::stamp::now_ns();
+    let mut paths = Vec::new();
+    let mut dirs = Vec::new();
+    collect_files(root, root, exclude, &mut paths, &mut dirs).map_err(|e| Error::io(root, e))?;
+    paths.retain(|p| {
+        p.extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| ARTICLE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+    });
+    sort_paths(&mut paths);
+    let files: Option<Vec<String>> = paths.iter().map(|p| relative_str(root, p)).collect();
+    let listing = match (files, dirs.into_iter().collect::<Option<Vec<_>>>()) {
+        (Some(files), Some(dirs)) => Some(Listing {
+            pattern: key,
+            dirs,
+            listed_at_ns,
+            files,
+        }),
+        _ => None,
+    };
+    Ok((paths, listing))
+}
+
+/// Directories a corpus's listing never enters, whatever the manifest says: hidden
+/// ones (`.git`), `node_modules` and `target` (dependencies and build output, never
+/// articles), and any citecheck index (a directory holding its marker file).
+pub const DEFAULT_EXCLUDE: &[&str] = &[".*", "node_modules", "target"];
+
+/// Which files a listing leaves out: the defaults ([`DEFAULT_EXCLUDE`], index
+/// directories) and the manifest's `exclude = ["glob", …]`. A glob without `/` is
+/// matched against every file and directory name (`drafts`, `*.bak`); one with `/`
+/// against the path relative to the corpus directory and each of its parent
+/// directories (`notes/old/**`, `articles/tmp-*`), `*` not crossing `/` and `**`
+/// crossing any number of directories.
+#[derive(Debug, Default)]
+struct Exclude {
+    /// The manifest's globs, as written and compiled.
+    patterns: Vec<(String, glob::Pattern)>,
+    /// Files left out by name (relative to the corpus root): a manifest's source texts.
+    files: Vec<String>,
+}
+
+impl Exclude {
+    fn new(globs: &[Spanned<String>], at: &Positions<'_>) -> Result<Exclude> {
+        let patterns = globs
+            .iter()
+            .map(|g| {
+                let text = g.get_ref().trim_start_matches("./").trim_end_matches('/');
+                glob::Pattern::new(text)
+                    .map(|p| (text.to_string(), p))
+                    .map_err(|e| {
+                        at.error(g.span(), format!("bad exclude glob {:?}: {e}", g.get_ref()))
+                    })
+            })
+            .collect::<Result<_>>()?;
+        Ok(Exclude {
+            patterns,
+            files: Vec::new(),
+        })
+    }
+
+    /// What a listing made under these exclusions is recorded as: the glob (empty for a
+    /// whole-directory walk), with the exclusions when there are any, so that changing
+    /// them lists again.
+    fn listing_key(&self, pattern: &str) -> String {
+        let mut key = pattern.to_string();
+        for (text, _) in &self.patterns {
+            key.push('\0');
+            key.push_str(text);
+        }
+        key
+    }
+
+    /// Whether the manifest's globs exclude `rel` (a `/`-separated path relative to the
+    /// corpus root), a file or a directory, or a directory it is in.
+    fn by_user(&self, rel: &str) -> bool {
+        if self.files.iter().any(|f| f == rel) {
+            return true;
+        }
+        let options = glob::MatchOptions {
+            require_literal_separator: true,
+            ..Default::default()
+        };
+        self.patterns.iter().any(|(text, p)| {
+            if text.contains('/') {
+                // The path and each directory above it.
+                let mut at = rel.len();
+                loop {
+                    if p.matches_with(&rel[..at], options) {
+                        return true;
+                    }
+                    match rel[..at].rfind('/') {
+                        Some(i) => at = i,
+                        None => return false,
+                    }
+                }
+            } else {
+                rel.split('/').any(|name| p.matches_with(name, options))
+            }
+        })
+    }
+
+    /// Whether a file found by a glob is left out: by the manifest's globs, or by a
+    /// default for a directory below the first `literal` components of the pattern.
+    fn excludes_file(&self, root: &Path, path: &Path, literal: usize) -> bool {
+        let rel = relative_to(root, path);
+        if self.by_user(&rel) {
+            return true;
+        }
+        let parts: Vec<&str> = rel.split('/').collect();
+        let mut dir = root.to_path_buf();
+        for (i, name) in parts.iter().enumerate().take(parts.len().saturating_sub(1)) {
+            dir.push(name);
+            if i >= literal && excluded_by_default(name, &dir) {
+                return true;
+            }
+        }
+        false
+    }
+}
+
+/// Whether a directory named `name` at `path` is one [`DEFAULT_EXCLUDE`] leaves out.
+fn excluded_by_default(name: &str, path: &Path) -> bool {
+    name.starts_with('.')
+        || DEFAULT_EXCLUDE[1..].contains(&name)
+        || path.join(INDEX_MARKER).is_file()
+}
+
+/// Every file under `dir` but for hidden files and what `exclude` leaves out, recording
+/// each directory read with its mtime (`None` for a name that is not UTF-8).
 fn collect_files(
     root: &Path,
     dir: &Path,
+    exclude: &Exclude,
     out: &mut Vec<PathBuf>,
     dirs: &mut Vec<Option<(String, u64)>>,
 ) -> std::io::Result<()> {
@@ -931,11 +1111,19 @@ fn collect_files(
         let entry = entry?;
         let path = entry.path();
         let name = entry.file_name();
-        if name.to_string_lossy().starts_with('.') {
+        let name = name.to_string_lossy();
+        if name.starts_with('.') {
             continue;
         }
-        if entry.file_type()?.is_dir() {
-            collect_files(root, &path, out, dirs)?;
+        let is_dir = entry.file_type()?.is_dir();
+        if is_dir && excluded_by_default(&name, &path) {
+            continue;
+        }
+        if exclude.by_user(&relative_to(root, &path)) {
+            continue;
+        }
+        if is_dir {
+            collect_files(root, &path, exclude, out, dirs)?;
         } else {
             out.push(path);
         }

@@ -62,6 +62,16 @@ pub enum Event<'a> {
         /// The item being worked on (an article or source id), when there is one.
         item: Option<&'a str>,
     },
+    /// A stage without per-item progress began (committing an index, reading the
+    /// source texts): it lasts until an event of another stage, or the end of the call.
+    /// `items` is how much it works over (sources, articles), for a display to judge
+    /// whether it is worth showing.
+    Step {
+        /// Which stage.
+        stage: Stage,
+        /// The things it works over.
+        items: usize,
+    },
     /// Another process holds the index directory's build lock; this call waits for it.
     WaitingForLock {
         /// The lock file.
@@ -88,6 +98,10 @@ pub enum Stage {
     /// Downloading source texts (`citecheck fetch`): one item per source, each slow
     /// enough to be worth a bar however few there are.
     Fetching,
+    /// Reading the source texts and preparing their passages for ranking.
+    Sources,
+    /// Writing a report out (the binary's last step: SARIF, a Markdown comment).
+    Writing,
 }
 
 impl Stage {
@@ -98,6 +112,8 @@ impl Stage {
             Stage::Indexing => "indexing",
             Stage::Checking => "checking",
             Stage::Fetching => "fetching",
+            Stage::Sources => "sources",
+            Stage::Writing => "writing",
         }
     }
 }
@@ -165,6 +181,7 @@ impl fmt::Display for Event<'_> {
                     None => Ok(()),
                 }
             }
+            Event::Step { stage, items } => write!(f, "{} ({items})", stage.name()),
             Event::WaitingForLock { lock } => write!(
                 f,
                 "waiting for another citecheck process that is building the index (lock {})",

@@ -41,6 +41,9 @@ pub struct Terminal {
     style: Style,
     /// The bar of the stage in progress, made on its first event.
     bar: Mutex<Option<(Stage, ProgressBar)>>,
+    /// Whether a bar was drawn in this run: once one was, later steps are shown too
+    /// (the run is long), so the display never goes quiet until it ends.
+    drew: std::sync::atomic::AtomicBool,
 }
 
 /// Stages shorter than this many items finish before a bar would help (fetching
@@ -55,6 +58,7 @@ impl Terminal {
             bars: !quiet && std::io::stderr().is_terminal(),
             style: Style::for_stderr(color),
             bar: Mutex::new(None),
+            drew: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
@@ -85,6 +89,7 @@ impl Terminal {
         if !self.bars || (total < MIN_ITEMS_FOR_BAR && stage != Stage::Fetching) {
             return;
         }
+        self.drew.store(true, std::sync::atomic::Ordering::Relaxed);
         let mut slot = self.bar.lock().unwrap_or_else(|p| p.into_inner());
         if slot.as_ref().is_none_or(|(s, _)| *s != stage) {
             if let Some((_, old)) = slot.take() {
@@ -114,6 +119,35 @@ impl Terminal {
     }
 }
 
+impl Terminal {
+    /// A stage without a count: a spinner naming it, until the next stage or the end —
+    /// for a step over many items, or in a run that has drawn a bar already.
+    fn step(&self, stage: Stage, items: usize) {
+        use std::sync::atomic::Ordering;
+        if !self.bars || (items < MIN_ITEMS_FOR_BAR && !self.drew.load(Ordering::Relaxed)) {
+            return;
+        }
+        self.drew.store(true, Ordering::Relaxed);
+        let mut slot = self.bar.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((_, old)) = slot.take() {
+            old.finish_and_clear();
+        }
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        if let Ok(style) = ProgressStyle::with_template("{prefix:>9} {spinner} {elapsed}") {
+            bar.set_style(style);
+        }
+        bar.set_prefix(stage.name());
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        *slot = Some((stage, bar));
+    }
+
+    /// Show that the binary's last step is under way: writing out a report of `items`
+    /// findings (SARIF, a Markdown comment, the end of a JSON document).
+    pub fn writing(&self, items: usize) {
+        self.step(Stage::Writing, items);
+    }
+}
+
 impl Observer for Terminal {
     fn event(&self, event: &Event<'_>) {
         match event {
@@ -123,6 +157,7 @@ impl Observer for Terminal {
                 total,
                 item,
             } => self.progress(*stage, *done, *total, *item),
+            Event::Step { stage, items } => self.step(*stage, *items),
             Event::Warning(w) => self.note(&format!("{}: {w}", self.style.yellow("warning"))),
             Event::Skipped { error } => self.error(error),
             other => self.note(&other.to_string()),

@@ -23,6 +23,8 @@ impl Observer for Recorder {
             Event::Progress {
                 stage, done, total, ..
             } => self.progress.lock().unwrap().push((*stage, *done, *total)),
+            // Stages without a count (the sources, the index's commit): progress too.
+            Event::Step { .. } => {}
             Event::Note(n) => self.notes.lock().unwrap().push(match n {
                 Note::IndexMissing { .. } => "missing".to_string(),
                 Note::IndexStale { .. } => "stale".to_string(),

@@ -714,7 +714,7 @@ fn the_library_reports_index_builds_to_its_observer_and_prints_nothing() {
                 total,
                 item: None,
             } => format!("progress {done}/{total}"),
-            Event::Progress { .. } => return,
+            Event::Progress { .. } | Event::Step { .. } => return,
             other => other.to_string(),
         };
         heard.lock().unwrap().push(what);

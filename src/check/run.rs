@@ -72,6 +72,12 @@ pub fn check_corpus(
     observer: &dyn Observer,
     out: &mut dyn CheckOutput,
 ) -> Result<Summary> {
+    // Progress covers the whole run: the sources, the articles (read, checked and
+    // indexed together), then the index's commit.
+    observer.event(&Event::Step {
+        stage: Stage::Sources,
+        items: corpus.sources.len(),
+    });
     let sources = crate::sources::load_all(corpus)?;
     let ranker = crate::pipeline::ranker(&sources)?;
     let checker = Checker::new(corpus, config, &sources, Some(&ranker));
@@ -80,6 +86,12 @@ pub fn check_corpus(
         IndexRefresh::IfStale(dir) => start_refresh(corpus, dir, observer),
     };
     let total = corpus.articles.len();
+    observer.event(&Event::Progress {
+        stage: Stage::Checking,
+        done: 0,
+        total,
+        item: None,
+    });
     // An article that cannot be read or checked is reported (Event::Skipped) and the
     // others are checked; the summary counts it.
     let mut unreadable: Option<crate::Error> = None;
@@ -130,10 +142,18 @@ pub fn check_corpus(
         (Some(_), Some(error)) => {
             observer.event(&Event::Warning(Warning::NotRefreshed { error }));
         }
-        (Some(b), None) => match b.finish(&sources) {
-            Ok(stats) => observer.event(&Event::Note(Note::Indexed(stats))),
-            Err(error) => observer.event(&Event::Warning(Warning::NotRefreshed { error: &error })),
-        },
+        (Some(b), None) => {
+            observer.event(&Event::Step {
+                stage: Stage::Indexing,
+                items: total,
+            });
+            match b.finish(&sources) {
+                Ok(stats) => observer.event(&Event::Note(Note::Indexed(stats))),
+                Err(error) => {
+                    observer.event(&Event::Warning(Warning::NotRefreshed { error: &error }))
+                }
+            }
+        }
     }
     let mut summary = session.finish_into(out);
     summary.unreadable = skipped;

@@ -12,8 +12,10 @@ use citecheck::position::Format;
 use citecheck::{Corpus, Error, Result};
 use serde::Deserialize;
 
-use super::{Args, Filter, Report, ReportSettings};
-use crate::cli::{CheckFormat, Cli};
+use citecheck::check_options::ReportFormat;
+
+use super::{Filter, Report, ReportSettings, Run};
+use crate::cli::Cli;
 use crate::output;
 
 /// One input line.
@@ -50,9 +52,12 @@ pub fn run(
     config: Config,
     baseline: Option<&Baseline>,
     filter: Filter,
-    args: &Args,
+    args: &Run,
 ) -> Result<u8> {
-    if args.format != CheckFormat::Jsonl && args.format != CheckFormat::Text {
+    if !matches!(
+        args.options.format(),
+        ReportFormat::Jsonl | ReportFormat::Text
+    ) {
         return Err(Error::Usage(
             "--input jsonl writes JSON Lines: use --format jsonl (or leave --format out)".into(),
         ));
@@ -70,8 +75,8 @@ pub fn run(
     let ranker = citecheck::pipeline::ranker(&sources)?;
     let checker = Checker::new(corpus, config, &sources, Some(&ranker));
     let mut report = Report::new(
-        ReportSettings::new(cli, args, CheckFormat::Jsonl, filter),
-        output::Stream::to(args.output)?,
+        ReportSettings::new(cli, &args.options, ReportFormat::Jsonl, filter),
+        output::Stream::to(args.options.output.as_deref())?,
     );
     let mut session = checker.session(baseline);
 

@@ -9,7 +9,9 @@ use citecheck::report::style::Style;
 use citecheck::rule::Rule;
 use citecheck::{Article, Error, Result};
 
-use crate::cli::{CheckFormat, Cli, DenyLevel};
+use citecheck::check_options::{CheckOptions, ReportFormat};
+
+use crate::cli::Cli;
 use crate::output;
 
 #[path = "batch.rs"]
@@ -17,19 +19,18 @@ mod batch;
 
 pub struct Args<'a> {
     pub paths: &'a [PathBuf],
-    pub format: CheckFormat,
-    pub output: Option<&'a Path>,
-    pub rules: &'a [String],
-    pub severity: Option<Severity>,
-    pub max_findings: Option<usize>,
-    pub deny: Option<DenyLevel>,
-    pub baseline: Option<&'a Path>,
+    /// The options as the command line gave them; [`run`] merges `[check]` under them.
+    pub options: &'a CheckOptions,
     pub explain: Option<&'a str>,
-    pub root: Option<&'a Path>,
     /// `--input jsonl`: article records from `paths[0]` (`-`: stdin).
     pub batch: bool,
-    /// `--locked`: every pinned source in corpus.lock must be there, unchanged.
-    pub locked: bool,
+}
+
+/// What a run of `check` goes by: the article paths and the options of the command line
+/// merged over `[check]` of corpus.toml.
+pub struct Run<'a> {
+    pub paths: &'a [PathBuf],
+    pub options: CheckOptions,
 }
 
 pub fn run(cli: &Cli, args: Args) -> Result<u8> {
@@ -37,15 +38,39 @@ pub fn run(cli: &Cli, args: Args) -> Result<u8> {
         output::print(&rules::explain(rule)?)?;
         return Ok(0);
     }
+    let batch = args.batch;
     let mut corpus = super::load_corpus(cli)?;
-    if args.locked && !super::fetch::lock_holds(&corpus) {
+    // One set of options: the command line's, `[check]`'s where it gave none.
+    let args = Run {
+        paths: args.paths,
+        options: args
+            .options
+            .merged_over(&corpus.check.options, &corpus.root),
+    };
+    let options = &args.options;
+    if options.annotate
+        && (options.format() == ReportFormat::Github
+            || options
+                .output
+                .as_deref()
+                .is_none_or(|o| o == Path::new("-")))
+    {
+        return Err(Error::Usage(
+            "--annotate writes annotations to stdout beside a report written to a file: give --output FILE and a --format other than github".into(),
+        ));
+    }
+    if options.locked && !super::fetch::lock_holds(&corpus) {
         return Ok(2);
     }
     // Usage, configuration and baseline errors come before any long work.
-    let filter = Filter::new(args.rules, args.severity)?;
+    let filter = Filter::new(&options.rule, options.severity.map(Into::into))?;
     let config = Config::from_corpus(&corpus);
-    let baseline = args.baseline.map(Baseline::load).transpose()?;
-    if args.batch {
+    let baseline = options
+        .baseline
+        .as_deref()
+        .map(Baseline::load)
+        .transpose()?;
+    if batch {
         return batch::run(cli, &corpus, config, baseline.as_ref(), filter, &args);
     }
     let only_some = !args.paths.is_empty();
@@ -55,8 +80,8 @@ pub fn run(cli: &Cli, args: Args) -> Result<u8> {
 
     let terminal = super::terminal(cli);
     let mut report = Report::new(
-        ReportSettings::new(cli, &args, args.format, filter),
-        output::Stream::to(args.output)?,
+        ReportSettings::new(cli, options, options.format(), filter),
+        output::Stream::to(options.output.as_deref())?,
     );
     // Checking needs only the source passages; a missing or stale index is rebuilt from
     // the same read of the articles — not when only some articles are checked (an index
@@ -81,6 +106,13 @@ pub fn run(cli: &Cli, args: Args) -> Result<u8> {
         &terminal,
         &mut report,
     )?;
+    if matches!(
+        options.format(),
+        ReportFormat::Sarif | ReportFormat::Json | ReportFormat::Markdown
+    ) {
+        // These are written at the end: a spinner until they are out.
+        terminal.writing(summary.errors + summary.warnings + summary.notes);
+    }
     let code = report.finish(&summary)?;
     if summary.unreadable > 0 {
         // Like ripgrep: every readable article was checked, the run still fails.
@@ -174,13 +206,15 @@ pub const SARIF_MAX_RESULTS: usize = 25_000;
 pub const ANNOTATIONS_PER_LEVEL: usize = 10;
 
 pub struct ReportSettings {
-    pub format: CheckFormat,
+    pub format: ReportFormat,
     pub filter: Filter,
     pub max_findings: Option<usize>,
     pub deny: Severity,
     pub style: Style,
     /// What SARIF URIs are relative to.
     pub root: PathBuf,
+    /// `--annotate`: GitHub annotations on stdout beside the report.
+    pub annotate: bool,
     pub quiet: bool,
 }
 
@@ -192,6 +226,8 @@ pub struct Report {
     out: output::Stream,
     json: citecheck::report::json::Streamed,
     sarif: SarifHeld,
+    /// The pull-request comment (`--format markdown`), written at the end.
+    markdown: citecheck::report::markdown::Comment,
     /// Shown findings by rule.
     by_rule: BTreeMap<Rule, usize>,
     /// Shown findings by level, for the per-level annotation cap.
@@ -207,6 +243,9 @@ pub struct Report {
     absent: Vec<FindingKey>,
     failed: bool,
     error: Option<Error>,
+    /// `--annotate`: where the annotations go (stdout), and how many were not written
+    /// (the per-level cap).
+    annotations: Option<(output::Stream, usize)>,
 }
 
 fn level_index(s: Severity) -> usize {
@@ -218,33 +257,39 @@ fn level_index(s: Severity) -> usize {
 }
 
 impl ReportSettings {
-    pub fn new(cli: &Cli, args: &Args, format: CheckFormat, filter: Filter) -> ReportSettings {
+    pub fn new(
+        cli: &Cli,
+        options: &CheckOptions,
+        format: ReportFormat,
+        filter: Filter,
+    ) -> ReportSettings {
         ReportSettings {
             format,
             filter,
-            max_findings: args.max_findings,
-            deny: match args.deny {
-                None => Severity::Error,
-                Some(DenyLevel::Warnings) => Severity::Warning,
-                Some(DenyLevel::Notes) => Severity::Note,
-            },
+            max_findings: options.max_findings,
+            deny: options.deny_level(),
             style: Style::for_stdout(cli.color.into()),
-            root: match args.root {
+            root: match &options.root {
                 Some(r) => output::absolute(r),
                 None => output::default_root(),
             },
             quiet: cli.quiet,
+            annotate: options.annotate,
         }
     }
 }
 
 impl Report {
     pub fn new(s: ReportSettings, out: output::Stream) -> Report {
+        use citecheck::report::markdown::{Comment, DEFAULT_MAX_FINDINGS};
+        let markdown = Comment::new(s.max_findings.unwrap_or(DEFAULT_MAX_FINDINGS));
+        let annotations = s.annotate.then(|| (output::Stream::stdout(), 0));
         Report {
             s,
             out,
             json: Default::default(),
             sarif: SarifHeld::default(),
+            markdown,
             by_rule: BTreeMap::new(),
             by_level: [0; 3],
             written: 0,
@@ -255,6 +300,7 @@ impl Report {
             absent: Vec::new(),
             failed: false,
             error: None,
+            annotations,
         }
     }
 
@@ -283,7 +329,7 @@ impl Report {
         }
         let max = self.s.max_findings;
         let end = match self.s.format {
-            CheckFormat::Text => {
+            ReportFormat::Text => {
                 let mut s = String::new();
                 if self.omitted > 0 {
                     s.push_str(&text::render_omitted(self.omitted, max, self.s.style));
@@ -292,14 +338,15 @@ impl Report {
                 s.push_str(&text::render_by_rule(&self.by_rule, self.s.style));
                 s
             }
-            CheckFormat::Json => self.json.end(summary, &self.verification),
-            CheckFormat::Jsonl => json::lines::summary(summary, &self.by_rule, self.omitted),
-            CheckFormat::Github => {
+            ReportFormat::Json => self.json.end(summary, &self.verification),
+            ReportFormat::Markdown => self.markdown.render(summary, self.omitted),
+            ReportFormat::Jsonl => json::lines::summary(summary, &self.by_rule, self.omitted),
+            ReportFormat::Github => {
                 let mut s = github::omitted_notice(self.omitted, ANNOTATIONS_PER_LEVEL);
                 s.push_str(&github::summary_line(summary));
                 s
             }
-            CheckFormat::Sarif => {
+            ReportFormat::Sarif => {
                 let cap = max.map_or(SARIF_MAX_RESULTS, |m| m.min(SARIF_MAX_RESULTS));
                 let (findings, left_out) = std::mem::take(&mut self.sarif).into_capped(cap);
                 self.omitted += left_out;
@@ -318,13 +365,18 @@ impl Report {
         };
         self.out.write(&end)?;
         self.out.finish()?;
-        if self.omitted > 0 && !self.s.quiet && self.s.format == CheckFormat::Sarif {
+        if let Some((mut stream, left_out)) = self.annotations.take() {
+            stream.write(&github::omitted_notice(left_out, ANNOTATIONS_PER_LEVEL))?;
+            stream.write(&github::summary_line(summary))?;
+            stream.finish()?;
+        }
+        if self.omitted > 0 && !self.s.quiet && self.s.format == ReportFormat::Sarif {
             eprintln!(
                 "citecheck: note: {} findings left out of the SARIF log (GitHub code scanning takes at most {SARIF_MAX_RESULTS} results per run; the most severe are kept)",
                 self.omitted
             );
         }
-        if matches!(self.s.format, CheckFormat::Github | CheckFormat::Sarif) {
+        if self.s.annotate || matches!(self.s.format, ReportFormat::Github | ReportFormat::Sarif) {
             write_step_summary(summary, &self.by_rule, self.omitted)?;
         }
         Ok(u8::from(self.failed))
@@ -349,21 +401,39 @@ impl CheckOutput for Report {
         *self.by_rule.entry(f.rule).or_default() += 1;
         let level = level_index(f.severity);
         self.by_level[level] += 1;
+        if let Some((stream, left_out)) = self.annotations.as_mut() {
+            if self.by_level[level] > ANNOTATIONS_PER_LEVEL {
+                *left_out += 1;
+            } else if let Err(e) = stream.write(&citecheck::report::github::annotation(&f)) {
+                self.error.get_or_insert(e);
+            }
+        }
         if self.s.max_findings.is_some_and(|max| self.written >= max) {
             self.omitted += 1;
+            if self.s.format == ReportFormat::Markdown {
+                self.markdown.count_only(&f);
+            }
             return;
         }
         use citecheck::report::{github, json, text};
         let text = match self.s.format {
-            CheckFormat::Text => text::render_finding(&f, self.s.style),
-            CheckFormat::Json => self.json.finding(&f),
-            CheckFormat::Jsonl => json::lines::finding(&f),
-            CheckFormat::Github if self.by_level[level] > ANNOTATIONS_PER_LEVEL => {
+            ReportFormat::Text => text::render_finding(&f, self.s.style),
+            ReportFormat::Json => self.json.finding(&f),
+            ReportFormat::Jsonl => json::lines::finding(&f),
+            ReportFormat::Github if self.by_level[level] > ANNOTATIONS_PER_LEVEL => {
                 self.omitted += 1;
                 return;
             }
-            CheckFormat::Github => github::annotation(&f),
-            CheckFormat::Sarif => {
+            ReportFormat::Github => github::annotation(&f),
+            ReportFormat::Markdown => {
+                if self.markdown.push(f) {
+                    self.written += 1;
+                } else {
+                    self.omitted += 1;
+                }
+                return;
+            }
+            ReportFormat::Sarif => {
                 self.sarif.push(f);
                 self.written += 1;
                 self.article_shown += 1;
@@ -379,18 +449,21 @@ impl CheckOutput for Report {
         record.file = output::shown_path(Path::new(&record.file));
         match self.s.format {
             // The JSON document closes with them: held (one per cited sentence).
-            CheckFormat::Json => self.verification.push(record),
-            CheckFormat::Jsonl => {
+            ReportFormat::Json => self.verification.push(record),
+            ReportFormat::Jsonl => {
                 let line = citecheck::report::json::lines::verification(&record);
                 self.write(&line);
             }
-            CheckFormat::Text | CheckFormat::Sarif | CheckFormat::Github => {}
+            ReportFormat::Text
+            | ReportFormat::Sarif
+            | ReportFormat::Github
+            | ReportFormat::Markdown => {}
         }
     }
 
     /// After an article's findings and records: its summary record (JSON Lines).
     fn article_done(&mut self, article: &Article, counts: &Summary) {
-        if self.s.format == CheckFormat::Jsonl {
+        if self.s.format == ReportFormat::Jsonl {
             let line = citecheck::report::json::lines::article(
                 &article.id,
                 &output::shown_path(&article.path),
@@ -405,13 +478,13 @@ impl CheckOutput for Report {
     }
 
     fn absent(&mut self, entry: FindingKey) {
-        if self.s.format == CheckFormat::Sarif {
+        if self.s.format == ReportFormat::Sarif {
             self.absent.push(entry);
         }
     }
 
     fn keeps_baselined(&self) -> bool {
-        self.s.format == CheckFormat::Sarif
+        self.s.format == ReportFormat::Sarif
     }
 }
 

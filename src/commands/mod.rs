@@ -2,6 +2,7 @@
 
 mod check;
 mod fetch;
+mod generated;
 mod index;
 mod parse;
 mod report;
@@ -26,32 +27,16 @@ pub fn run(cli: &Cli) -> Result<u8> {
         } => parse::run(cli, file, *format, (*input).into()),
         Command::Check {
             paths,
-            format,
-            output,
-            rules,
-            severity,
-            max_findings,
+            options,
             input,
-            root,
-            deny,
-            baseline,
             explain,
-            locked,
         } => check::run(
             cli,
             check::Args {
                 paths,
-                format: *format,
-                output: output.as_deref(),
-                rules,
-                severity: severity.map(Into::into),
-                max_findings: *max_findings,
-                deny: *deny,
-                baseline: baseline.as_deref(),
+                options,
                 explain: explain.as_deref(),
-                root: root.as_deref(),
                 batch: input.is_some(),
-                locked: *locked,
             },
         ),
         Command::Show {
@@ -62,6 +47,8 @@ pub fn run(cli: &Cli) -> Result<u8> {
         Command::Report { html, article } => report::run(cli, html, article.as_deref()),
         Command::Index { check } => index::run(cli, *check),
         Command::Fetch(args) => fetch::run(cli, args),
+        Command::Completions { shell } => generated::completions(*shell),
+        Command::Man { command } => generated::man(command.as_deref()),
         Command::Search {
             query,
             limit,

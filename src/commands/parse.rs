@@ -14,14 +14,24 @@ pub fn run(cli: &Cli, file: &Path, format: TextOrJson, input: Format) -> Result<
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let mut article = readers::parse(&id, file, input, text)?;
     // Link against the corpus's sources when there is a corpus with a manifest; a
     // broken corpus must not stop `parse` of a file that has nothing to do with it.
-    if let Ok(corpus) = Corpus::load(&cli.corpus) {
-        if let Some(spec) = corpus.articles.iter().find(|a| same_file(&a.path, file)) {
+    // A file of the corpus is read as `check` reads it: the manifest's `format =`
+    // unless `--input` says otherwise.
+    let corpus = Corpus::load(&cli.corpus).ok();
+    let spec = corpus
+        .as_ref()
+        .and_then(|c| c.articles.iter().find(|a| same_file(&a.path, file)));
+    let input = match (input, spec) {
+        (Format::Auto, Some(spec)) => spec.format,
+        _ => input,
+    };
+    let mut article = readers::parse(&id, file, input, text)?;
+    if let Some(corpus) = &corpus {
+        if let Some(spec) = spec {
             article.id = spec.id.clone();
         }
-        link::link_article(&mut article, &corpus);
+        link::link_article(&mut article, corpus);
     }
     match format {
         TextOrJson::Json => output::print_json(&article_json(&article))?,

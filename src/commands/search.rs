@@ -95,13 +95,8 @@ fn check_source(corpus: &citecheck::Corpus, id: &str) -> Result<()> {
     if corpus.source(id).is_some() {
         return Ok(());
     }
-    let known: Vec<&str> = corpus.sources.iter().map(|s| s.id.as_str()).collect();
     Err(citecheck::Error::Usage(format!(
         "no source {id:?} in the corpus (sources: {})",
-        if known.is_empty() {
-            "none".to_string()
-        } else {
-            known.join(", ")
-        }
+        citecheck::report::id_list(corpus.sources.iter().map(|s| s.id.as_str()))
     )))
 }

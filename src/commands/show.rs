@@ -28,19 +28,8 @@ pub(super) fn pick_article<'c>(
     match id {
         Some(id) => corpus.article(id).ok_or_else(|| {
             Error::Usage(format!(
-                "no article {id:?} in the corpus (articles: {}{})",
-                corpus
-                    .articles
-                    .iter()
-                    .take(10)
-                    .map(|a| a.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                if corpus.articles.len() > 10 {
-                    format!(", … {} more", corpus.articles.len() - 10)
-                } else {
-                    String::new()
-                }
+                "no article {id:?} in the corpus (articles: {})",
+                citecheck::report::id_list(corpus.articles.iter().map(|a| a.id.as_str()))
             ))
         }),
         None if corpus.articles.len() == 1 => Ok(&corpus.articles[0]),

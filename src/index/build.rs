@@ -187,5 +187,10 @@ pub fn build(
             })
         },
     )?;
+    // The sources' passages, the commit and the swap: seconds on a large corpus.
+    observer.event(&Event::Step {
+        stage: Stage::Indexing,
+        items: corpus.articles.len(),
+    });
     Ok(BuildOutcome::Built(build.finish(&sources)?))
 }

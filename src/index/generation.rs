@@ -43,7 +43,7 @@ pub(super) const LOCK: &str = ".lock";
 pub(super) const TMP_PREFIX: &str = ".tmp-";
 pub(super) const GEN_PREFIX: &str = "gen-";
 /// The marker that makes a directory citecheck's, and the list of what it made there.
-pub(crate) const MARKER: &str = "CITECHECK-INDEX";
+pub(crate) const MARKER: &str = crate::manifest::INDEX_MARKER;
 const MARKER_HEADER: &str = "This directory is a citecheck index. citecheck deletes only \
 the entries listed below (which it made); remove the whole directory to drop the index.\n";
 const MADE: &str = "made ";

@@ -4,7 +4,7 @@
 use std::ops::Range;
 
 use serde::Serialize;
-use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
+use std::cmp::Reverse;
 use tantivy::collector::{Count, DocSetCollector, TopDocs};
 use tantivy::query::{
     BooleanQuery, BoostQuery, EmptyQuery, FuzzyTermQuery, Occur, Query, QueryParser,
@@ -13,7 +13,8 @@ use tantivy::query::{
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::TokenStream;
-use tantivy::{DocAddress, Order, Score, Searcher, TantivyDocument, Term};
+
+use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, TantivyDocument, Term};
 
 use super::schema::{Fields, KIND_ARTICLE, KIND_SOURCE, QUERY_FIELDS};
 use super::writer::tantivy_err;
@@ -265,7 +266,10 @@ impl Index {
         Ok((docs.into_iter().map(|(s, _, a)| (s, a)).collect(), count))
     }
 
-    /// [`Index::top`], each hit with its `ord` (insertion order).
+    /// [`Index::top`], each hit with its `ord` (insertion order). Scores are BM25 with
+    /// [`FragmentPenalty`]; equal scores rank in insertion order (`ord`), because an
+    /// index has several segments and which segment took a document varies between
+    /// builds, so tantivy's own tie-break (doc address) is not stable.
     fn top_with_ord(
         &self,
         searcher: &Searcher,
@@ -274,39 +278,25 @@ impl Index {
     ) -> Result<(Vec<RankedDoc>, usize)> {
         // tantivy reserves room for `limit` hits up front: never more than there are.
         let limit = limit.min(searcher.num_docs() as usize).max(1);
-        // Equal scores rank in insertion order (`ord`): an index has several segments,
-        // and which segment took a document varies between builds, so tantivy's own
-        // tie-break (doc address) is not stable. Ranking by (score, ord) costs tantivy
-        // its top-k pruning, so first rank by score alone, with room to spare: if the
-        // last hit scores below the `limit`-th, every document tying with that one is
-        // among the hits, and sorting them by (score, ord) gives the exact answer.
-        let probe = limit * 2 + 8;
-        let by_score = TopDocs::with_limit(probe).order_by_score();
+        let text = self.fields.text;
+        let penalty = FragmentPenalty::of(searcher, text)?;
+        let ranked = TopDocs::with_limit(limit).tweak_score(move |segment: &SegmentReader| {
+            let lengths = segment.get_fieldnorms_reader(text).ok();
+            let ords = segment.fast_fields().u64("ord").ok();
+            move |doc: DocId, score: Score| {
+                let words = lengths.as_ref().map_or(0, |l| l.fieldnorm(doc));
+                let ord = ords.as_ref().and_then(|c| c.first(doc)).unwrap_or(u64::MAX);
+                (penalty.apply(score, words), Reverse(ord))
+            }
+        });
         let (docs, count) = searcher
-            .search(query, &(by_score, Count))
+            .search(query, &(ranked, Count))
             .map_err(tantivy_err)?;
-        if docs.len() == probe && docs[probe - 1].0 == docs[limit - 1].0 {
-            // Too many ties to settle from the probe: rank by (score, ord) after all.
-            let exact = TopDocs::with_limit(limit).order_by((
-                (SortBySimilarityScore, Order::Desc),
-                (SortByStaticFastValue::<u64>::for_field("ord"), Order::Asc),
-            ));
-            let docs = searcher.search(query, &exact).map_err(tantivy_err)?;
-            let docs = docs
-                .into_iter()
-                .map(|((s, ord), a)| (s, ord.unwrap_or(u64::MAX), a))
-                .collect();
-            return Ok((docs, count));
-        }
-        let mut keyed = Vec::with_capacity(docs.len());
-        for (score, addr) in docs {
-            let column = self.ord_column(searcher, addr.segment_ord)?;
-            let ord = column.first(addr.doc_id).unwrap_or(u64::MAX);
-            keyed.push((score, ord, addr));
-        }
-        keyed.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        keyed.truncate(limit);
-        Ok((keyed, count))
+        let docs = docs
+            .into_iter()
+            .map(|((score, Reverse(ord)), addr)| (score, ord, addr))
+            .collect();
+        Ok((docs, count))
     }
 
     /// The `ord` column of a segment of `searcher` (this index's or the in-memory
@@ -482,6 +472,54 @@ impl Index {
             }
         }
         Ok(query.box_clone())
+    }
+}
+
+/// Texts with fewer indexed words than this are fragments, not sentences: a caption's
+/// leftover (`'', [Paris].`), the tail of a split quotation.
+const FRAGMENT_WORDS: u32 = 4;
+
+/// BM25 favours short texts (a match is a larger share of them), without limit: a
+/// one-word fragment that names the query word outranks every real sentence about it.
+/// A text shorter than [`FRAGMENT_WORDS`] indexed words therefore scores as a text of
+/// that length would (a floor on the length normalisation), scaled by the share of
+/// those words it has. Sentences of that length or more score as BM25 says.
+#[derive(Debug, Clone, Copy)]
+struct FragmentPenalty {
+    /// The average length of the text field, in indexed words (BM25's `avgdl`).
+    average: f32,
+}
+
+impl FragmentPenalty {
+    fn of(searcher: &Searcher, text: tantivy::schema::Field) -> Result<FragmentPenalty> {
+        let (mut tokens, mut docs) = (0u64, 0u64);
+        for segment in searcher.segment_readers() {
+            tokens += segment
+                .inverted_index(text)
+                .map_err(tantivy_err)?
+                .total_num_tokens();
+            docs += u64::from(segment.max_doc());
+        }
+        Ok(FragmentPenalty {
+            average: if docs == 0 {
+                1.0
+            } else {
+                (tokens as f32 / docs as f32).max(1.0)
+            },
+        })
+    }
+
+    /// `score` of a text of `words` indexed words (0: no text; left as it is).
+    fn apply(self, score: Score, words: u32) -> Score {
+        if words == 0 || words >= FRAGMENT_WORDS {
+            return score;
+        }
+        // tantivy's BM25 constants: the term-frequency part for tf = 1.
+        const K1: f32 = 1.2;
+        const B: f32 = 0.75;
+        let tf_part =
+            |len: u32| (1.0 + K1) / (1.0 + K1 * (1.0 - B + B * len as f32 / self.average));
+        score * tf_part(FRAGMENT_WORDS) / tf_part(words) * words as f32 / FRAGMENT_WORDS as f32
     }
 }
 

@@ -204,9 +204,57 @@ impl Cursor<'_> {
     }
 }
 
+/// Where a marker points: the entry's number in its list, the list's group and which
+/// `<ol class="references">` of the page it is (each list is numbered from 1, so the
+/// number alone says nothing).
+#[derive(Clone)]
 struct RefTarget {
     label: String,
     group: Option<String>,
+    list: usize,
+}
+
+/// A list index no entry has: a marker whose `#cite_note-…` anchor names no entry
+/// resolves to nothing rather than to whatever entry shows the same number.
+const NO_LIST: usize = usize::MAX;
+
+/// The reference lists of a page and their entries by `id`.
+struct Targets {
+    by_id: HashMap<String, RefTarget>,
+    /// Each `ol.references` (by tree node) → its index in page order and its group.
+    lists: HashMap<ego_tree::NodeId, (usize, Option<String>)>,
+}
+
+impl Targets {
+    /// Where the marker `sup` points: the entry its `#cite_note-…` anchor names. A
+    /// marker with no anchor falls back to the label it shows, in the first list of its
+    /// group; one whose anchor names no entry resolves to nothing.
+    fn of_marker(&self, sup: &ElementRef) -> RefTarget {
+        let href = sup
+            .select(&sel("a"))
+            .next()
+            .and_then(|a| a.attr("href"))
+            .and_then(|h| h.split_once('#').map(|x| x.1))
+            .filter(|id| !id.is_empty());
+        if let Some(id) = href {
+            if let Some(t) = self.by_id.get(id) {
+                return t.clone();
+            }
+        }
+        // No such entry: the label the reader sees, so `check` can name it.
+        let (label, group) = split_label(&collapse(&sup.text().collect::<String>()));
+        let list = match href {
+            Some(_) => NO_LIST,
+            None => self
+                .lists
+                .values()
+                .filter(|(_, g)| *g == group)
+                .map(|(k, _)| *k)
+                .min()
+                .unwrap_or(0),
+        };
+        RefTarget { label, group, list }
+    }
 }
 
 pub fn read(text: &str, lines: &LineIndex) -> ArticleDraft {
@@ -290,12 +338,15 @@ pub fn read(text: &str, lines: &LineIndex) -> ArticleDraft {
                     {
                         walk.skip_subtree(node.id());
                     } else if name == "sup" && is("reference") {
-                        let (label, group) = marker_label(&el, &targets);
+                        let target = targets.of_marker(&el);
                         let len = cursor
                             .find("</sup>")
                             .map_or(0, |c| c + "</sup>".len() - offset);
                         block_start.get_or_insert(offset);
-                        clean.marker(&label, group, offset, len);
+                        clean.marker(&target.label, target.group, offset, len);
+                        if let Some(m) = clean.last_marker() {
+                            m.list = target.list;
+                        }
                         walk.skip_subtree(node.id());
                     } else if is_citation_needed(&el) {
                         clean.citation_needed();
@@ -405,25 +456,28 @@ fn is_citation_needed(el: &ElementRef) -> bool {
     t == "[citation needed]" || t == "[cn]"
 }
 
-/// `#cite_note-…` ids of reference-list entries → their label and group. Wikipedia
-/// numbers entries per list; the group is what the markers show before the number
-/// (`[note 1]`).
-fn reference_targets(doc: &Html) -> HashMap<String, RefTarget> {
+/// `#cite_note-…` ids of reference-list entries → their label, group and list.
+/// Wikipedia numbers entries per list; the group is what the markers pointing into a
+/// list show before the number (`[note 1]`).
+fn reference_targets(doc: &Html) -> Targets {
     let mut shown: HashMap<String, String> = HashMap::new();
     for sup in doc.select(&sel("sup.reference")) {
         if let Some(id) = sup
             .select(&sel("a"))
             .next()
             .and_then(|a| a.attr("href"))
-            .and_then(|h| h.strip_prefix('#'))
+            .and_then(|h| h.split_once('#').map(|x| x.1))
         {
             let t = collapse(&sup.text().collect::<String>());
             shown.entry(id.to_string()).or_insert(t);
         }
     }
-    let mut targets = HashMap::new();
-    for list in doc.select(&sel("ol.references")) {
-        let items: Vec<ElementRef> = list
+    let mut targets = Targets {
+        by_id: HashMap::new(),
+        lists: HashMap::new(),
+    };
+    for (list, ol) in doc.select(&sel("ol.references")).enumerate() {
+        let items: Vec<ElementRef> = ol
             .child_elements()
             .filter(|c| c.value().name() == "li")
             .collect();
@@ -432,20 +486,25 @@ fn reference_targets(doc: &Html) -> HashMap<String, RefTarget> {
             .filter_map(|li| li.value().id())
             .find_map(|id| shown.get(id))
             .and_then(|t| split_label(t).1);
+        targets.lists.insert(ol.id(), (list, group.clone()));
         for (k, li) in items.iter().enumerate() {
             let Some(id) = li.value().id() else { continue };
-            let label = li
-                .attr("value")
-                .and_then(|v| v.trim().parse::<usize>().ok())
-                .unwrap_or(k + 1)
-                .to_string();
-            targets.entry(id.to_string()).or_insert(RefTarget {
-                label,
+            targets.by_id.entry(id.to_string()).or_insert(RefTarget {
+                label: entry_number(li, k),
                 group: group.clone(),
+                list,
             });
         }
     }
     targets
+}
+
+/// The number a list shows for its `k`-th entry (`<li value=…>` overrides the count).
+fn entry_number(li: &ElementRef, k: usize) -> String {
+    li.attr("value")
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .unwrap_or(k + 1)
+        .to_string()
 }
 
 /// `[note 3]` → ("3", Some("note")); `[12]` → ("12", None).
@@ -464,25 +523,9 @@ fn split_label(shown: &str) -> (String, Option<String>) {
     }
 }
 
-fn marker_label(
-    sup: &ElementRef,
-    targets: &HashMap<String, RefTarget>,
-) -> (String, Option<String>) {
-    let href = sup
-        .select(&sel("a"))
-        .next()
-        .and_then(|a| a.attr("href"))
-        .and_then(|h| h.split_once('#').map(|x| x.1));
-    if let Some(t) = href.and_then(|id| targets.get(id)) {
-        return (t.label.clone(), t.group.clone());
-    }
-    // No such entry: the label the reader sees, so `check` can name it.
-    split_label(&collapse(&sup.text().collect::<String>()))
-}
-
 fn reference_list(
     list: &ElementRef,
-    targets: &HashMap<String, RefTarget>,
+    targets: &Targets,
     draft: &mut ArticleDraft,
     (lines, text, start): (&LineIndex, &str, usize),
     seen_ids: &mut HashMap<String, usize>,
@@ -491,31 +534,24 @@ fn reference_list(
         src: text,
         pos: start,
     };
+    let (list_index, list_group) = targets.lists.get(&list.id()).cloned().unwrap_or_default();
     for (k, li) in list
         .child_elements()
         .filter(|c| c.value().name() == "li")
         .enumerate()
     {
         let id = li.value().id().unwrap_or("").to_string();
-        let (label, group) = match targets.get(&id) {
-            Some(t) => (t.label.clone(), t.group.clone()),
-            None => ((k + 1).to_string(), None),
-        };
+        let target = targets.by_id.get(&id).cloned().unwrap_or(RefTarget {
+            label: entry_number(&li, k),
+            group: list_group.clone(),
+            list: list_index,
+        });
         let offset = if id.is_empty() {
             None
         } else {
             cursor.find(&format!("id=\"{id}\""))
         }
-        .map(|at| {
-            // The `<li` that carries the id: a short look back, never a rescan.
-            let mut from = at.saturating_sub(512);
-            while !text.is_char_boundary(from) {
-                from -= 1;
-            }
-            text.get(from..at)
-                .and_then(|s| s.rfind("<li"))
-                .map_or(at, |k| from + k)
-        })
+        .map(|at| tag_before(text, at, "<li"))
         .unwrap_or(0);
         let at = lines.locate(text, offset);
         if !id.is_empty() {
@@ -524,28 +560,27 @@ fn reference_list(
                     Rule::DuplicateReference,
                     format!("reference entry id \"{id}\" also appears on line {first}"),
                     at,
-                    Some(label.clone()),
+                    Some(target.label.clone()),
                 );
                 continue;
             }
         }
         let backlinks = li
-            .select(&sel(".mw-cite-backlink a"))
-            .filter(|a| a.attr("href").is_some_and(|h| h.contains("#cite_ref")))
+            .select(&sel("a"))
+            .filter(|a| is_backlink(a) && !inside(a, li, |e| has_class(e, "reference-text")))
             .count();
-        let body = li
-            .select(&sel(".reference-text"))
-            .next()
-            .map(|r| r.text().collect::<String>())
-            .unwrap_or_else(|| {
-                let backlink: String = li
-                    .select(&sel(".mw-cite-backlink"))
-                    .flat_map(|b| b.text())
-                    .collect();
-                let all: String = li.text().collect();
-                all.replacen(&backlink, "", 1)
-            });
-        let body = collapse(&body);
+        // A note's text may cite a reference (`{{efn}}` notes that cite a source): those
+        // markers cite as any marker outside claim text does.
+        for sup in li.select(&sel("sup.reference")) {
+            let cited = targets.of_marker(&sup);
+            let at = marker_offset(&mut cursor, &sup);
+            draft.loose_marker(&cited.label, cited.group, at, 0);
+            if let Some(m) = draft.last_loose_marker() {
+                m.list = cited.list;
+            }
+        }
+        let body_root = li.select(&sel(".reference-text")).next().unwrap_or(li);
+        let body = entry_text(body_root);
         let mut fields = crate::citation::fields_from_text(&body);
         if let Some(url) = li
             .select(&sel("a.external, a[rel~=\"nofollow\"]"))
@@ -561,11 +596,81 @@ fn reference_list(
                 .filter(|t| !t.is_empty());
         }
         draft.references.push(Reference {
-            group,
+            group: target.group,
+            list: target.list,
             declared_uses: (backlinks > 0).then_some(backlinks),
             fields,
-            ..Reference::new(label, body, at)
+            ..Reference::new(target.label, body, at)
         });
+    }
+}
+
+/// A back-link from a list entry to a marker (`^`, `a`, `b`): Wikipedia's
+/// `mw-cite-backlink`, or any link to a `#cite_ref-…` anchor.
+fn is_backlink(a: &ElementRef) -> bool {
+    a.attr("href").is_some_and(|h| h.contains("#cite_ref"))
+}
+
+/// Whether `el` has an ancestor matching `pred` below `root`.
+fn inside(el: &ElementRef, root: ElementRef, pred: impl Fn(&ElementRef) -> bool) -> bool {
+    el.ancestors()
+        .take_while(|n| n.id() != root.id())
+        .filter_map(ElementRef::wrap)
+        .any(|e| pred(&e))
+}
+
+/// An entry's text without its back-links (`^ a b`) and without the markers of
+/// references it cites.
+fn entry_text(root: ElementRef) -> String {
+    let mut out = String::new();
+    let mut walk = Walk::new(root);
+    while let Some(edge) = walk.next() {
+        let Edge::Open(node) = edge else { continue };
+        match node.value() {
+            Node::Text(t) => out.push_str(t),
+            Node::Element(e) => {
+                let Some(el) = ElementRef::wrap(node) else {
+                    continue;
+                };
+                let marker = e.name() == "sup" && has_class(&el, "reference");
+                if marker
+                    || has_class(&el, "mw-cite-backlink")
+                    || (e.name() == "a" && is_backlink(&el))
+                    || DROPPED.contains(&e.name())
+                {
+                    walk.skip_subtree(node.id());
+                } else if e.name() == "br" {
+                    out.push(' ');
+                }
+            }
+            _ => {}
+        }
+    }
+    collapse(&out)
+}
+
+/// Offset of the tag `open` (`"<li"`) that holds the attribute found at `at`: a short
+/// look back, never a rescan.
+fn tag_before(text: &str, at: usize, open: &str) -> usize {
+    let mut from = at.saturating_sub(512);
+    while !text.is_char_boundary(from) {
+        from -= 1;
+    }
+    text.get(from..at)
+        .and_then(|s| s.rfind(open))
+        .map_or(at, |k| from + k)
+}
+
+/// Where the marker `sup` sits: found by the anchor it links to, else the next `<sup`.
+fn marker_offset(cursor: &mut Cursor, sup: &ElementRef) -> usize {
+    let href = sup.select(&sel("a")).next().and_then(|a| a.attr("href"));
+    let at = cursor.pos;
+    match href.and_then(|h| cursor.find(&format!("href=\"{h}\""))) {
+        Some(found) => tag_before(cursor.src, found, "<sup"),
+        None => {
+            cursor.pos = at;
+            cursor.tag("sup")
+        }
     }
 }
 
@@ -595,7 +700,7 @@ fn toc(el: &ElementRef, draft: &mut ArticleDraft, line: usize) {
 fn non_claim_block(
     el: &ElementRef,
     kind: NonClaimKind,
-    targets: &HashMap<String, RefTarget>,
+    targets: &Targets,
     draft: &mut ArticleDraft,
     offset: usize,
     lines: &LineIndex,
@@ -606,9 +711,12 @@ fn non_claim_block(
         pos: offset,
     };
     for sup in el.select(&sel("sup.reference")) {
-        let (label, group) = marker_label(&sup, targets);
-        let at = cursor.tag("sup");
-        draft.loose_marker(&label, group, at, 0);
+        let target = targets.of_marker(&sup);
+        let at = marker_offset(&mut cursor, &sup);
+        draft.loose_marker(&target.label, target.group, at, 0);
+        if let Some(m) = draft.last_loose_marker() {
+            m.list = target.list;
+        }
     }
     let body = to_text(&el.html());
     let line = lines.locate(text, offset).line;

@@ -28,9 +28,19 @@ use crate::position::LineIndex;
 use crate::rule::Rule;
 
 /// A footnote reference renderers left as literal text: `[^label]` not followed by
-/// `:` (that would be a definition that failed to parse, e.g. in a table cell).
+/// `:` (that would be a definition that failed to parse, e.g. in a table cell). A
+/// label runs to at most [`MAX_LABEL`] characters (checked apart: a counted repetition
+/// of a Unicode class would make a huge automaton).
 static LITERAL_MARKER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\[\^([^\]\s\[]+)\]").unwrap());
+
+/// The longest footnote label, in characters (CommonMark's limit for link labels;
+/// pulldown-cmark counts only non-ASCII ones, so longer labels are refused here).
+const MAX_LABEL: usize = 999;
+
+fn is_label(label: &str) -> bool {
+    label.chars().count() <= MAX_LABEL
+}
 
 #[derive(Debug)]
 enum Piece {
@@ -83,6 +93,9 @@ pub fn read(text: &str, lines: &LineIndex) -> ArticleDraft {
     let mut labels = HashMap::new();
     for (e, _) in &events {
         if let Event::Start(Tag::FootnoteDefinition(l)) = e {
+            if !is_label(l) {
+                continue;
+            }
             labels
                 .entry(l.to_lowercase())
                 .or_insert_with(|| l.to_string());
@@ -165,6 +178,11 @@ impl Reader<'_> {
             }
             Event::InlineMath(t) | Event::DisplayMath(t) => self.text(&t, &range, false),
             Event::SoftBreak | Event::HardBreak => self.space(range.start),
+            Event::FootnoteReference(label) if !is_label(&label) => {
+                // Not a label: the text it is, never scanned for markers again.
+                let source = self.src.get(range.clone()).unwrap_or("").to_string();
+                self.text(&source, &range, false);
+            }
             Event::FootnoteReference(label) => {
                 let label = self.canonical(&label);
                 self.pieces.push(Piece::Marker {
@@ -204,6 +222,11 @@ impl Reader<'_> {
             Tag::Table(_) => {
                 self.flush();
                 self.table += 1;
+            }
+            Tag::FootnoteDefinition(label) if !is_label(&label) => {
+                // Not a label, so no definition: its text is read as any paragraph.
+                self.flush();
+                self.end_footnote();
             }
             Tag::FootnoteDefinition(label) => {
                 self.flush();
@@ -315,28 +338,6 @@ impl Reader<'_> {
                 }
             }
         }
-        let mut cuts: Vec<(usize, usize, String)> = Vec::new();
-        for c in LITERAL_MARKER.captures_iter(&joined) {
-            let m = c.get(0).unwrap();
-            if joined.get(m.end()..).is_some_and(|r| r.starts_with(':')) {
-                continue;
-            }
-            if notes.iter().any(|n| m.start() < n.1 && n.0 < m.end()) {
-                continue;
-            }
-            if scannable(m.start(), m.end()) {
-                cuts.push((m.start(), m.end(), self.canonical(&c[1])));
-            }
-        }
-        let mut new_notes = Vec::new();
-        for &(a, b) in &notes {
-            self.inline_notes += 1;
-            let label = format!("inline-{}", self.inline_notes);
-            let text = collapse(joined.get(a + 2..b - 1).unwrap_or(""));
-            new_notes.push((label.clone(), a, text));
-            cuts.push((a, b, label));
-        }
-        cuts.sort_by_key(|c| c.0);
         let file_at = |pos: usize| -> usize {
             // Text pieces tile the concatenation: the one holding `pos` is the last
             // non-empty text piece starting at or before it.
@@ -360,6 +361,36 @@ impl Reader<'_> {
             }
             0
         };
+        let mut cuts: Vec<(usize, usize, String)> = Vec::new();
+        for c in LITERAL_MARKER.captures_iter(&joined) {
+            let m = c.get(0).unwrap();
+            if joined.get(m.end()..).is_some_and(|r| r.starts_with(':')) || !is_label(&c[1]) {
+                continue;
+            }
+            if notes.iter().any(|n| m.start() < n.1 && n.0 < m.end()) {
+                continue;
+            }
+            if scannable(m.start(), m.end()) {
+                // Labels match by their source text, as GFM compares them: `[^a\+b]`
+                // is not `[^a+b]`, though both read "a+b" once escapes are processed.
+                let (from, to) = (file_at(m.start()), file_at(m.end() - 1) + 1);
+                let label = self
+                    .src
+                    .get(from..to)
+                    .and_then(|s| s.strip_prefix("[^")?.strip_suffix(']'))
+                    .unwrap_or(&c[1]);
+                cuts.push((m.start(), m.end(), self.canonical(label)));
+            }
+        }
+        let mut new_notes = Vec::new();
+        for &(a, b) in &notes {
+            self.inline_notes += 1;
+            let label = format!("inline-{}", self.inline_notes);
+            let text = collapse(joined.get(a + 2..b - 1).unwrap_or(""));
+            new_notes.push((label.clone(), a, text));
+            cuts.push((a, b, label));
+        }
+        cuts.sort_by_key(|c| c.0);
         for (label, at, text) in new_notes {
             let loc = self.lines.locate(self.src, file_at(at));
             self.draft.references.push(Reference::new(label, text, loc));
@@ -452,6 +483,11 @@ impl Reader<'_> {
         let Some(mut def) = self.footnote.take() else {
             return;
         };
+        // A definition is the content of the section it stands in: `## References`
+        // followed only by `[^1]: …` lines is no empty section.
+        if let Some(s) = self.draft.current_section() {
+            self.draft.sections[s].blocks += 1;
+        }
         let at = self.lines.locate(self.src, def.offset);
         let first = self.canonical(&def.label);
         let duplicate = self

@@ -87,19 +87,27 @@ pub fn detect(path: &Path, text: &str) -> Format {
     // section headings below the title make it Markdown.
     if markdown_ext
         && !BRACKET_MARKER.is_match(text)
-        && (FOOTNOTE_REFERENCE.is_match(text) || SUB_HEADING.is_match(text))
+        && (FOOTNOTE_REFERENCE.is_match(text)
+            || INLINE_NOTE.is_match(text)
+            || SUB_HEADING.is_match(text))
     {
         return Format::Markdown;
     }
     Format::Text
 }
 
+/// `[^label]:` at a line start; a label may hold backslash escapes (`[^a\]b]`).
 static FOOTNOTE_DEFINITION: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?m)^ {0,3}\[\^[^\]\s]+\]:").unwrap());
+    LazyLock::new(|| Regex::new(r"(?m)^ {0,3}\[\^(?:\\[[:punct:]]|[^\]\s\\])+\]:").unwrap());
 static FOOTNOTE_REFERENCE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\[\^[A-Za-z0-9_.-]+\]").unwrap());
+    LazyLock::new(|| Regex::new(r"\[\^(?:[A-Za-z0-9_.-]|\\[[:punct:]])+\]").unwrap());
+/// An inline note `^[…]` (Pandoc, markdown-it) with some text in it.
+static INLINE_NOTE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\^\[[^\]\n]*\S[^\]\n]*\]").unwrap());
 static SUB_HEADING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?m)^#{2,6} \S").unwrap());
-static BRACKET_MARKER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\[\d{1,3}\]").unwrap());
+/// A footnote marker of the plain-text exports (`[7]`): see [`text::FOOTNOTE_NUMBER`].
+static BRACKET_MARKER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!(r"\[{}\]", text::FOOTNOTE_NUMBER)).unwrap());
 static WIKI_HEADING: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?m)^==+[^=\n]+==+\s*$").unwrap());
 

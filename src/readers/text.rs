@@ -24,16 +24,18 @@ static TOC_LINE: LazyLock<Regex> =
 static WL_REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*(\d{1,4})\.\s+\^((?:\s+[a-z]{1,2}\b)*)\s*(.*?)\s*$").unwrap()
 });
+/// A footnote number as the exports show it: 1 to 999, no leading zero. `[0]`,
+/// `[001]` and `S[0]` are indices in code and formulas, and four digits are years.
+pub(crate) const FOOTNOTE_NUMBER: &str = "[1-9][0-9]{0,2}";
 /// `[9] Havron, Michael. …` (Markdown-converted pages); the text may be empty.
 static BRACKET_REFERENCE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\[(\d{1,3})\](?:\s+(.*?))?\s*$").unwrap());
+    LazyLock::new(|| Regex::new(&format!(r"^\[({FOOTNOTE_NUMBER})\](?:\s+(.*?))?\s*$")).unwrap());
 static BULLET: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*(?:[•*+-]|\d+\.)\s+(.*)$").unwrap());
-/// Inline markers: `[7]`, and the article's own "[citation needed]" flags. Four digits
-/// in brackets are years (`[1874]`, an editor's insertion), not footnotes: a marker
-/// above 999 is not supported.
+/// Inline markers: `[7]` (see [`FOOTNOTE_NUMBER`]: a marker above 999 is not
+/// supported), and the article's own "[citation needed]" flags.
 static INLINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\[(\d{1,3})\]|\[(?i:(citation needed|cn|better source needed|verification needed|dubious|unreliable source\??))\]").unwrap()
+    Regex::new(&format!(r"\[({FOOTNOTE_NUMBER})\]|\[(?i:(citation needed|cn|better source needed|verification needed|dubious|unreliable source\??))\]")).unwrap()
 });
 /// Lines that cannot be prose: table rules and rows, template and link debris.
 static DEBRIS: LazyLock<Regex> = LazyLock::new(|| {
@@ -488,9 +490,19 @@ fn heading_level(line: &str, draft: &ArticleDraft, blank_before: usize) -> u8 {
     }
     let has_level2 = draft.sections.iter().any(|s| s.level == 2);
     if blank_before >= 2 || !has_level2 {
-        2
-    } else {
-        3
+        return 2;
+    }
+    // One blank line before says "level 3 or deeper" and no more. A heading straight
+    // after such a heading with no text of its own is its subsection: the text of
+    // "First World War" sits in "Western Front" below it, and it is no empty section.
+    // Not below back matter: prose after an empty "Notes" is no note.
+    match draft.sections.last() {
+        Some(last)
+            if last.level >= 3 && last.blocks == 0 && !last.synthetic && !last.back_matter =>
+        {
+            (last.level + 1).min(6)
+        }
+        _ => 3,
     }
 }
 

@@ -36,19 +36,10 @@ impl<'a> FootnoteView<'a> {
             .trim_end_matches(']')
             .trim_start_matches('^');
         Self::new(article, corpus, label).ok_or_else(|| {
-            let known: Vec<&str> = article
-                .references
-                .iter()
-                .map(|r| r.label.as_str())
-                .collect();
             Error::Usage(format!(
                 "article {:?} has no footnote {label:?} (its references: {})",
                 article.id,
-                if known.is_empty() {
-                    "none".to_string()
-                } else {
-                    known.join(", ")
-                }
+                super::id_list(article.references.iter().map(|r| r.label.as_str()))
             ))
         })
     }

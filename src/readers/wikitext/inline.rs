@@ -8,7 +8,9 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::events::{Discard, Event, Footnote, Placement, Sink};
-use super::scan::{attr, decode_char_refs, decode_text_ref, template_name, Param, Scan, CHAR_REF};
+use super::scan::{
+    attr, decode_char_refs, decode_text_ref, decode_text_refs, template_name, Param, Scan, CHAR_REF,
+};
 use super::templates::{self, date_text, join_authors, render_citation, Template};
 use super::{collapse, space};
 use crate::citation::CitationFields;
@@ -128,17 +130,27 @@ impl<'a> Renderer<'_, 'a> {
                     }
                     if self.scan.is_ref_open(i) {
                         flush!();
-                        i = self.reference(i, end, out, sink, mode, depth).max(i + 1);
                         text_start = i;
+                        match self.reference(i, end, out, sink, mode, depth) {
+                            Some(next) => {
+                                i = next.max(i + 1);
+                                text_start = i;
+                            }
+                            None => i += 1,
+                        }
                         continue;
                     }
-                    if let Some(next) = self.html_tag(i, end, out, sink, depth) {
-                        flush!();
-                        i = next.max(i + 1);
-                        text_start = i;
-                        continue;
+                    // The text before the tag first: a tag may add text (`<nowiki>`'s
+                    // content, a space for `<br>`).
+                    flush!();
+                    text_start = i;
+                    match self.html_tag(i, end, out, sink, depth) {
+                        Some(next) => {
+                            i = next.max(i + 1);
+                            text_start = i;
+                        }
+                        None => i += 1,
                     }
-                    i += 1;
                 }
                 b'{' => match self.scan.braces.get(&i).copied().filter(|&e| e <= end) {
                     Some(te) => {
@@ -198,6 +210,28 @@ impl<'a> Renderer<'_, 'a> {
         flush!();
     }
 
+    /// `s..e` as text, markup and all, its character references decoded: each maps to
+    /// its own offset, the text between them is copied.
+    fn push_text(&self, out: &mut CleanText, s: usize, e: usize) {
+        let mut from = s;
+        let mut i = s;
+        while i < e {
+            let r = (self.scan.src.as_bytes()[i] == b'&')
+                .then(|| self.slice(i, e))
+                .and_then(|t| CHAR_REF.find(t));
+            match r {
+                Some(m) => {
+                    out.push_source(self.slice(from, i), from);
+                    out.push_synthetic(&decode_text_ref(m.as_str()), i);
+                    i += m.len();
+                    from = i;
+                }
+                None => i += 1,
+            }
+        }
+        out.push_source(self.slice(from, e), from);
+    }
+
     /// Events of `s..e` rendered as text nobody reads (a caption, a note's content):
     /// the events count, the text is returned.
     fn scratch(
@@ -245,6 +279,11 @@ impl<'a> Renderer<'_, 'a> {
                 .scan
                 .next_close(&format!("</{name}"), tag_end)
                 .filter(|&c| c < end);
+            if name == "nowiki" && c.is_none() {
+                // Left open: no tag at all (as MediaWiki's preprocessor reads it), so
+                // the refs after it in the paragraph are still read.
+                return Some(tag_end);
+            }
             let content_end = c.unwrap_or(end);
             let after = c.map_or(end, |c| {
                 self.scan
@@ -254,7 +293,8 @@ impl<'a> Renderer<'_, 'a> {
                     .map_or(end, |k| c + k + 1)
             });
             if name == "nowiki" {
-                out.push_source(self.slice(tag_end, content_end), tag_end);
+                // `<nowiki>` stops markup, not character references.
+                self.push_text(out, tag_end, content_end);
             } else if name == "references" {
                 let group = attr(caps.get(3).map_or("", |m| m.as_str()), "group");
                 let mode = Mode::ListDefined {
@@ -277,7 +317,9 @@ impl<'a> Renderer<'_, 'a> {
         Some(tag_end)
     }
 
-    /// A `<ref …>` at `i`. Returns where to continue.
+    /// A `<ref …>` at `i`. Returns where to continue, or `None` when the opener is text:
+    /// its `</ref>` lies beyond `end`, so the opener sits inside another ref's content
+    /// (`<ref>a <ref>b</ref>`), where MediaWiki shows it as it is.
     fn reference(
         &self,
         i: usize,
@@ -286,10 +328,11 @@ impl<'a> Renderer<'_, 'a> {
         sink: &mut dyn Sink,
         mode: Mode,
         depth: usize,
-    ) -> usize {
-        let Some(r) = self.scan.ref_extent(i) else {
-            return i + 1;
-        };
+    ) -> Option<usize> {
+        let r = self.scan.ref_extent(i)?;
+        if r.content.is_some() && r.end > end {
+            return None;
+        }
         let name = attr(r.attrs, "name").filter(|n| !n.is_empty());
         let follow = attr(r.attrs, "follow").filter(|n| !n.is_empty());
         let group = attr(r.attrs, "group")
@@ -299,8 +342,7 @@ impl<'a> Renderer<'_, 'a> {
                 _ => None,
             });
         let (content, after) = match r.content {
-            Some((cs, ce)) if r.end <= end => ((r.tag_end != r.end).then_some((cs, ce)), r.end),
-            Some((cs, _)) => (Some((cs, end)), end),
+            Some((cs, ce)) => (Some((cs, ce)), r.end),
             None if r.end == r.tag_end => (None, r.tag_end),
             None => {
                 // Unclosed: MediaWiki swallows the rest of the page; keeping the
@@ -349,7 +391,7 @@ impl<'a> Renderer<'_, 'a> {
                 self.footnote_with_content(footnote, content, out, sink, depth);
             }
         }
-        after
+        Some(after)
     }
 
     /// A footnote and its content: opened, the content rendered (markers inside it,
@@ -397,6 +439,8 @@ impl<'a> Renderer<'_, 'a> {
         let collapsed = |(s, e): (usize, usize)| collapse(self.slice(s, e));
         // A name or group given to a template reaches MediaWiki as a tag attribute.
         let attribute = |r: (usize, usize)| decode_char_refs(&collapsed(r)).into_owned();
+        // A parameter shown as text: its character references read as characters.
+        let shown = |(s, e): (usize, usize)| collapse(&decode_text_refs(self.slice(s, e)));
         let mut keep = |out: &mut CleanText, r: Option<(usize, usize)>| {
             if let Some((s, e)) = r {
                 let v = self.slice(s, e);
@@ -421,7 +465,7 @@ impl<'a> Renderer<'_, 'a> {
             } => {
                 let parts: Vec<String> = positional
                     .iter()
-                    .map(|&r| collapsed(r))
+                    .map(|&r| shown(r))
                     .filter(|p| !p.is_empty())
                     .collect();
                 let (authors, year) = match parts.split_last() {
@@ -431,7 +475,7 @@ impl<'a> Renderer<'_, 'a> {
                 let pages = ["p", "pp", "page", "pages", "loc"]
                     .iter()
                     .find_map(|k| named(k))
-                    .map(collapsed)
+                    .map(shown)
                     .unwrap_or_default();
                 let who = join_authors(&authors);
                 let mut text = format!("{who} {year}").trim().to_string();
@@ -523,7 +567,7 @@ impl<'a> Renderer<'_, 'a> {
             Template::Convert => {
                 if let (Some(&a), Some(&u)) = (positional.first(), positional.get(1)) {
                     keep(out, Some(a));
-                    out.push_synthetic(&format!(" {}", collapsed(u)), u.0);
+                    out.push_synthetic(&format!(" {}", shown(u)), u.0);
                 }
             }
             Template::Circa => {
@@ -531,24 +575,24 @@ impl<'a> Renderer<'_, 'a> {
                 keep(out, positional.first().copied());
             }
             Template::AsOf => {
-                let parts: Vec<String> = positional.iter().map(|&r| collapsed(r)).collect();
+                let parts: Vec<String> = positional.iter().map(|&r| shown(r)).collect();
                 out.push_synthetic(&format!("As of {}", date_text(&parts)), start);
             }
             Template::Date => {
                 let parts: Vec<String> = positional
                     .iter()
-                    .map(|&r| collapsed(r))
+                    .map(|&r| shown(r))
                     .filter(|p| !p.contains('='))
                     .collect();
                 out.push_synthetic(&date_text(&parts), start);
             }
             Template::Isbn => {
-                let parts: Vec<String> = positional.iter().map(|&r| collapsed(r)).collect();
+                let parts: Vec<String> = positional.iter().map(|&r| shown(r)).collect();
                 out.push_synthetic(&format!("ISBN {}", parts.join(", ")), start);
             }
             Template::Literal(text) => out.push_synthetic(text, start),
             Template::SortName => {
-                let parts: Vec<String> = positional.iter().take(2).map(|&r| collapsed(r)).collect();
+                let parts: Vec<String> = positional.iter().take(2).map(|&r| shown(r)).collect();
                 out.push_synthetic(&parts.join(" "), start);
             }
             Template::ReferenceList | Template::Other => {
@@ -690,14 +734,14 @@ impl<'a> Renderer<'_, 'a> {
                 if self.slice(s, e).trim().is_empty() {
                     // The pipe trick: [[Foo (bar)|]] shows "Foo".
                     let shown = target.split(" (").next().unwrap_or(target);
-                    out.push_synthetic(shown, start);
+                    out.push_synthetic(&decode_text_refs(shown), start);
                 } else {
                     self.inline(s, e, out, sink, mode, depth + 1);
                 }
             }
             None => {
                 let lead = inner.len() - inner.trim_start_matches(':').len();
-                out.push_source(inner.get(lead..).unwrap_or(""), inner_s + lead);
+                self.push_text(out, inner_s + lead, inner_e);
             }
         }
     }

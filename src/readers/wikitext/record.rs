@@ -119,10 +119,11 @@ impl<'s, 'a> Recorder<'s, 'a> {
     /// The label of a ref: its name, or for an unnamed ref the next display number.
     fn number(&mut self, group: &Option<String>, name: Option<&str>) -> String {
         if let Some(name) = name {
-            if self.numbered.insert((group.clone(), name.to_string())) {
+            let label = named_label(name);
+            if self.numbered.insert((group.clone(), label.clone())) {
                 *self.counters.entry(group.clone()).or_insert(0) += 1;
             }
-            return name.to_string();
+            return label;
         }
         let c = self.counters.entry(group.clone()).or_insert(0);
         *c += 1;
@@ -132,7 +133,7 @@ impl<'s, 'a> Recorder<'s, 'a> {
     /// A footnote's label: in a reference list its name (it takes no number there).
     fn label(&mut self, f: &Footnote) -> String {
         match f.placement {
-            Placement::List => f.name.clone().unwrap_or_default(),
+            Placement::List => f.name.as_deref().map(named_label).unwrap_or_default(),
             _ => self.number(&f.group, f.name.as_deref()),
         }
     }
@@ -324,9 +325,9 @@ impl Sink for Recorder<'_, '_> {
                 // `follow=` continues a footnote defined before it (MediaWiki: it
                 // takes no number and shows no marker); following an unknown name
                 // makes an ordinary footnote.
-                let follows = footnote.follow.as_ref().and_then(|f| {
+                let follows = footnote.follow.as_deref().and_then(|f| {
                     self.defined
-                        .get(&(footnote.group.clone(), f.clone()))
+                        .get(&(footnote.group.clone(), named_label(f)))
                         .copied()
                 });
                 let label = match follows {
@@ -385,6 +386,17 @@ impl Sink for Recorder<'_, '_> {
                 self.draft.problem(rule, message, loc, footnote);
             }
         }
+    }
+}
+
+/// The label of a named ref: its name, unless the name is a number (`name="1"`), which
+/// would pass for the unnamed ref MediaWiki shows as that number; such a name is
+/// labelled `name=1`.
+fn named_label(name: &str) -> String {
+    if !name.is_empty() && name.bytes().all(|b| b.is_ascii_digit()) {
+        format!("name={name}")
+    } else {
+        name.to_string()
     }
 }
 

@@ -46,6 +46,8 @@ pub(super) struct Scan<'a> {
     ref_closes: Vec<usize>,
     /// Offsets of `<ref` openers (not `<references`), ascending.
     ref_opens: Vec<usize>,
+    /// Offsets of blank lines (paragraph breaks), ascending.
+    blank_lines: Vec<usize>,
     /// Closing tag → (searched from, first found at or after that). A cache only:
     /// answers are the same without it.
     close_cache: RefCell<HashMap<String, (usize, Option<usize>)>>,
@@ -69,7 +71,15 @@ pub(super) type Param = (Option<String>, usize, usize);
 impl<'a> Scan<'a> {
     pub fn new(src: &'a str, lines: &'a LineIndex) -> Self {
         let lower = src.to_ascii_lowercase();
-        let (braces, brackets, comments) = match_pairs(src, &lower);
+        let mut blank_lines = Vec::new();
+        let mut offset = 0;
+        for line in src.split_inclusive('\n') {
+            if offset > 0 && line.trim().is_empty() {
+                blank_lines.push(offset);
+            }
+            offset += line.len();
+        }
+        let (braces, brackets, comments) = match_pairs(src, &lower, &blank_lines);
         let ref_closes = lower.match_indices("</ref").map(|(i, _)| i).collect();
         let ref_opens = lower
             .match_indices("<ref")
@@ -84,6 +94,7 @@ impl<'a> Scan<'a> {
         Scan {
             src,
             lower,
+            blank_lines,
             lines,
             braces,
             brackets,
@@ -181,12 +192,21 @@ impl<'a> Scan<'a> {
                 end: tag_end,
             });
         }
+        // The content runs to the first `</ref>`, whatever opens before it: MediaWiki's
+        // preprocessor matches an extension tag with the next closing tag of its name,
+        // so `<ref>a <ref>b</ref> c</ref>` is one ref ("a <ref>b") and text after it.
+        // Except for a forgotten `</ref>`: when another ref opens before the close and a
+        // blank line lies between, MediaWiki would swallow paragraphs and the refs in
+        // them; the writer is better served by an unclosed ref at its own paragraph.
         let ci = self.ref_closes.partition_point(|&c| c < tag_end);
         let close = self.ref_closes.get(ci).copied();
         let oi = self.ref_opens.partition_point(|&o| o < tag_end);
         let next_open = self.ref_opens.get(oi).copied();
+        let forgotten = |c: usize| {
+            next_open.is_some_and(|o| o < c) && crosses_blank_line(&self.blank_lines, tag_end, c)
+        };
         match close {
-            Some(c) if next_open.is_none_or(|o| o > c) => {
+            Some(c) if !forgotten(c) => {
                 let close_end = self
                     .src
                     .get(c..)
@@ -258,10 +278,13 @@ impl<'a> Scan<'a> {
 }
 
 /// Match `{{ }}` and `[[ ]]` pairs with a stack each, and find comments, in one pass.
+/// `<nowiki>` hides what it holds up to its `</nowiki>` in the same paragraph; one
+/// left open is no tag (its tag is dropped and what follows is read).
 #[allow(clippy::type_complexity)]
 fn match_pairs(
     src: &str,
     lower: &str,
+    blank_lines: &[usize],
 ) -> (
     HashMap<usize, usize>,
     HashMap<usize, usize>,
@@ -274,6 +297,7 @@ fn match_pairs(
     };
     let (mut braces, mut brackets, mut comments) = (HashMap::new(), HashMap::new(), HashMap::new());
     let (mut bs, mut ks): (Vec<usize>, Vec<usize>) = (Vec::new(), Vec::new());
+    let mut next_nowiki_close: Option<Option<usize>> = None;
     let mut i = 0;
     while i < b.len() {
         if b[i..].starts_with(b"<!--") {
@@ -286,12 +310,21 @@ fn match_pairs(
             continue;
         }
         if lower_nowiki(i) {
-            let end = lower
-                .get(i..)
-                .and_then(|s| s.find("</nowiki>"))
-                .map_or(b.len(), |k| i + k + 9);
-            i = end.max(i + 1);
-            continue;
+            // The next `</nowiki>` is searched for once and reused by every opener
+            // before it, so many unclosed openers cost one scan.
+            if next_nowiki_close.is_some_and(|c| c.is_some_and(|c| c < i)) {
+                next_nowiki_close = None;
+            }
+            let close = *next_nowiki_close.get_or_insert_with(|| {
+                lower
+                    .get(i..)
+                    .and_then(|s| s.find("</nowiki>"))
+                    .map(|k| i + k)
+            });
+            if let Some(c) = close.filter(|&c| !crosses_blank_line(blank_lines, i, c)) {
+                i = c + "</nowiki>".len();
+                continue;
+            }
         }
         let two = b.get(i..i + 2);
         match two {
@@ -319,6 +352,12 @@ fn match_pairs(
         }
     }
     (braces, brackets, comments)
+}
+
+/// Whether a blank line (an offset of `blank_lines`) lies between `from` and `to`.
+pub(super) fn crosses_blank_line(blank_lines: &[usize], from: usize, to: usize) -> bool {
+    let k = blank_lines.partition_point(|&b| b <= from);
+    blank_lines.get(k).is_some_and(|&b| b < to)
 }
 
 /// The value of attribute `key` in a tag's attribute text, trimmed, its character
@@ -379,6 +418,11 @@ pub(super) fn decode_text_ref(r: &str) -> String {
             c => Some(c),
         })
         .collect()
+}
+
+/// Every character reference in text decoded as [`decode_text_ref`] reads it.
+pub(super) fn decode_text_refs(s: &str) -> Cow<'_, str> {
+    CHAR_REFS.replace_all(s, |c: &regex::Captures| decode_text_ref(&c[0]))
 }
 
 /// Every character reference in an attribute value or a ref name decoded, as
