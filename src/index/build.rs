@@ -18,6 +18,7 @@ use super::freshness::{
 };
 pub use super::freshness::{freshness, freshness_by_content};
 use super::generation::{self, current, lock, remove_leftovers, BuildLock};
+use super::integrity;
 use super::schema::SCHEMA_VERSION;
 use super::writer::DocWriter;
 use crate::error::Result;
@@ -78,8 +79,11 @@ impl<'c> IndexBuild<'c> {
         let lock = lock(dir, observer)?;
         let previous = current(dir).ok().flatten();
         if !force {
-            if let Some((_, meta)) = &previous {
+            if let Some((gen, meta)) = &previous {
                 if freshness_verified(corpus, dir, false)? == Freshness::Fresh {
+                    // A build killed after its swap left the generation it replaced:
+                    // nothing to build, but that is still to clean.
+                    remove_leftovers(dir, Some(gen));
                     return Ok(Start::UpToDate(meta.stats));
                 }
             }
@@ -122,8 +126,9 @@ impl<'c> IndexBuild<'c> {
             corpus: Some(CorpusIdentity::of(self.corpus)),
             files: RecordedFiles::from_stamps(&self.stamps),
             stats,
+            seal: None,
         };
-        generation::publish(self.dir, self.tmp, &meta, &self.corpus.listings)?;
+        generation::publish(self.dir, self.tmp, meta, &self.corpus.listings)?;
         Ok(stats)
     }
 }
@@ -142,22 +147,17 @@ pub fn freshness_verified(corpus: &Corpus, dir: &Path, by_content: bool) -> Resu
     if fresh != Freshness::Fresh {
         return Ok(fresh);
     }
-    Ok(match super::Index::open(dir) {
+    // Every file against the seal and every segment file's checksum first: tantivy may
+    // panic on a damaged segment before it notices anything wrong.
+    let verified = generation::with_current(dir, |gen| {
+        let seal = generation::read_record(gen)?.and_then(|(_, meta)| meta.seal);
+        integrity::verify_generation(gen, seal.as_deref())
+    })
+    .and_then(|_| super::Index::open(dir));
+    Ok(match verified {
         Ok(None) => Freshness::Missing,
-        Err(e) => Freshness::Stale(format!("damaged: {e}")),
-        Ok(Some(index)) => match index.tantivy().validate_checksum() {
-            Ok(bad) if bad.is_empty() => Freshness::Fresh,
-            Ok(bad) => {
-                let mut names: Vec<String> = bad.iter().map(|p| p.display().to_string()).collect();
-                names.sort();
-                Freshness::Stale(format!(
-                    "damaged: {}: checksum mismatch in {}",
-                    index.path().display(),
-                    names.join(", ")
-                ))
-            }
-            Err(e) => Freshness::Stale(format!("damaged: {}: {e}", index.path().display())),
-        },
+        Ok(Some(_)) => Freshness::Fresh,
+        Err(e) => Freshness::Stale(integrity::stale_reason(&e)),
     })
 }
 

@@ -39,6 +39,10 @@ pub struct BuildMeta {
     pub files: RecordedFiles,
     /// What went in.
     pub stats: BuildStats,
+    /// Every file of the generation as published, to notice damage (see
+    /// [`super::integrity`]); absent in a record written before citecheck sealed them.
+    #[serde(default)]
+    pub seal: Option<Vec<super::integrity::SealedFile>>,
 }
 
 /// Which corpus an index belongs to: its root directory and manifest, canonical

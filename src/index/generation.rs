@@ -95,16 +95,21 @@ pub(crate) fn still_current(dir: &Path, gen: &Path) -> bool {
 
 /// The generation directory `CURRENT` names; `None` when there is no `CURRENT`.
 fn current_generation(dir: &Path) -> Result<Option<PathBuf>> {
-    let name = match fs::read_to_string(dir.join(CURRENT)) {
-        Ok(n) => n.trim().to_string(),
+    let name = match fs::read(dir.join(CURRENT)) {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).trim().to_string(),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(Error::io(&dir.join(CURRENT), e)),
     };
-    if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
+    // A damaged `CURRENT` (not text, or not a generation's name) is a damaged index,
+    // which a build replaces; never a path to follow.
+    if !name.starts_with(GEN_PREFIX)
+        || !name.bytes().all(|b| b.is_ascii_graphic())
+        || name.contains(['/', '\\'])
+    {
         return Err(Error::index(
             IndexErrorKind::Corrupt,
             &dir.join(CURRENT),
-            format!("names {name:?}"),
+            format!("names {name:?}, not a generation"),
         ));
     }
     Ok(Some(dir.join(name)))
@@ -113,7 +118,7 @@ fn current_generation(dir: &Path) -> Result<Option<PathBuf>> {
 /// Generation `gen`'s build record; `None` when it has none.
 pub(crate) fn read_record(gen: &Path) -> Result<Option<(PathBuf, BuildMeta)>> {
     let meta_path = gen.join(META);
-    let text = match fs::read_to_string(&meta_path) {
+    let text = match fs::read(&meta_path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(Error::io(&meta_path, e)),
@@ -124,23 +129,39 @@ pub(crate) fn read_record(gen: &Path) -> Result<Option<(PathBuf, BuildMeta)>> {
         detail: Some("unreadable build record".into()),
         source: Some(e),
     };
+    // Read as bytes: a damaged record that is not UTF-8 is unreadable, not an I/O error.
     let mut meta: BuildMeta =
-        serde_json::from_str(&text).map_err(|e| unreadable(&meta_path, e.into()))?;
+        serde_json::from_slice(&text).map_err(|e| unreadable(&meta_path, e.into()))?;
     let files_path = gen.join(FILES);
+    let tsv = fs::read(&files_path).map_err(|e| unreadable(&files_path, e.into()))?;
     meta.files = RecordedFiles {
-        tsv: fs::read_to_string(&files_path).map_err(|e| unreadable(&files_path, e.into()))?,
+        tsv: String::from_utf8(tsv).map_err(|e| unreadable(&files_path, e.into()))?,
     };
     Ok(Some((gen.to_path_buf(), meta)))
 }
 
 /// The directory listings the current generation's corpus was loaded with, for
-/// [`Corpus::load_reusing`]; empty when there is no index or its record is unreadable
-/// (the corpus is then listed afresh, which is always correct).
+/// [`Corpus::load_reusing`]; empty when there is no index or its record is unreadable,
+/// or the listings are not the ones sealed with it (the corpus is then listed afresh,
+/// which is always correct: a damaged listing reused would name files that are not
+/// there and be written into the next build).
 pub fn recorded_listings(dir: &Path) -> Vec<Listing> {
-    current_generation(dir)
+    let Some(gen) = current_generation(dir).ok().flatten() else {
+        return Vec::new();
+    };
+    let sealed = fs::read(gen.join(META))
         .ok()
-        .flatten()
-        .and_then(|gen| fs::read(gen.join(LISTINGS)).ok())
+        .and_then(|bytes| serde_json::from_slice::<BuildMeta>(&bytes).ok())
+        .and_then(|meta| meta.seal)
+        .and_then(|seal| seal.into_iter().find(|f| f.name == LISTINGS));
+    let Some(sealed) = sealed else {
+        return Vec::new();
+    };
+    if super::integrity::verify_file(&gen, &sealed, super::integrity::Depth::Full).is_err() {
+        return Vec::new();
+    }
+    fs::read(gen.join(LISTINGS))
+        .ok()
         .and_then(|bytes| serde_json::from_slice(&bytes).ok())
         .unwrap_or_default()
 }
@@ -300,12 +321,13 @@ pub(super) fn remove_leftovers(dir: &Path, keep: Option<&Path>) {
 }
 
 /// Make the build in `tmp` (complete, with its record `meta`) the current generation:
-/// rename it to `gen-…`, point `CURRENT` at it by an atomic rename, and remove what is
-/// no longer current. Returns the new generation's directory.
+/// seal it (see [`super::integrity`]), rename it to `gen-…`, point `CURRENT` at it by an
+/// atomic rename, and remove what is no longer current. Returns the new generation's
+/// directory.
 pub(super) fn publish(
     dir: &Path,
     tmp: BuildDir,
-    meta: &BuildMeta,
+    mut meta: BuildMeta,
     listings: &[Listing],
 ) -> Result<PathBuf> {
     write_synced(&tmp.path().join(FILES), meta.files.tsv.as_bytes())?;
@@ -315,9 +337,10 @@ pub(super) fn publish(
             .unwrap_or_default()
             .as_bytes(),
     )?;
+    meta.seal = Some(super::integrity::seal(tmp.path())?);
     write_synced(
         &tmp.path().join(META),
-        serde_json::to_string(meta).unwrap_or_default().as_bytes(),
+        serde_json::to_string(&meta).unwrap_or_default().as_bytes(),
     )?;
     let gen_name = format!(
         "{GEN_PREFIX}{}-{}",
@@ -325,6 +348,14 @@ pub(super) fn publish(
         meta.stamped_at_ns / 1_000_000
     );
     let gen = dir.join(&gen_name);
+    // The generation being replaced is citecheck's even when a damaged marker no longer
+    // lists it (`CURRENT` names it and it has a build record): listed again, it is
+    // removed after the swap instead of lingering.
+    if let Some(previous) = unmarked_index(dir) {
+        if !made_entries(dir).contains(&previous) {
+            record_made(dir, &previous)?;
+        }
+    }
     record_made(dir, &gen_name)?;
     let tmp_path = tmp.keep();
     fs::rename(&tmp_path, &gen).map_err(|e| {

@@ -13,6 +13,7 @@
 pub mod build;
 mod freshness;
 mod generation;
+mod integrity;
 mod readonly;
 pub mod schema;
 pub mod search;
@@ -26,6 +27,7 @@ use tantivy::{IndexReader, ReloadPolicy};
 
 pub use build::{recorded_listings, BuildOutcome, IndexBuild, Start};
 pub use freshness::{BuildMeta, BuildStats, CorpusIdentity, Freshness};
+pub use integrity::SealedFile;
 pub use schema::Fields;
 pub use search::{Hit, Kind, Scope, SearchRequest, SearchResults, SourceHit};
 pub use sources_only::SourceIndex;
@@ -70,19 +72,26 @@ impl Index {
     }
 
     fn open_generation(gen: &Path, meta: BuildMeta) -> Result<Index> {
-        // Read-only: searching needs no write access to the index.
-        let index = readonly::Published::open(gen)
-            .and_then(tantivy::Index::open)
-            .map_err(|e| Error::index_caused(IndexErrorKind::Corrupt, Some(gen), e))?;
-        // The analyzer is code, not data: tantivy stores only its name.
-        tokenizer::register(&index);
-        let fields = Fields::of(&index.schema())
-            .map_err(|e| Error::index_caused(IndexErrorKind::WrongVersion, Some(gen), e))?;
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()
-            .map_err(writer::tantivy_err)?;
+        // A truncated, emptied or deleted file, or a changed `meta.json`, is reported
+        // before tantivy reads it (it may panic on damaged data).
+        // A segment file written since (another mtime) has its checksum verified.
+        let rewritten =
+            integrity::verify_files(gen, meta.seal.as_deref(), integrity::Depth::Quick)?;
+        let (index, fields, reader) = integrity::guarded(gen, || {
+            // Read-only: searching needs no write access to the index.
+            let index = integrity::open_engine(gen)?;
+            integrity::verify_engine(gen, &rewritten, &index)?;
+            // The analyzer is code, not data: tantivy stores only its name.
+            tokenizer::register(&index);
+            let fields = Fields::of(&index.schema())
+                .map_err(|e| Error::index_caused(IndexErrorKind::WrongVersion, Some(gen), e))?;
+            let reader = index
+                .reader_builder()
+                .reload_policy(ReloadPolicy::Manual)
+                .try_into()
+                .map_err(writer::tantivy_err)?;
+            Ok((index, fields, reader))
+        })?;
         Ok(Index {
             dir: gen.to_path_buf(),
             meta,
@@ -110,10 +119,20 @@ impl Index {
                 // Opened straight away; should a build have swapped it out meanwhile
                 // (the open may then have seen it half removed), the generic open
                 // below finds the new one.
-                if let Ok(index) = Self::open_generation(&gen, meta) {
-                    if generation::still_current(dir, &gen) {
-                        return Ok(index);
+                match Self::open_generation(&gen, meta) {
+                    Ok(index) if generation::still_current(dir, &gen) => return Ok(index),
+                    // Fresh by its record but damaged: rebuilding is the cure.
+                    Err(
+                        error @ Error::Index {
+                            kind: IndexErrorKind::Corrupt,
+                            ..
+                        },
+                    ) if generation::still_current(dir, &gen) => {
+                        let reason = integrity::stale_reason(&error);
+                        observer.event(&Event::Note(Note::IndexStale { reason }));
+                        build()?;
                     }
+                    _ => {}
                 }
             }
             Ok((Freshness::Fresh, None)) => {}

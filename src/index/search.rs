@@ -142,6 +142,11 @@ impl Index {
     /// syntax errors are read leniently, with a warning. When nothing matches as written,
     /// misspelt words are replaced by the closest indexed words (`corrections` says so).
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
+        // Damaged index data fails as an error naming the damaged file, never a panic.
+        super::integrity::guarded(&self.dir, || self.search_unguarded(req))
+    }
+
+    fn search_unguarded(&self, req: &SearchRequest) -> Result<SearchResults> {
         let q = req.query.trim();
         if q.is_empty() {
             return Err(Error::query(q, QueryProblem::Empty));
@@ -347,7 +352,7 @@ impl Index {
     /// ([`SourceIndex::rank`] over this index's passages). Empty when the text has no
     /// words or the corpus has no source text.
     pub fn rank_sources(&self, text: &str, limit: usize) -> Result<Vec<SourceHit>> {
-        self.sources_only()?.rank(text, limit)
+        super::integrity::guarded(&self.dir, || self.sources_only())?.rank(text, limit)
     }
 
     /// The source passages of this index in an in-memory index of their own, in `ord`

@@ -26,6 +26,8 @@ const WRITER_MEMORY: usize = 300_000_000;
 /// which of its footnotes cite each source.
 pub(super) struct DocWriter {
     writer: IndexWriter,
+    /// The directory written into, named by a write error.
+    dir: std::path::PathBuf,
     fields: Fields,
     ord: u64,
     fail_after: Option<u64>,
@@ -58,6 +60,7 @@ impl DocWriter {
         writer.set_merge_policy(Box::new(NoMergePolicy));
         Ok(DocWriter {
             writer,
+            dir: path.to_path_buf(),
             fields,
             ord: 0,
             fail_after: std::env::var(FAIL_AFTER_ENV)
@@ -83,8 +86,21 @@ impl DocWriter {
         }
         doc.add_u64(self.fields.ord, self.ord);
         self.ord += 1;
-        self.writer.add_document(doc).map_err(tantivy_err)?;
+        if let Err(e) = self.writer.add_document(doc) {
+            return Err(self.write_failed(e));
+        }
         Ok(())
+    }
+
+    /// The error of a failed write. tantivy's indexing threads stop at their first I/O
+    /// error (a full disk), and adding a document then says only "an index writer was
+    /// killed": the thread's own error, which committing returns, is the one to report.
+    fn write_failed(&mut self, e: tantivy::TantivyError) -> Error {
+        let cause = match self.writer.commit() {
+            Err(thread_error) => thread_error,
+            Ok(_) => e,
+        };
+        write_error(&self.dir, cause)
     }
 
     /// One document per sentence of a linked article.
@@ -174,12 +190,53 @@ impl DocWriter {
             self.stats.sources += 1;
             self.stats.passages += text.passages.len();
         }
-        self.writer.commit().map_err(tantivy_err)?;
-        self.writer.wait_merging_threads().map_err(tantivy_err)?;
-        Ok(self.stats)
+        if let Err(e) = self.writer.commit() {
+            return Err(write_error(&self.dir, e));
+        }
+        let DocWriter {
+            writer, dir, stats, ..
+        } = self;
+        writer
+            .wait_merging_threads()
+            .map_err(|e| write_error(&dir, e))?;
+        Ok(stats)
     }
+}
+
+/// A tantivy error while writing into `dir`; an I/O error (a full disk) is reported as
+/// one, naming the directory.
+fn write_error(dir: &Path, e: tantivy::TantivyError) -> Error {
+    match e {
+        tantivy::TantivyError::IoError(io) => {
+            Error::io(dir, std::io::Error::new(io.kind(), io.to_string()))
+        }
+        // Some of tantivy's write paths keep only the text of the OS error ("Internal
+        // error: 'No space left on device (os error 28)'"): the code is at its end.
+        other => match os_error_code(&other.to_string()) {
+            Some(code) => Error::io(dir, std::io::Error::from_raw_os_error(code)),
+            None => tantivy_err(other),
+        },
+    }
+}
+
+/// N in a message ending "(os error N)" (or with a quote after it), as Rust prints an
+/// OS error.
+fn os_error_code(message: &str) -> Option<i32> {
+    let (_, rest) = message.rsplit_once("(os error ")?;
+    let (code, _) = rest.split_once(')')?;
+    code.parse().ok()
 }
 
 pub(crate) fn tantivy_err(e: tantivy::TantivyError) -> Error {
     Error::from(e)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_os_error_is_read_back_from_an_engine_message() {
+        let code = super::os_error_code("Internal error: 'No space left on device (os error 28)'");
+        assert_eq!(code, Some(28));
+        assert_eq!(super::os_error_code("An index writer was killed."), None);
+    }
 }
