@@ -26,6 +26,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(ROOT, "spark"))
 import make_inputs  # noqa: E402
+import test_cluster  # noqa: E402
 
 
 def run(binary, corpus, records_file):
@@ -57,14 +58,12 @@ def main():
     p.add_argument("--copies", type=int, default=4)
     args = p.parse_args()
     binary = os.path.abspath(args.binary)
-    articles = os.path.join(ROOT, "..", "shared", "corpus", "wikipedia-2019", "articles")
+    articles = os.path.join(test_cluster.SHARED, "corpus", "wikipedia-2019", "articles")
     if not os.path.isdir(articles):
         raise SystemExit(f"needs {articles}")
     work = tempfile.mkdtemp(prefix="citecheck-batch-memory-")
     try:
-        corpus = os.path.join(work, "sources-corpus")
-        shutil.copytree(os.path.join(ROOT, "corpus"), corpus)
-        subprocess.run([binary, "--quiet", "--corpus", corpus, "index"], check=True)
+        corpus = test_cluster.sources_corpus(binary, work)
         rows = []
         for copies in (1, args.copies):
             path = os.path.join(work, f"records-{copies}.jsonl")

@@ -14,7 +14,6 @@ import argparse
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -47,9 +46,7 @@ def main():
                 f.write(json.dumps(r, ensure_ascii=False) + "\n")
         with open(one, "w", encoding="utf-8") as f:
             f.write(json.dumps(records[0], ensure_ascii=False) + "\n")
-        corpus = os.path.join(work, "sources-corpus")
-        shutil.copytree(os.path.join(ROOT, "corpus"), corpus)
-        subprocess.run([binary, "--quiet", "--corpus", corpus, "index"], check=True)
+        corpus = test_cluster.sources_corpus(binary, work)
 
         started = time.time()
         test_cluster.single_process(binary, corpus, records)

@@ -73,6 +73,17 @@ def spark_env():
     return python, spark_home, env
 
 
+def sources_corpus(binary, work):
+    """The sources every run checks against: a copy of the bundled corpus in `work`, its
+    index built once where the job looks for it (CORPUS/index; without --index it went to
+    the working directory's index/) and opened as it is, with --no-refresh."""
+    corpus = os.path.join(work, "sources-corpus")
+    shutil.copytree(os.path.join(ROOT, "corpus"), corpus, dirs_exist_ok=True)
+    subprocess.run([binary, "--quiet", "--corpus", corpus, "--index", os.path.join(corpus, "index"),
+                    "index"], check=True)
+    return corpus
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -227,9 +238,7 @@ def main():
             f.write(json.dumps({"id": "not-a-format", "format": "docx", "text": "x"}) + "\n")
 
         # Sources: the bundled corpus, with its index built once and shipped as it is.
-        corpus = os.path.join(work, "sources-corpus")
-        shutil.copytree(os.path.join(ROOT, "corpus"), corpus, dirs_exist_ok=True)
-        subprocess.run([binary, "--quiet", "--corpus", corpus, "index"], check=True)
+        corpus = sources_corpus(binary, work)
 
         records = make_inputs.read_dump(dump) + jsonl + [
             {"id": "not-a-format", "format": "docx", "text": "x"}
