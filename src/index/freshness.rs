@@ -39,6 +39,14 @@ pub struct BuildMeta {
     pub files: RecordedFiles,
     /// What went in.
     pub stats: BuildStats,
+    /// Documents deleted by incremental updates since the last full build (still in
+    /// the segments, skipped by searches).
+    #[serde(default)]
+    pub removed_docs: u64,
+    /// Their tokens per field name, which BM25's statistics leave out (see
+    /// [`super::live_stats`]).
+    #[serde(default)]
+    pub removed_tokens: std::collections::BTreeMap<String, u64>,
     /// Every file of the generation as published, to notice damage (see
     /// [`super::integrity`]); absent in a record written before citecheck sealed them.
     #[serde(default)]
@@ -190,6 +198,9 @@ pub struct BuildStats {
     pub passages: usize,
     /// Wall time of the build.
     pub millis: u64,
+    /// Articles an incremental build wrote (changed or added); `None` for a full build.
+    #[serde(default)]
+    pub rewritten: Option<usize>,
 }
 
 /// Whether the index in a directory matches the corpus.
@@ -225,6 +236,16 @@ fn format_stamps(stamps: &[FileStamp]) -> String {
 /// only for files whose size or mtime changed; writes nothing.
 pub fn freshness(corpus: &Corpus, dir: &Path) -> Result<Freshness> {
     Ok(check_current(corpus, dir)?.0)
+}
+
+/// What [`check_current`] found.
+pub(crate) struct Checked {
+    pub(crate) freshness: Freshness,
+    /// The generation looked at, when fresh.
+    pub(crate) current: Option<(PathBuf, BuildMeta)>,
+    /// Fresh by content, but a file's stamp changed (touched, same content): recording
+    /// the new stamps keeps later checks on the `stat`-only path.
+    pub(crate) restamp: bool,
 }
 
 /// [`freshness`] by content: every input file is read and hashed, whatever its size and
@@ -277,7 +298,7 @@ fn recorded_for(
 }
 
 /// Why an index built by another citecheck or schema cannot be used, if it was.
-fn version_mismatch(meta: &BuildMeta) -> Option<String> {
+pub(super) fn version_mismatch(meta: &BuildMeta) -> Option<String> {
     (meta.schema_version != SCHEMA_VERSION || meta.citecheck_version != VERSION).then(|| {
         format!(
             "built by citecheck {} (index schema {}), this is {VERSION} (schema {SCHEMA_VERSION})",
@@ -292,24 +313,53 @@ pub(crate) fn check_current(
     corpus: &Corpus,
     dir: &Path,
 ) -> Result<(Freshness, Option<(PathBuf, BuildMeta)>)> {
+    let checked = check_current_stamps(corpus, dir)?;
+    Ok((checked.freshness, checked.current))
+}
+
+/// [`check_current`], saying also whether the stamps are worth recording again.
+pub(crate) fn check_current_stamps(corpus: &Corpus, dir: &Path) -> Result<Checked> {
+    let answer = |freshness, current, restamp| {
+        Ok(Checked {
+            freshness,
+            current,
+            restamp,
+        })
+    };
     let (gen, meta) = match recorded_for(corpus, dir)? {
         Ok(found) => found,
-        Err(freshness) => return Ok((freshness, None)),
+        Err(freshness) => return answer(freshness, None, false),
     };
     if unchanged_since(corpus, &meta) {
-        return Ok((Freshness::Fresh, Some((gen, meta))));
+        return answer(Freshness::Fresh, Some((gen, meta)), false);
     }
     let Some(recorded) = meta.files.parse() else {
         let why = format!("{}: damaged file list", gen.join(FILES).display());
-        return Ok((Freshness::Stale(why), None));
+        return answer(Freshness::Stale(why), None, false);
     };
     let (stamps, _) = stamp_files(corpus, Some((&recorded, meta.stamped_at_ns)))?;
     // Stamps equal to the recorded ones give the recorded fingerprint: no need to hash.
     if stamps == recorded || fingerprint(&stamps) == meta.fingerprint {
-        return Ok((Freshness::Fresh, Some((gen, meta))));
+        let restamp = stamps != recorded;
+        return answer(Freshness::Fresh, Some((gen, meta)), restamp);
     }
     let why = describe_change(&recorded, &stamps);
-    Ok((Freshness::Stale(why), None))
+    answer(Freshness::Stale(why), None, false)
+}
+
+/// Whether stamps taken at `at` record more than `meta` does: a file with another size
+/// or mtime (touched, same content), or one whose mtime was too close to the build to
+/// be trusted and is trusted now (every search hashes it until it is recorded again).
+pub(super) fn needs_restamp(meta: &BuildMeta, stamps: &[FileStamp], at: u64) -> bool {
+    let Some(recorded) = meta.files.parse() else {
+        return false;
+    };
+    recorded.len() != stamps.len()
+        || recorded.iter().zip(stamps).any(|(r, s)| {
+            (r.size, r.mtime_ns, &r.path) != (s.size, s.mtime_ns, &s.path)
+                || (!stamp::trusted(r.mtime_ns, meta.stamped_at_ns)
+                    && stamp::trusted(s.mtime_ns, at))
+        })
 }
 
 pub(super) const VERSION: &str = env!("CARGO_PKG_VERSION");

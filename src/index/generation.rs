@@ -189,6 +189,20 @@ pub(super) fn lock(dir: &Path, observer: &dyn Observer) -> Result<BuildLock> {
     Ok(BuildLock { _file: file })
 }
 
+/// The build lock on `dir` if no other process holds it; `None` when one does.
+pub(super) fn try_lock(dir: &Path) -> Result<Option<BuildLock>> {
+    claim(dir)?;
+    let path = dir.join(LOCK);
+    let file = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| Error::io(&path, e))?;
+    let got = file.try_lock_exclusive().map_err(|e| Error::io(&path, e))?;
+    Ok(got.then_some(BuildLock { _file: file }))
+}
+
 /// Make sure `dir` is citecheck's to write into: create it with the marker when it does
 /// not exist, add the marker to an empty directory (or to an index built before the
 /// marker existed), and refuse any other non-empty directory.
@@ -395,6 +409,35 @@ impl Drop for BuildDir {
             let _ = fs::remove_dir_all(&self.path);
         }
     }
+}
+
+/// A temporary directory in `dir` holding generation `gen`'s index files for an
+/// incremental build to update: the segment files (which tantivy never writes again)
+/// hard-linked, tantivy's `meta.json` and `.managed.json` copied (an update replaces
+/// them), citecheck's own records left out (the build writes new ones). `gen` is never
+/// written: a build killed at any point leaves it whole and current.
+pub(super) fn clone_generation(dir: &Path, gen: &Path) -> Result<BuildDir> {
+    let tmp = temp_dir(dir)?;
+    let ours = [META, FILES, LISTINGS, super::incremental::ARTICLES];
+    for entry in fs::read_dir(gen).map_err(|e| Error::io(gen, e))? {
+        let entry = entry.map_err(|e| Error::io(gen, e))?;
+        let name = entry.file_name();
+        let text = name.to_string_lossy();
+        let from = entry.path();
+        let to = tmp.path().join(&name);
+        if ours.contains(&text.as_ref())
+            || (text.starts_with(".tantivy-") && text.ends_with(".lock"))
+        {
+            continue;
+        }
+        let copy = text == "meta.json" || text == ".managed.json";
+        let linked = !copy && fs::hard_link(&from, &to).is_ok();
+        if !linked {
+            // A file system without hard links: copied (slower, as correct).
+            fs::copy(&from, &to).map_err(|e| Error::io(&to, e))?;
+        }
+    }
+    Ok(tmp)
 }
 
 /// A fresh temporary directory in `dir` for a build, listed in the marker before it is

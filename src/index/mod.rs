@@ -13,7 +13,9 @@
 pub mod build;
 mod freshness;
 mod generation;
+mod incremental;
 mod integrity;
+mod live_stats;
 mod readonly;
 pub mod schema;
 pub mod search;
@@ -50,6 +52,10 @@ pub struct Index {
     /// first use: opening one costs more than ranking a single-term query.
     ord_columns: std::sync::Mutex<
         std::collections::HashMap<tantivy::index::SegmentId, tantivy::columnar::Column<u64>>,
+    >,
+    /// Each segment's deleted documents (after incremental updates), listed on first use.
+    deleted_docs: std::sync::Mutex<
+        std::collections::HashMap<tantivy::index::SegmentId, std::sync::Arc<Vec<tantivy::DocId>>>,
     >,
 }
 
@@ -100,6 +106,25 @@ impl Index {
             fields,
             sources_only: std::sync::OnceLock::new(),
             ord_columns: Default::default(),
+            deleted_docs: Default::default(),
+        })
+    }
+
+    /// BM25 statistics of the live documents of `searcher` (one of this index's): what a
+    /// full rebuild would have (see [`live_stats`]).
+    pub(crate) fn live_stats<'s>(
+        &self,
+        searcher: &'s tantivy::Searcher,
+    ) -> live_stats::LiveStats<'s> {
+        live_stats::LiveStats::new(searcher, &self.meta.removed_tokens, |segment| {
+            let mut cache = self
+                .deleted_docs
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            cache
+                .entry(segment.segment_id())
+                .or_insert_with(|| std::sync::Arc::new(live_stats::deleted_docs(segment)))
+                .clone()
         })
     }
 
@@ -114,8 +139,15 @@ impl Index {
             }
             Ok(())
         };
-        match freshness::check_current(corpus, dir) {
-            Ok((Freshness::Fresh, Some((gen, meta)))) => {
+        let checked = freshness::check_current_stamps(corpus, dir)
+            .map(|c| (c.freshness, c.current, c.restamp));
+        match checked {
+            Ok((Freshness::Fresh, Some(_), true)) => {
+                // Touched files: their new stamps recorded (a new generation), which the
+                // open below finds.
+                build::restamp_if_idle(corpus, dir);
+            }
+            Ok((Freshness::Fresh, Some((gen, meta)), false)) => {
                 // Opened straight away; should a build have swapped it out meanwhile
                 // (the open may then have seen it half removed), the generic open
                 // below finds the new one.
@@ -135,12 +167,12 @@ impl Index {
                     _ => {}
                 }
             }
-            Ok((Freshness::Fresh, None)) => {}
-            Ok((Freshness::Missing, _)) => {
+            Ok((Freshness::Fresh, None, _)) => {}
+            Ok((Freshness::Missing, _, _)) => {
                 observer.event(&Event::Note(Note::IndexMissing { dir }));
                 build()?;
             }
-            Ok((Freshness::Stale(reason), _)) => {
+            Ok((Freshness::Stale(reason), _, _)) => {
                 observer.event(&Event::Note(Note::IndexStale { reason }));
                 if let Err(error) = build() {
                     observer.event(&Event::Warning(Warning::RebuildFailed { error: &error }));
@@ -200,12 +232,19 @@ impl Index {
 pub fn describe_stats(s: &BuildStats) -> String {
     let plural =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-    format!(
+    let mut line = format!(
         "{} of {} and {} of {} in {:.1} s",
         plural(s.sentences, "sentence", "sentences"),
         plural(s.articles, "article", "articles"),
         plural(s.passages, "passage", "passages"),
         plural(s.sources, "source text", "source texts"),
         s.millis as f64 / 1000.0
-    )
+    );
+    if let Some(n) = s.rewritten {
+        line.push_str(&format!(
+            " (incremental: {} re-indexed)",
+            plural(n, "article", "articles")
+        ));
+    }
+    line
 }

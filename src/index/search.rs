@@ -220,8 +220,11 @@ impl Index {
             results.total = total;
         }
 
-        let mut snippets =
-            SnippetGenerator::create(&searcher, &*shown, f.text).map_err(tantivy_err)?;
+        // Terms weighed by their live document frequency (see `live_stats`).
+        let mut snippets = self
+            .live_stats(&searcher)
+            .snippet_generator(&*shown, f.text)
+            .map_err(tantivy_err)?;
         snippets.set_max_num_chars(SNIPPET_CHARS);
         for (score, addr) in hits.drain(..) {
             let doc: TantivyDocument = searcher.doc(addr).map_err(tantivy_err)?;
@@ -280,7 +283,10 @@ impl Index {
         // tantivy reserves room for `limit` hits up front: never more than there are.
         let limit = limit.min(searcher.num_docs() as usize).max(1);
         let text = self.fields.text;
-        let penalty = FragmentPenalty::of(searcher, text)?;
+        // BM25 over the live documents: after an incremental update, the scores of a
+        // full rebuild (see `live_stats`).
+        let live = self.live_stats(searcher);
+        let penalty = FragmentPenalty::of(&live, text)?;
         let ranked = TopDocs::with_limit(limit).tweak_score(move |segment: &SegmentReader| {
             let lengths = segment.get_fieldnorms_reader(text).ok();
             let ords = segment.fast_fields().u64("ord").ok();
@@ -290,9 +296,12 @@ impl Index {
                 (penalty.apply(score, words), Reverse(ord))
             }
         });
-        let (docs, count) = searcher
-            .search(query, &(ranked, Count))
-            .map_err(tantivy_err)?;
+        let (docs, count) = if live.has_deletes() {
+            searcher.search_with_statistics_provider(query, &(ranked, Count), &live)
+        } else {
+            searcher.search(query, &(ranked, Count))
+        }
+        .map_err(tantivy_err)?;
         let docs = docs
             .into_iter()
             .map(|((score, Reverse(ord)), addr)| (score, ord, addr))
@@ -492,21 +501,12 @@ struct FragmentPenalty {
 }
 
 impl FragmentPenalty {
-    fn of(searcher: &Searcher, text: tantivy::schema::Field) -> Result<FragmentPenalty> {
-        let (mut tokens, mut docs) = (0u64, 0u64);
-        for segment in searcher.segment_readers() {
-            tokens += segment
-                .inverted_index(text)
-                .map_err(tantivy_err)?
-                .total_num_tokens();
-            docs += u64::from(segment.max_doc());
-        }
+    fn of(
+        live: &super::live_stats::LiveStats<'_>,
+        text: tantivy::schema::Field,
+    ) -> Result<FragmentPenalty> {
         Ok(FragmentPenalty {
-            average: if docs == 0 {
-                1.0
-            } else {
-                (tokens as f32 / docs as f32).max(1.0)
-            },
+            average: live.average_tokens(text).map_err(tantivy_err)?,
         })
     }
 
