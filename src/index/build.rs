@@ -217,15 +217,21 @@ impl<'c> IndexBuild<'c> {
         stats.millis = self.started.elapsed().as_millis() as u64;
         stats.rewritten = self.updating.as_ref().map(|u| u.rewrite.len());
         table.write(self.tmp.path())?;
-        let (mut removed_docs, mut removed_tokens) = Default::default();
-        if let Some(updating) = &self.updating {
-            removed_docs = updating.meta.removed_docs;
-            removed_tokens = updating.meta.removed_tokens.clone();
+        // The deletions recorded before, and this build's, of the segments still there
+        // (tantivy drops a segment whose every document is deleted).
+        let mut all_removed = self
+            .updating
+            .as_ref()
+            .map(|u| u.meta.removed.clone())
+            .unwrap_or_default();
+        for (segment, docs) in removed.by_segment {
+            let into = all_removed.entry(segment).or_default();
+            into.docs += docs.docs;
+            for (field, n) in docs.tokens {
+                *into.tokens.entry(field).or_insert(0) += n;
+            }
         }
-        for (field, n) in removed.tokens {
-            *removed_tokens.entry(field).or_insert(0) += n;
-        }
-        removed_docs += removed.docs;
+        all_removed.retain(|segment, _| removed.segments.contains(segment));
         let meta = BuildMeta {
             schema_version: SCHEMA_VERSION,
             citecheck_version: VERSION.to_string(),
@@ -234,8 +240,7 @@ impl<'c> IndexBuild<'c> {
             corpus: Some(CorpusIdentity::of(self.corpus)),
             files: RecordedFiles::from_stamps(&self.stamps),
             stats,
-            removed_docs,
-            removed_tokens,
+            removed: all_removed,
             seal: None,
         };
         generation::publish(self.dir, self.tmp, meta, &self.corpus.listings)?;

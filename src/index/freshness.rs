@@ -39,18 +39,30 @@ pub struct BuildMeta {
     pub files: RecordedFiles,
     /// What went in.
     pub stats: BuildStats,
-    /// Documents deleted by incremental updates since the last full build (still in
-    /// the segments, skipped by searches).
+    /// Documents deleted by incremental updates since the last full build, still in
+    /// their segments (skipped by searches), by segment id.
     #[serde(default)]
-    pub removed_docs: u64,
-    /// Their tokens per field name, which BM25's statistics leave out (see
-    /// [`super::live_stats`]).
-    #[serde(default)]
-    pub removed_tokens: std::collections::BTreeMap<String, u64>,
+    pub removed: std::collections::BTreeMap<String, RemovedDocs>,
     /// Every file of the generation as published, to notice damage (see
     /// [`super::integrity`]); absent in a record written before citecheck sealed them.
     #[serde(default)]
     pub seal: Option<Vec<super::integrity::SealedFile>>,
+}
+
+/// The deleted documents of one segment (see [`super::live_stats`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RemovedDocs {
+    /// How many.
+    pub docs: u64,
+    /// Their tokens per field name, which BM25's statistics leave out.
+    pub tokens: std::collections::BTreeMap<String, u64>,
+}
+
+impl BuildMeta {
+    /// Documents deleted by incremental updates and still in the index.
+    pub fn removed_docs(&self) -> u64 {
+        self.removed.values().map(|r| r.docs).sum()
+    }
 }
 
 /// Which corpus an index belongs to: its root directory and manifest, canonical

@@ -231,9 +231,9 @@ pub(super) fn plan(corpus: &Corpus, gen: &Path, meta: &BuildMeta, stamps: &[File
     if segments >= MAX_SEGMENTS {
         return Plan::Full;
     }
-    let docs = (meta.stats.sentences + meta.stats.passages) as u64 + meta.removed_docs;
+    let docs = (meta.stats.sentences + meta.stats.passages) as u64 + meta.removed_docs();
     let average = meta.stats.sentences as f64 / table.entries.len().max(1) as f64;
-    let deleting = meta.removed_docs as f64 + average * (rewrite.len() + remove.len()) as f64;
+    let deleting = meta.removed_docs() as f64 + average * (rewrite.len() + remove.len()) as f64;
     if docs == 0 || deleting > (MAX_DELETED_SHARE * docs as f64).max(MIN_DELETED_BOUND) {
         return Plan::Full;
     }

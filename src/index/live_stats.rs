@@ -22,6 +22,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use tantivy::query::{Bm25StatisticsProvider, Query};
+
+use super::freshness::RemovedDocs;
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, Term, TERMINATED};
@@ -31,17 +33,17 @@ pub(crate) struct LiveStats<'s> {
     searcher: &'s Searcher,
     /// Per segment (by ordinal), its deleted documents in increasing order.
     deleted: Vec<Arc<Vec<DocId>>>,
-    /// Tokens of the deleted documents, per field.
+    /// Tokens of the deleted documents still in the segments, per field.
     removed_tokens: Vec<(Field, u64)>,
 }
 
 impl<'s> LiveStats<'s> {
-    /// The live statistics of `searcher`, whose deleted documents held `removed_tokens`
-    /// (by field name, as recorded by the build); `deleted` gives a segment's deleted
+    /// The live statistics of `searcher`, whose deleted documents are `removed` (by
+    /// segment id, as recorded by the build); `deleted` gives a segment's deleted
     /// documents (see [`deleted_docs`], which a caller caches).
     pub(crate) fn new(
         searcher: &'s Searcher,
-        removed_tokens: &BTreeMap<String, u64>,
+        removed: &BTreeMap<String, RemovedDocs>,
         deleted: impl Fn(&SegmentReader) -> Arc<Vec<DocId>>,
     ) -> Self {
         let deleted = searcher
@@ -56,10 +58,21 @@ impl<'s> LiveStats<'s> {
             })
             .collect();
         let schema = searcher.schema();
-        let removed_tokens = removed_tokens
-            .iter()
-            .filter_map(|(name, n)| Some((schema.get_field(name).ok()?, *n)))
-            .collect();
+        let mut removed_tokens: Vec<(Field, u64)> = Vec::new();
+        for segment in searcher.segment_readers() {
+            let Some(r) = removed.get(&segment.segment_id().uuid_string()) else {
+                continue;
+            };
+            for (name, n) in &r.tokens {
+                let Ok(field) = schema.get_field(name) else {
+                    continue;
+                };
+                match removed_tokens.iter_mut().find(|(f, _)| *f == field) {
+                    Some((_, total)) => *total += n,
+                    None => removed_tokens.push((field, *n)),
+                }
+            }
+        }
         LiveStats {
             searcher,
             deleted,

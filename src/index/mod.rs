@@ -28,7 +28,7 @@ use std::path::{Path, PathBuf};
 use tantivy::{IndexReader, ReloadPolicy};
 
 pub use build::{recorded_listings, BuildOutcome, IndexBuild, Start};
-pub use freshness::{BuildMeta, BuildStats, CorpusIdentity, Freshness};
+pub use freshness::{BuildMeta, BuildStats, CorpusIdentity, Freshness, RemovedDocs};
 pub use integrity::SealedFile;
 pub use schema::Fields;
 pub use search::{Hit, Kind, Scope, SearchRequest, SearchResults, SourceHit};
@@ -116,7 +116,7 @@ impl Index {
         &self,
         searcher: &'s tantivy::Searcher,
     ) -> live_stats::LiveStats<'s> {
-        live_stats::LiveStats::new(searcher, &self.meta.removed_tokens, |segment| {
+        live_stats::LiveStats::new(searcher, &self.meta.removed, |segment| {
             let mut cache = self
                 .deleted_docs
                 .lock()

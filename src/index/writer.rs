@@ -15,7 +15,7 @@ use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{IndexWriter, Searcher, TantivyDocument, Term};
 
-use super::freshness::BuildStats;
+use super::freshness::{BuildStats, RemovedDocs};
 use super::incremental::{ArticleEntry, ArticleTable};
 use super::schema::{self, Fields, KIND_ARTICLE, KIND_SOURCE};
 use crate::error::{Error, IndexErrorKind, Result};
@@ -61,8 +61,9 @@ struct Update {
     previous: ArticleTable,
     /// The keys of the articles to write again (changed or added), by id.
     rewrite: HashMap<String, u64>,
-    /// The documents deleted, kept to count their tokens (see [`super::live_stats`]).
-    removed: Vec<TantivyDocument>,
+    /// The documents deleted, by segment id, kept to count their tokens (see
+    /// [`super::live_stats`]).
+    removed: BTreeMap<String, Vec<TantivyDocument>>,
 }
 
 /// A tantivy index being written. Articles are added as the read stage yields them; the
@@ -123,7 +124,7 @@ impl DocWriter {
             before,
             previous,
             rewrite,
-            removed: Vec::new(),
+            removed: BTreeMap::new(),
         };
         let mut writer = Self::with_writer(path, corpus, &index, 1, UPDATE_MEMORY, Some(update))?;
         // The counts of what the update does not touch carry over.
@@ -235,9 +236,13 @@ impl DocWriter {
         let mut found: Vec<_> = found.into_iter().collect();
         found.sort();
         for addr in &found {
+            let segment = update.before.segment_reader(addr.segment_ord).segment_id();
+            let doc = update.before.doc(*addr).map_err(tantivy_err)?;
             update
                 .removed
-                .push(update.before.doc(*addr).map_err(tantivy_err)?);
+                .entry(segment.uuid_string())
+                .or_default()
+                .push(doc);
         }
         self.writer.delete_query(query).map_err(tantivy_err)?;
         Ok(found.len())
@@ -404,25 +409,37 @@ impl DocWriter {
             update,
             ..
         } = self;
+        let index = writer.index().clone();
         writer
             .wait_merging_threads()
             .map_err(|e| write_error(&dir, e))?;
-        let removed = match update {
-            Some(u) => Removed {
-                docs: u.removed.len() as u64,
-                tokens: tokens_of(u.removed)?,
-            },
-            None => Removed::default(),
+        let segments = index
+            .searchable_segment_ids()
+            .map_err(tantivy_err)?
+            .iter()
+            .map(|id| id.uuid_string())
+            .collect();
+        let mut by_segment = BTreeMap::new();
+        for (segment, docs) in update.map(|u| u.removed).unwrap_or_default() {
+            let removed = RemovedDocs {
+                docs: docs.len() as u64,
+                tokens: tokens_of(docs)?,
+            };
+            by_segment.insert(segment, removed);
+        }
+        let removed = Removed {
+            by_segment,
+            segments,
         };
         Ok((stats, table, removed))
     }
 }
 
-/// What an update deleted: how many documents, and their tokens per field name.
+/// What an update deleted, by segment id, and the segments the index has now.
 #[derive(Debug, Default)]
 pub(super) struct Removed {
-    pub(super) docs: u64,
-    pub(super) tokens: BTreeMap<String, u64>,
+    pub(super) by_segment: BTreeMap<String, RemovedDocs>,
+    pub(super) segments: std::collections::HashSet<String>,
 }
 
 /// The tokens of `docs` per indexed field, counted by indexing them into a scratch
