@@ -8,7 +8,8 @@ A corpus of ARTICLES generated articles (and two source texts) is indexed once i
 of its two states, A and B (B rewrites a few articles), to get the reference results of
 a handful of queries. Then each round switches the corpus to the other state, starts
 `citecheck index`, kills it (SIGKILL) after a random delay between 0 and 1.2 times a
-build's duration, and checks:
+build's duration (every other round: of an incremental update, which is what switching
+states is, see src/index/build.rs), and checks:
 
 - `index --check` tells the truth: fresh (exit 0) exactly when the current generation
   is of the current state, stale (exit 1) when it is still the previous one;
@@ -145,9 +146,19 @@ def run_loop(binary, work, args, rng):
     build = max(build_secs)
     index = "index"
     citecheck(binary, work, index, "index", check=True)
+    # Switching states rewrites a few articles: an incremental update, much shorter than
+    # a build, so every other round kills within an update's duration.
+    update_secs = []
+    for state in ("B", "A"):
+        set_state(root, args.articles, state)
+        started = time.monotonic()
+        citecheck(binary, work, index, "index", check=True)
+        update_secs.append(time.monotonic() - started)
+    update = max(update_secs)
     built = "A"  # the state the current generation was built from
     figures = {"articles": args.articles, "rounds": args.rounds,
-               "reference build s": round(build, 2), "killed mid-build": 0,
+               "reference build s": round(build, 2), "update s": round(update, 2),
+               "killed mid-build": 0,
                "finished before the kill": 0, "kill after the swap": 0,
                "wrong searches": 0, "check lies": 0, "failed recoveries": 0,
                "leftovers after recovery": 0}
@@ -155,7 +166,7 @@ def run_loop(binary, work, args, rng):
     for r in range(args.rounds):
         state = "B" if built == "A" else "A"
         set_state(root, args.articles, state)
-        delay = rng.uniform(0, 1.2 * build)
+        delay = rng.uniform(0, 1.2 * (update if r % 2 else build))
         child = subprocess.Popen([binary, "--quiet", "--corpus", "corpus", "--index", index,
                                   "index"], cwd=work, stdout=subprocess.DEVNULL,
                                  stderr=subprocess.DEVNULL)

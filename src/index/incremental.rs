@@ -180,7 +180,7 @@ pub(super) fn plan(corpus: &Corpus, gen: &Path, meta: &BuildMeta, stamps: &[File
                 }
                 last_kept = Some(at);
                 let same = entry.file == *file
-                    && before.get(file.as_str()).is_some()
+                    && before.contains_key(file.as_str())
                     && before.get(file.as_str()) == now.get(file.as_str());
                 if !same {
                     rewrite.insert(spec.id.clone(), entry.key);
