@@ -360,6 +360,16 @@ impl DocWriter {
         corpus: &Corpus,
         sources: &Sources,
     ) -> Result<(BuildStats, ArticleTable, Removed)> {
+        // An update given fewer articles than it was to write would record their new
+        // stamps over their old documents: never published.
+        if let Some(id) = self.update.as_ref().and_then(|u| u.rewrite.keys().min()) {
+            return Err(Error::Index {
+                kind: IndexErrorKind::Aborted,
+                path: None,
+                detail: Some(format!("article {id} changed but was not re-indexed")),
+                source: None,
+            });
+        }
         let f = self.fields;
         let citing = self.table.citing();
         let before = self.update.as_ref().map(|u| u.previous.citing());
