@@ -356,6 +356,21 @@ pub fn read_number(words: &[String]) -> Option<(u64, bool, usize)> {
     }
 }
 
+/// Whether a normalised word that is not digits can start a number in words (what
+/// [`read_number`] reads): a cheap test before lowercasing the words after it.
+pub fn may_start_number(word: &str) -> bool {
+    part(word).is_some()
+        || word
+            .strip_suffix("score")
+            .is_some_and(|unit| part(unit).is_some())
+}
+
+/// Whether a normalised word can be part of a number in words after its first word:
+/// [`read_number`] reads no further than the first word that cannot.
+pub fn may_continue_number(word: &str) -> bool {
+    word == "and" || part(word).is_some()
+}
+
 /// "1791" → 1791; "4th", "1st", "22nd" → ordinal; "04" → 4. Decimals and "1940s" are not
 /// numbers here (they stay words).
 fn digits(w: &str) -> Option<(u64, bool)> {
