@@ -173,6 +173,7 @@ fn pretty_nested(value: &impl Serialize, indent: &str, out: &mut String) {
 #[derive(Debug, Default)]
 pub struct Streamed {
     findings: usize,
+    records: usize,
 }
 
 impl Streamed {
@@ -189,9 +190,21 @@ impl Streamed {
         s
     }
 
-    /// The text that closes the document: the summary and the per-sentence
-    /// verification records.
-    pub fn end(&self, summary: &Summary, verification: &[SentenceVerification]) -> String {
+    /// The text to write for the next verification record: an element of the
+    /// document's `verification` array, which comes after the summary. A caller that
+    /// cannot hold every record until the end keeps these texts (a temporary file) and
+    /// writes them between [`Streamed::end_head`] and [`Streamed::end_tail`].
+    pub fn verification(&mut self, r: &SentenceVerification) -> String {
+        let mut s = String::from(if self.records == 0 { "\n" } else { ",\n" });
+        self.records += 1;
+        s.push_str("    ");
+        pretty_nested(&VerificationRecord::of(r, None), "    ", &mut s);
+        s
+    }
+
+    /// The text that closes the findings and gives the summary, up to the verification
+    /// records.
+    pub fn end_head(&self, summary: &Summary) -> String {
         let mut s = String::from(if self.findings == 0 {
             "{\n  \"findings\": [],\n"
         } else {
@@ -201,13 +214,23 @@ impl Streamed {
         let summary = serde_json::to_value(summary).unwrap_or_default();
         s.push_str("  \"summary\": ");
         pretty_nested(&summary, "  ", &mut s);
-        let records: Vec<VerificationRecord> = verification
-            .iter()
-            .map(|r| VerificationRecord::of(r, None))
-            .collect();
-        s.push_str(",\n  \"verification\": ");
-        pretty_nested(&records, "  ", &mut s);
-        s.push_str(&format!(",\n  \"version\": {}\n}}\n", super::JSON_VERSION));
+        s.push_str(",\n  \"verification\": [");
+        s
+    }
+
+    /// The text after the last verification record: the end of the document.
+    pub fn end_tail(&self) -> String {
+        let close = if self.records == 0 { "]" } else { "\n  ]" };
+        format!("{close},\n  \"version\": {}\n}}\n", super::JSON_VERSION)
+    }
+
+    /// The text that closes the document: the summary and the per-sentence
+    /// verification records (the ones not given to [`Streamed::verification`]).
+    pub fn end(&mut self, summary: &Summary, verification: &[SentenceVerification]) -> String {
+        let records: String = verification.iter().map(|r| self.verification(r)).collect();
+        let mut s = self.end_head(summary);
+        s.push_str(&records);
+        s.push_str(&self.end_tail());
         s
     }
 }
