@@ -224,7 +224,10 @@ fn main() {
     let dir = match std::env::var_os("CITECHECK_BENCH_ARTICLES") {
         Some(articles) => {
             let dir = linked_corpus(&base, Path::new(&articles));
-            println!("# check benchmark\n\narticles of {}\n", Path::new(&articles).display());
+            println!(
+                "# check benchmark\n\narticles of {}\n",
+                Path::new(&articles).display()
+            );
             dir
         }
         None => {

@@ -134,8 +134,7 @@ static DATE_DMY: LazyLock<Bounded> = LazyLock::new(|| {
         r"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({MONTH_PATTERN}),?\s+(\d{{4}})\b"
     ))
 });
-static DATE_ISO: LazyLock<Bounded> =
-    LazyLock::new(|| Bounded::new(r"\b(\d{4})-(\d{2})-(\d{2})\b"));
+static DATE_ISO: LazyLock<Bounded> = LazyLock::new(|| Bounded::new(r"\b(\d{4})-(\d{2})-(\d{2})\b"));
 static DATE_MY: LazyLock<Bounded> =
     LazyLock::new(|| Bounded::new(&format!(r"\b({MONTH_PATTERN}),?\s+(\d{{4}})\b")));
 /// Years a history text talks about; four digits outside this range are numbers.
@@ -389,7 +388,11 @@ pub fn facts(text: &str) -> Vec<Fact> {
         push(&mut out, FactKind::Attribution, m.start(), m.end(), None);
     }
     // Every negation has "not", "never" or "n't".
-    if text.contains("not") || text.contains("never") || text.contains("n't") || text.contains("n’t") {
+    if text.contains("not")
+        || text.contains("never")
+        || text.contains("n't")
+        || text.contains("n’t")
+    {
         for m in NEGATION.get(&t).find_iter(text) {
             if in_quote(m.start()) {
                 continue;

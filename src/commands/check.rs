@@ -428,7 +428,9 @@ impl Report {
 fn copy_spool(spool: std::io::BufWriter<std::fs::File>, out: &mut output::Stream) -> Result<()> {
     use std::io::{BufRead, Seek};
     let spool_error = |e: std::io::Error| Error::io(Path::new("(temporary file)"), e);
-    let mut file = spool.into_inner().map_err(|e| spool_error(e.into_error()))?;
+    let mut file = spool
+        .into_inner()
+        .map_err(|e| spool_error(e.into_error()))?;
     file.rewind().map_err(spool_error)?;
     let mut reader = std::io::BufReader::new(file);
     let mut piece = String::new();
