@@ -70,49 +70,98 @@ impl Fact {
 const MONTH_PATTERN: &str =
     "January|February|March|April|May|June|July|August|September|October|November|December";
 
-static DATE_MDY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+/// A pattern whose `\b` means Unicode word boundaries, compiled twice: as written, and
+/// with ASCII word boundaries (`(?-u:\b)`). The two agree on every text without a
+/// non-ASCII word character (where the boundaries are the same), and the ASCII one runs
+/// in regex's lazy DFA, which gives up on Unicode `\b` at the first non-ASCII byte (an en
+/// dash, a curly quote) and hands the search to a backtracker.
+struct Bounded {
+    unicode: Regex,
+    ascii: Regex,
+}
+
+impl Bounded {
+    fn new(pattern: &str) -> Bounded {
+        Bounded {
+            unicode: Regex::new(pattern).expect("valid"),
+            ascii: Regex::new(&pattern.replace(r"\b", r"(?-u:\b)")).expect("valid"),
+        }
+    }
+
+    /// The compiled pattern that is exact and fastest for `text`.
+    fn get(&self, text: &Text) -> &Regex {
+        if text.ascii_bounds {
+            &self.ascii
+        } else {
+            &self.unicode
+        }
+    }
+}
+
+/// What the patterns' pre-filters need to know about a sentence, worked out once.
+struct Text {
+    /// No non-ASCII word character: ASCII word boundaries are the Unicode ones.
+    ascii_bounds: bool,
+    /// Some character is a digit (`\d`, any script): dates, years and numbers need one.
+    digit: bool,
+}
+
+impl Text {
+    fn of(text: &str) -> Text {
+        if text.is_ascii() {
+            return Text {
+                ascii_bounds: true,
+                digit: text.bytes().any(|b| b.is_ascii_digit()),
+            };
+        }
+        Text {
+            ascii_bounds: !text
+                .chars()
+                .any(|c| !c.is_ascii() && regex_syntax::is_word_character(c)),
+            // `char::is_numeric` covers every `\d` (and more): a pre-filter only.
+            digit: text.chars().any(char::is_numeric),
+        }
+    }
+}
+
+static DATE_MDY: LazyLock<Bounded> = LazyLock::new(|| {
+    Bounded::new(&format!(
         r"\b({MONTH_PATTERN})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b"
     ))
-    .unwrap()
 });
-static DATE_DMY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+static DATE_DMY: LazyLock<Bounded> = LazyLock::new(|| {
+    Bounded::new(&format!(
         r"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({MONTH_PATTERN}),?\s+(\d{{4}})\b"
     ))
-    .unwrap()
 });
-static DATE_ISO: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b(\d{4})-(\d{2})-(\d{2})\b").unwrap());
-static DATE_MY: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(&format!(r"\b({MONTH_PATTERN}),?\s+(\d{{4}})\b")).unwrap());
+static DATE_ISO: LazyLock<Bounded> = LazyLock::new(|| Bounded::new(r"\b(\d{4})-(\d{2})-(\d{2})\b"));
+static DATE_MY: LazyLock<Bounded> =
+    LazyLock::new(|| Bounded::new(&format!(r"\b({MONTH_PATTERN}),?\s+(\d{{4}})\b")));
 /// Years a history text talks about; four digits outside this range are numbers.
-static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(1[0-9]\d\d|20\d\d)s?\b").unwrap());
-static NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b\d+(?:[.,]\d+)*\b%?").unwrap());
-static NUMBER_WORD: LazyLock<Regex> = LazyLock::new(|| {
+static YEAR: LazyLock<Bounded> = LazyLock::new(|| Bounded::new(r"\b(1[0-9]\d\d|20\d\d)s?\b"));
+static NUMBER: LazyLock<Bounded> = LazyLock::new(|| Bounded::new(r"\b\d+(?:[.,]\d+)*\b%?"));
+static NUMBER_WORD: LazyLock<Bounded> = LazyLock::new(|| {
     // "one" is left out: "one of the reasons" states no number.
     let words: Vec<&str> = crate::sources::words::number_words()
         .skip(1)
         .map(|(w, _)| w)
         .collect();
-    Regex::new(&format!(r"(?i)\b(?:{})\b", words.join("|"))).unwrap()
+    Bounded::new(&format!(r"(?i)\b(?:{})\b", words.join("|")))
 });
 static QUOTE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#""([^"]+)"|“([^”]+)”|„([^“”]+)[“”]"#).unwrap());
 /// Reported speech and attribution. Lowercase only: "States" in "United States" is a name.
-static ATTRIBUTION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+static ATTRIBUTION: LazyLock<Bounded> = LazyLock::new(|| {
+    Bounded::new(
         r"\b(?:believed|believes|reported|confirmed|confirms|stated|said|says|announced|claimed|declared|wrote|argued|asserted|insisted|denied|admitted|according to|recalled|testified)\b",
     )
-    .unwrap()
 });
 /// An event said not to have happened: "did not" and a verb, or "never", "was not",
 /// "had not" and a participle. "This is not surprising" states no event.
-static NEGATION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+static NEGATION: LazyLock<Bounded> = LazyLock::new(|| {
+    Bounded::new(
         r"\b(?:did\s+not|didn['’]t)\s+[a-z]+|\b(?:never|(?:was|were|had|has|have)\s+(?:not|never)|(?:wasn|weren|hadn)['’]t)\s+(?:been\s+)?[a-z]+(?:ed|en|wn)\b",
     )
-    .unwrap()
 });
 static WORD: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"[\p{L}\p{N}][\p{L}\p{N}'’]*").unwrap());
@@ -210,95 +259,115 @@ pub fn facts(text: &str) -> Vec<Fact> {
             });
         }
     };
+    let t = Text::of(text);
 
-    for c in QUOTE.captures_iter(text) {
-        let inner = c.get(1).or(c.get(2)).or(c.get(3)).unwrap();
-        if WORD.find_iter(inner.as_str()).count() >= 4 {
-            let m = c.get(0).unwrap();
-            push(&mut out, FactKind::Quotation, m.start(), m.end(), None);
-        }
-    }
     // Words inside any quotation (even a short one, a title) are the quoted text's, not
     // the sentence's own names and numbers.
-    let quoted: Vec<(usize, usize)> = QUOTE
-        .find_iter(text)
-        .map(|m| (m.start(), m.end()))
-        .collect();
+    let mut quoted: Vec<(usize, usize)> = Vec::new();
+    if text.contains(['"', '“', '„']) {
+        for c in QUOTE.captures_iter(text) {
+            let m = c.get(0).unwrap();
+            quoted.push((m.start(), m.end()));
+            let inner = c.get(1).or(c.get(2)).or(c.get(3)).unwrap();
+            if WORD.find_iter(inner.as_str()).nth(3).is_some() {
+                push(&mut out, FactKind::Quotation, m.start(), m.end(), None);
+            }
+        }
+    }
     let in_quote = |s: usize| quoted.iter().any(|&(a, b)| s >= a && s < b);
 
-    for c in DATE_MDY.captures_iter(text) {
-        let m = c.get(0).unwrap();
-        if in_quote(m.start()) {
-            continue;
+    // Dates, years and numbers all need a digit.
+    if t.digit {
+        for c in DATE_MDY.get(&t).captures_iter(text) {
+            let m = c.get(0).unwrap();
+            if in_quote(m.start()) {
+                continue;
+            }
+            let date = (
+                c[3].parse().unwrap_or(0),
+                crate::dates::month_number(&c[1]),
+                c[2].parse().ok(),
+            );
+            push(&mut out, FactKind::Date, m.start(), m.end(), Some(date));
         }
-        let date = (
-            c[3].parse().unwrap_or(0),
-            crate::dates::month_number(&c[1]),
-            c[2].parse().ok(),
-        );
-        push(&mut out, FactKind::Date, m.start(), m.end(), Some(date));
-    }
-    for c in DATE_DMY.captures_iter(text) {
-        let m = c.get(0).unwrap();
-        if in_quote(m.start()) {
-            continue;
+        for c in DATE_DMY.get(&t).captures_iter(text) {
+            let m = c.get(0).unwrap();
+            if in_quote(m.start()) {
+                continue;
+            }
+            let date = (
+                c[3].parse().unwrap_or(0),
+                crate::dates::month_number(&c[2]),
+                c[1].parse().ok(),
+            );
+            push(&mut out, FactKind::Date, m.start(), m.end(), Some(date));
         }
-        let date = (
-            c[3].parse().unwrap_or(0),
-            crate::dates::month_number(&c[2]),
-            c[1].parse().ok(),
-        );
-        push(&mut out, FactKind::Date, m.start(), m.end(), Some(date));
-    }
-    for c in DATE_ISO.captures_iter(text) {
-        let m = c.get(0).unwrap();
-        let month: u32 = c[2].parse().unwrap_or(0);
-        if in_quote(m.start()) || !(1..=12).contains(&month) {
-            continue;
+        for c in DATE_ISO.get(&t).captures_iter(text) {
+            let m = c.get(0).unwrap();
+            let month: u32 = c[2].parse().unwrap_or(0);
+            if in_quote(m.start()) || !(1..=12).contains(&month) {
+                continue;
+            }
+            let date = (c[1].parse().unwrap_or(0), Some(month), c[3].parse().ok());
+            push(&mut out, FactKind::Date, m.start(), m.end(), Some(date));
         }
-        let date = (c[1].parse().unwrap_or(0), Some(month), c[3].parse().ok());
-        push(&mut out, FactKind::Date, m.start(), m.end(), Some(date));
-    }
-    for c in DATE_MY.captures_iter(text) {
-        let m = c.get(0).unwrap();
-        if in_quote(m.start()) {
-            continue;
+        for c in DATE_MY.get(&t).captures_iter(text) {
+            let m = c.get(0).unwrap();
+            if in_quote(m.start()) {
+                continue;
+            }
+            let date = (
+                c[2].parse().unwrap_or(0),
+                crate::dates::month_number(&c[1]),
+                None,
+            );
+            push(&mut out, FactKind::Date, m.start(), m.end(), Some(date));
         }
-        let date = (
-            c[2].parse().unwrap_or(0),
-            crate::dates::month_number(&c[1]),
-            None,
-        );
-        push(&mut out, FactKind::Date, m.start(), m.end(), Some(date));
-    }
-    for c in YEAR.captures_iter(text) {
-        let m = c.get(0).unwrap();
-        if in_quote(m.start()) {
-            continue;
+        for c in YEAR.get(&t).captures_iter(text) {
+            let m = c.get(0).unwrap();
+            if in_quote(m.start()) {
+                continue;
+            }
+            let date = (c[1].parse().unwrap_or(0), None, None);
+            push(&mut out, FactKind::Year, m.start(), m.end(), Some(date));
         }
-        let date = (c[1].parse().unwrap_or(0), None, None);
-        push(&mut out, FactKind::Year, m.start(), m.end(), Some(date));
-    }
-    for m in NUMBER.find_iter(text) {
-        if in_quote(m.start()) {
-            continue;
+        for m in NUMBER.get(&t).find_iter(text) {
+            if in_quote(m.start()) {
+                continue;
+            }
+            push(&mut out, FactKind::Number, m.start(), m.end(), None);
         }
-        push(&mut out, FactKind::Number, m.start(), m.end(), None);
     }
-    // Number words, a compound one as one fact: "forty-eight", "two hundred and ten".
-    let spans: Vec<(usize, usize)> = WORD.find_iter(text).map(|m| (m.start(), m.end())).collect();
-    let lower: Vec<String> = spans
-        .iter()
-        .map(|&(s, e)| text[s..e].to_lowercase())
+    // One list of words for number words and names.
+    let words: Vec<(usize, usize, &str)> = WORD
+        .find_iter(text)
+        .map(|m| (m.start(), m.end(), m.as_str()))
         .collect();
+    // Number words, a compound one as one fact: "forty-eight", "two hundred and ten".
+    // Only words that can start one are lowercased, with those that can go on it.
+    let mut lower = String::new();
     let mut i = 0;
-    while i < spans.len() {
-        let is_word = lower[i].chars().all(|c| c.is_alphabetic());
-        match crate::sources::words::read_number(&lower[i..]).filter(|_| is_word) {
+    while i < words.len() {
+        lowercase_into(words[i].2, &mut lower);
+        let is_word = lower.chars().all(|c| c.is_alphabetic());
+        if !is_word || !crate::sources::words::may_start_number(&lower) {
+            i += 1;
+            continue;
+        }
+        let mut run = vec![lower.clone()];
+        for w in &words[i + 1..] {
+            lowercase_into(w.2, &mut lower);
+            if !crate::sources::words::may_continue_number(&lower) {
+                break;
+            }
+            run.push(lower.clone());
+        }
+        match crate::sources::words::read_number(&run) {
             // "one" alone states no number: "one of the reasons".
-            Some((_, false, used)) if !(used == 1 && lower[i] == "one") => {
-                let (s, e) = (spans[i].0, spans[i + used - 1].1);
-                if !in_quote(s) && NUMBER_WORD.is_match(&text[s..e]) {
+            Some((_, false, used)) if !(used == 1 && run[0] == "one") => {
+                let (s, e) = (words[i].0, words[i + used - 1].1);
+                let span = &text[s..e];
+                if !in_quote(s) && NUMBER_WORD.get(&Text::of(span)).is_match(span) {
                     push(&mut out, FactKind::Number, s, e, None);
                 }
                 i += used;
@@ -306,36 +375,50 @@ pub fn facts(text: &str) -> Vec<Fact> {
             _ => i += 1,
         }
     }
-    for (s, e) in names(text) {
+    for (s, e) in names(text, &words) {
         if in_quote(s) {
             continue;
         }
         push(&mut out, FactKind::Name, s, e, None);
     }
-    for m in ATTRIBUTION.find_iter(text) {
+    for m in ATTRIBUTION.get(&t).find_iter(text) {
         if in_quote(m.start()) {
             continue;
         }
         push(&mut out, FactKind::Attribution, m.start(), m.end(), None);
     }
-    for m in NEGATION.find_iter(text) {
-        if in_quote(m.start()) {
-            continue;
+    // Every negation has "not", "never" or "n't".
+    if text.contains("not")
+        || text.contains("never")
+        || text.contains("n't")
+        || text.contains("n’t")
+    {
+        for m in NEGATION.get(&t).find_iter(text) {
+            if in_quote(m.start()) {
+                continue;
+            }
+            push(&mut out, FactKind::Negation, m.start(), m.end(), None);
         }
-        push(&mut out, FactKind::Negation, m.start(), m.end(), None);
     }
     out.sort_by_key(|f| (f.start, f.end));
     out
 }
 
+/// `word` lowercased into `into` (its old text replaced), without allocating for the
+/// ASCII words most are.
+fn lowercase_into(word: &str, into: &mut String) {
+    into.clear();
+    if word.is_ascii() {
+        into.extend(word.chars().map(|c| c.to_ascii_lowercase()));
+    } else {
+        into.push_str(&word.to_lowercase());
+    }
+}
+
 /// Runs of capitalised words ("Foreign Minister Yosuke Matsuoka", "Empire of Japan").
 /// A sentence's first word is capitalised anyway: alone it is no evidence of a name, and
 /// a function word ("The", "When") in front of a run is dropped.
-fn names(text: &str) -> Vec<(usize, usize)> {
-    let words: Vec<(usize, usize, &str)> = WORD
-        .find_iter(text)
-        .map(|m| (m.start(), m.end(), m.as_str()))
-        .collect();
+fn names(text: &str, words: &[(usize, usize, &str)]) -> Vec<(usize, usize)> {
     let capitalised = |w: &str| {
         w.chars().next().is_some_and(|c| c.is_uppercase())
             && crate::dates::month_number(w).is_none()

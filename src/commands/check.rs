@@ -253,8 +253,10 @@ pub struct Report {
     omitted: usize,
     article_findings: usize,
     article_shown: usize,
-    /// Verification records, for the end of a JSON document.
-    verification: Vec<SentenceVerification>,
+    /// The JSON document's verification records, rendered as they come and kept in a
+    /// temporary file until the summary before them is known: held in memory they grew
+    /// with the corpus (590 MB for 9,069 Wikipedia articles).
+    verification: Option<std::io::BufWriter<std::fs::File>>,
     /// Baseline entries nothing matched (SARIF's `baselineState: "absent"`).
     absent: Vec<FindingKey>,
     failed: bool,
@@ -312,7 +314,7 @@ impl Report {
             omitted: 0,
             article_findings: 0,
             article_shown: 0,
-            verification: Vec::new(),
+            verification: None,
             absent: Vec::new(),
             failed: false,
             error: None,
@@ -354,7 +356,14 @@ impl Report {
                 s.push_str(&text::render_by_rule(&self.by_rule, self.s.style));
                 s
             }
-            ReportFormat::Json => self.json.end(summary, &self.verification),
+            ReportFormat::Json => {
+                let head = self.json.end_head(summary);
+                self.out.write(&head)?;
+                if let Some(spool) = self.verification.take() {
+                    copy_spool(spool, &mut self.out)?;
+                }
+                self.json.end_tail()
+            }
             ReportFormat::Markdown => self.markdown.render(summary, self.omitted),
             ReportFormat::Jsonl => json::lines::summary(summary, &self.by_rule, self.omitted),
             ReportFormat::Github => {
@@ -396,6 +405,43 @@ impl Report {
             write_step_summary(summary, &self.by_rule, self.omitted)?;
         }
         Ok(u8::from(self.failed))
+    }
+}
+
+impl Report {
+    /// Keep `text` for the end of the report, in a temporary file (made on first use).
+    fn spool(&mut self, text: &str) -> Result<()> {
+        use std::io::Write;
+        let spool_error = |e: std::io::Error| Error::io(Path::new("(temporary file)"), e);
+        if self.verification.is_none() {
+            let file = tempfile::tempfile().map_err(spool_error)?;
+            self.verification = Some(std::io::BufWriter::new(file));
+        }
+        if let Some(spool) = self.verification.as_mut() {
+            spool.write_all(text.as_bytes()).map_err(spool_error)?;
+        }
+        Ok(())
+    }
+}
+
+/// Write what [`Report::spool`] kept to `out`, in pieces.
+fn copy_spool(spool: std::io::BufWriter<std::fs::File>, out: &mut output::Stream) -> Result<()> {
+    use std::io::{BufRead, Seek};
+    let spool_error = |e: std::io::Error| Error::io(Path::new("(temporary file)"), e);
+    let mut file = spool
+        .into_inner()
+        .map_err(|e| spool_error(e.into_error()))?;
+    file.rewind().map_err(spool_error)?;
+    let mut reader = std::io::BufReader::new(file);
+    let mut piece = String::new();
+    loop {
+        piece.clear();
+        // Whole lines: the records were written as UTF-8 text.
+        let read = reader.read_line(&mut piece).map_err(spool_error)?;
+        if read == 0 {
+            return Ok(());
+        }
+        out.write(&piece)?;
     }
 }
 
@@ -464,8 +510,13 @@ impl CheckOutput for Report {
     fn verification(&mut self, mut record: SentenceVerification) {
         record.file = output::shown_path(Path::new(&record.file));
         match self.s.format {
-            // The JSON document closes with them: held (one per cited sentence).
-            ReportFormat::Json => self.verification.push(record),
+            // The JSON document closes with them, after the summary: spooled.
+            ReportFormat::Json => {
+                let text = self.json.verification(&record);
+                if let Err(e) = self.spool(&text) {
+                    self.error.get_or_insert(e);
+                }
+            }
             ReportFormat::Jsonl => {
                 let line = citecheck::report::json::lines::verification(&record);
                 self.write(&line);

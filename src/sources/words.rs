@@ -335,25 +335,40 @@ pub fn read_number(words: &[String]) -> Option<(u64, bool, usize)> {
     if let Some(n) = digits(first) {
         return Some((n.0, n.1, 1));
     }
-    // "fourscore", "threescore": one word.
-    let expanded: Vec<&str>;
-    let (list, joined_score) = match first.strip_suffix("score") {
+    // "fourscore", "threescore": one word, read as two. The words are looked at one by
+    // one as the number goes on: copying the rest of the list for every word made a
+    // sentence of many words quadratic.
+    match first.strip_suffix("score") {
         Some(unit) if matches!(part(unit), Some((Part::Unit(_) | Part::Teen(_), false))) => {
-            expanded = std::iter::once(unit)
-                .chain(std::iter::once("score"))
-                .chain(words[1..].iter().map(String::as_str))
-                .collect();
-            (expanded.as_slice(), true)
+            let at = |i: usize| match i {
+                0 => Some(unit),
+                1 => Some("score"),
+                _ => words.get(i - 1).map(String::as_str),
+            };
+            let (value, ordinal, used) = read_number_words(at)?;
+            // Words taken from the original list: "fourscore" counted as two.
+            Some((value, ordinal, (used - 1).max(1)))
         }
         _ => {
-            expanded = words.iter().map(String::as_str).collect();
-            (expanded.as_slice(), false)
+            let (value, ordinal, used) = read_number_words(|i| words.get(i).map(String::as_str))?;
+            Some((value, ordinal, used.max(1)))
         }
-    };
-    let (value, ordinal, used) = read_number_words(list)?;
-    // Words taken from the original list: "fourscore" counted as two.
-    let used = if joined_score { used - 1 } else { used };
-    Some((value, ordinal, used.max(1)))
+    }
+}
+
+/// Whether a normalised word that is not digits can start a number in words (what
+/// [`read_number`] reads): a cheap test before lowercasing the words after it.
+pub fn may_start_number(word: &str) -> bool {
+    part(word).is_some()
+        || word
+            .strip_suffix("score")
+            .is_some_and(|unit| part(unit).is_some())
+}
+
+/// Whether a normalised word can be part of a number in words after its first word:
+/// [`read_number`] reads no further than the first word that cannot.
+pub fn may_continue_number(word: &str) -> bool {
+    word == "and" || part(word).is_some()
 }
 
 /// "1791" → 1791; "4th", "1st", "22nd" → ordinal; "04" → 4. Decimals and "1940s" are not
@@ -370,7 +385,9 @@ fn digits(w: &str) -> Option<(u64, bool)> {
     num.parse().ok().map(|v| (v, ordinal))
 }
 
-fn read_number_words(words: &[&str]) -> Option<(u64, bool, usize)> {
+/// The number words from the start of the list `at` gives word by word (`None` past its
+/// end).
+fn read_number_words<'a>(at: impl Fn(usize) -> Option<&'a str>) -> Option<(u64, bool, usize)> {
     let mut total: u64 = 0; // completed thousands/millions
     let mut group: u64 = 0; // hundreds within the current scale group
     let mut small: u64 = 0; // below one hundred
@@ -378,14 +395,12 @@ fn read_number_words(words: &[&str]) -> Option<(u64, bool, usize)> {
     let mut used = 0; // words consumed into the number
     let mut ordinal = false;
     let mut i = 0;
-    while i < words.len() && !ordinal {
-        let w = words[i];
+    while let Some(w) = at(i).filter(|_| !ordinal) {
         if w == "and" {
             // "hundred and ninety", "score and seven", "thousand and one"
             let joins = matches!(last, Some(Part::Hundred | Part::Scale(_) | Part::Score));
-            let next_small = words
-                .get(i + 1)
-                .and_then(|n| part(n))
+            let next_small = at(i + 1)
+                .and_then(part)
                 .is_some_and(|(p, _)| matches!(p, Part::Unit(_) | Part::Teen(_) | Part::Tens(_)));
             if joins && next_small {
                 i += 1;
