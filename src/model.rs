@@ -622,7 +622,13 @@ impl ArticleDraft {
                 let loc = lines.locate(&text, file_start);
                 // A tag right after the sentence (before the next one starts) flags it.
                 let tail = e + leading_ws(&para.text[e..]);
-                let flagged = para.citation_needed.iter().any(|&p| p > s && p <= tail);
+                // The tags are in text order (pushed as the text grows): the first one
+                // past the start is looked up, not every tag of the paragraph scanned.
+                let next_tag = para.citation_needed.partition_point(|&p| p <= s);
+                let flagged = para
+                    .citation_needed
+                    .get(next_tag)
+                    .is_some_and(|&p| p <= tail);
                 article.sentences.push(Sentence {
                     text: para.text[s..e].to_string(),
                     line: loc.line,
