@@ -427,18 +427,23 @@ fn check_reports_sources_checking_and_indexing() {
 
 // ------------------------------------------------------------------ search
 
+/// `citecheck search ARGS…` over the `ranking` fixture, with an index of its own.
+fn search_ranking_fixture(args: &[&str]) -> common::Run {
+    let index = tempfile::tempdir().unwrap();
+    run(citecheck_in(Path::new(common::ROOT))
+        .arg("--corpus")
+        .arg(common::fixture("ranking"))
+        .arg("--index")
+        .arg(index.path())
+        .arg("search")
+        .args(args))
+}
+
 /// A two-word fragment naming the query word does not outrank real sentences about it
 /// (BM25 alone would put it first: the word is half of it).
 #[test]
 fn search_does_not_rank_fragments_above_sentences() {
-    let corpus = common::fixture("ranking");
-    let index = tempfile::tempdir().unwrap();
-    let r = run(citecheck_in(Path::new(common::ROOT))
-        .arg("--corpus")
-        .arg(&corpus)
-        .arg("--index")
-        .arg(index.path())
-        .args(["search", "Paris", "--format", "json"]));
+    let r = search_ranking_fixture(&["Paris", "--format", "json"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let v = r.json();
     let hits = v["hits"].as_array().unwrap();
@@ -459,14 +464,7 @@ fn search_does_not_rank_fragments_above_sentences() {
 /// footnote markers).
 #[test]
 fn search_highlights_without_colour_are_not_brackets() {
-    let corpus = common::fixture("ranking");
-    let index = tempfile::tempdir().unwrap();
-    let r = run(citecheck_in(Path::new(common::ROOT))
-        .arg("--corpus")
-        .arg(&corpus)
-        .arg("--index")
-        .arg(index.path())
-        .args(["search", "population"]));
+    let r = search_ranking_fixture(&["population"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("«population»"), "{}", r.stdout);
     assert!(!r.stdout.contains("[population]"), "{}", r.stdout);

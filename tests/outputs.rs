@@ -248,25 +248,7 @@ fn sarif_uris_are_encoded_and_relative_to_root() {
 
 #[test]
 fn sarif_marks_baselined_results_instead_of_dropping_them() {
-    let whole = common::check_json(Path::new("corpus"));
-    let mut saved = whole.clone();
-    // One entry that matches nothing any more.
-    let mut gone = findings(&whole)[0].clone();
-    gone["sentence"] = "A sentence that was deleted long ago.".into();
-    gone["subject"] = "deleted".into();
-    saved["findings"].as_array_mut().unwrap().push(gone);
-    let dir = tempfile::tempdir().unwrap();
-    let baseline = dir.path().join("baseline.json");
-    fs::write(&baseline, saved.to_string()).unwrap();
-    let r = check(
-        Path::new("corpus"),
-        &[
-            "--format",
-            "sarif",
-            "--baseline",
-            baseline.to_str().unwrap(),
-        ],
-    );
+    let (r, whole) = common::sarif_against_a_stale_baseline(&[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let v = r.json();
     let results = v["runs"][0]["results"].as_array().unwrap();
@@ -396,25 +378,6 @@ fn report_html_dash_writes_to_stdout() {
         &r.stdout[..r.stdout.len().min(200)]
     );
     assert!(!dir.path().join("-").exists(), "no file named -");
-}
-
-#[test]
-fn a_cut_list_of_article_ids_says_so() {
-    let files: Vec<(String, Vec<u8>)> = (0..12)
-        .map(|i| (format!("a{i:02}.txt"), b"Title\n\nText.\n".to_vec()))
-        .collect();
-    let files: Vec<(&str, &[u8])> = files
-        .iter()
-        .map(|(n, b)| (n.as_str(), b.as_slice()))
-        .collect();
-    let dir = common::write_corpus(None, &files);
-    let index = tempfile::tempdir().unwrap();
-    let r = run(citecheck_in(dir.path())
-        .args(["--corpus", ".", "--index"])
-        .arg(index.path())
-        .args(["show", "1", "--article", "nope"]));
-    assert_eq!(r.code, 2);
-    assert!(r.stderr.contains(", … 2 more)"), "{}", r.stderr);
 }
 
 #[test]

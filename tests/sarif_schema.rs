@@ -98,24 +98,7 @@ fn sarif_of_the_verification_fixture_is_valid() {
 /// and with `--max-findings` the run says in a notification how many were left out.
 #[test]
 fn sarif_with_baseline_states_and_a_cap_is_valid() {
-    let whole = common::check_json(Path::new("corpus"));
-    let mut saved = whole.clone();
-    let mut gone = common::findings(&whole)[0].clone();
-    gone["sentence"] = "A sentence deleted long ago.".into();
-    gone["subject"] = "deleted".into();
-    saved["findings"].as_array_mut().unwrap().push(gone);
-    let dir = tempfile::tempdir().unwrap();
-    let baseline = dir.path().join("baseline.json");
-    fs::write(&baseline, saved.to_string()).unwrap();
-    let r = check(
-        Path::new("corpus"),
-        &[
-            "--format",
-            "sarif",
-            "--baseline",
-            baseline.to_str().unwrap(),
-        ],
-    );
+    let (r, _) = common::sarif_against_a_stale_baseline(&[]);
     let log = r.json();
     assert_valid(&log, "with a baseline");
     let states: Vec<&str> = log["runs"][0]["results"]

@@ -64,26 +64,26 @@ pub fn omitted_notice(omitted: usize, per_level: usize) -> String {
 /// The closing `citecheck: …` lines: totals and the baseline's effect.
 pub fn summary_line(m: &Summary) -> String {
     let mut s = String::new();
-    let n = super::count;
+    let t = super::Totals::of(m);
     let _ = writeln!(
         s,
         "citecheck: {}, {}, {} in {} ({}: {} verified, {} unsupported, {} unverifiable; {})",
-        n(m.errors, "error", "errors"),
-        n(m.warnings, "warning", "warnings"),
-        n(m.notes, "note", "notes"),
-        n(m.articles, "article", "articles"),
-        n(m.claims, "claim", "claims"),
+        t.errors,
+        t.warnings,
+        t.notes,
+        t.articles,
+        t.claims,
         m.verified,
         m.unsupported,
         m.unverifiable,
-        n(m.uncited, "uncited sentence", "uncited sentences"),
+        t.uncited,
     );
     if m.baselined > 0 || m.baseline_stale > 0 {
         let _ = writeln!(
             s,
             "citecheck: baseline accepted {}; {} no longer occur{}",
-            n(m.baselined, "finding", "findings"),
-            n(m.baseline_stale, "entry", "entries"),
+            super::count(m.baselined, "finding", "findings"),
+            super::count(m.baseline_stale, "entry", "entries"),
             if m.baseline_stale == 1 { "s" } else { "" }
         );
     }
@@ -93,20 +93,7 @@ pub fn summary_line(m: &Summary) -> String {
 /// A job summary (GitHub-flavoured Markdown for `$GITHUB_STEP_SUMMARY`): totals, then
 /// the shown findings by rule, most frequent first.
 pub fn step_summary(m: &Summary, by_rule: &BTreeMap<Rule, usize>, omitted: usize) -> String {
-    let mut s = String::from("## citecheck\n\n");
-    let _ = writeln!(
-        s,
-        "{} errors, {} warnings, {} notes in {} articles; {} claims: {} verified, {} unsupported, {} unverifiable; {} uncited sentences.\n",
-        m.errors, m.warnings, m.notes, m.articles, m.claims, m.verified, m.unsupported,
-        m.unverifiable, m.uncited
-    );
-    if m.baselined > 0 || m.baseline_stale > 0 {
-        let _ = writeln!(
-            s,
-            "Baseline: {} accepted, {} no longer occur.\n",
-            m.baselined, m.baseline_stale
-        );
-    }
+    let mut s = super::markdown::heading(m);
     if !by_rule.is_empty() {
         s.push_str("| rule | findings |\n|---|---:|\n");
         let mut rules: Vec<_> = by_rule.iter().collect();

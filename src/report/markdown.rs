@@ -66,33 +66,7 @@ impl Comment {
     /// The comment: `summary` of the run, the table, the kept findings, and a last line
     /// for the `omitted` shown findings not listed.
     pub fn render(&self, summary: &Summary, omitted: usize) -> String {
-        let mut s = String::from("## citecheck\n\n");
-        let n = super::count;
-        let errors = n(summary.errors, "error", "errors");
-        let _ = writeln!(
-            s,
-            "{}, {}, {} in {}: {} ({} verified, {} unsupported, {} unverifiable), {}.\n",
-            if summary.errors > 0 {
-                format!("**{errors}**")
-            } else {
-                errors
-            },
-            n(summary.warnings, "warning", "warnings"),
-            n(summary.notes, "note", "notes"),
-            n(summary.articles, "article", "articles"),
-            n(summary.claims, "claim", "claims"),
-            summary.verified,
-            summary.unsupported,
-            summary.unverifiable,
-            n(summary.uncited, "uncited sentence", "uncited sentences"),
-        );
-        if summary.baselined > 0 || summary.baseline_stale > 0 {
-            let _ = writeln!(
-                s,
-                "Baseline: {} accepted, {} no longer occur.\n",
-                summary.baselined, summary.baseline_stale
-            );
-        }
+        let mut s = heading(summary);
         if self.counts.is_empty() {
             s.push_str("No findings.\n");
             return s;
@@ -180,6 +154,38 @@ pub fn escape(text: &str) -> String {
         }
     }
     out
+}
+
+/// The head of every Markdown summary (the pull-request comment and GitHub's job
+/// summary): the title, the totals with errors in bold, and the baseline's effect.
+pub fn heading(summary: &Summary) -> String {
+    let mut s = String::from("## citecheck\n\n");
+    let t = super::Totals::of(summary);
+    let errors = if summary.errors > 0 {
+        format!("**{}**", t.errors)
+    } else {
+        t.errors
+    };
+    let _ = writeln!(
+        s,
+        "{errors}, {}, {} in {}: {} ({} verified, {} unsupported, {} unverifiable), {}.\n",
+        t.warnings,
+        t.notes,
+        t.articles,
+        t.claims,
+        summary.verified,
+        summary.unsupported,
+        summary.unverifiable,
+        t.uncited,
+    );
+    if summary.baselined > 0 || summary.baseline_stale > 0 {
+        let _ = writeln!(
+            s,
+            "Baseline: {} accepted, {} no longer occur.\n",
+            summary.baselined, summary.baseline_stale
+        );
+    }
+    s
 }
 
 #[cfg(test)]

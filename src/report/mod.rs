@@ -41,6 +41,31 @@ pub fn absolute(path: &std::path::Path) -> std::path::PathBuf {
     out
 }
 
+/// A run's totals as counted phrases ("1 error", "3 warnings", …): the words of every
+/// one-line summary (the GitHub log line, the Markdown comment and job summary).
+pub struct Totals {
+    pub errors: String,
+    pub warnings: String,
+    pub notes: String,
+    pub articles: String,
+    pub claims: String,
+    pub uncited: String,
+}
+
+impl Totals {
+    /// The phrases for `m`.
+    pub fn of(m: &crate::check::Summary) -> Self {
+        Totals {
+            errors: count(m.errors, "error", "errors"),
+            warnings: count(m.warnings, "warning", "warnings"),
+            notes: count(m.notes, "note", "notes"),
+            articles: count(m.articles, "article", "articles"),
+            claims: count(m.claims, "claim", "claims"),
+            uncited: count(m.uncited, "uncited sentence", "uncited sentences"),
+        }
+    }
+}
+
 /// "1 warning", "3 warnings": counts in human-readable summaries.
 pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })

@@ -200,6 +200,29 @@ pub fn check_json(corpus: &Path) -> Value {
     run.json()
 }
 
+/// `check --format sarif ARGS…` of the bundled corpus against a baseline that accepts
+/// every finding of a plain check plus one that no longer occurs: the run, and the plain
+/// check's JSON report the baseline was made from.
+pub fn sarif_against_a_stale_baseline(args: &[&str]) -> (Run, Value) {
+    let whole = check_json(Path::new("corpus"));
+    let mut saved = whole.clone();
+    let mut gone = findings(&whole)[0].clone();
+    gone["sentence"] = "A sentence that was deleted long ago.".into();
+    gone["subject"] = "deleted".into();
+    saved["findings"].as_array_mut().unwrap().push(gone);
+    let dir = tempfile::tempdir().unwrap();
+    let baseline = dir.path().join("baseline.json");
+    fs::write(&baseline, saved.to_string()).unwrap();
+    let mut all = vec![
+        "--format",
+        "sarif",
+        "--baseline",
+        baseline.to_str().unwrap(),
+    ];
+    all.extend_from_slice(args);
+    (check(Path::new("corpus"), &all), whole)
+}
+
 /// `citecheck --corpus CORPUS parse FILE --format json`, run from the crate root, which
 /// must succeed. The corpus is where the parsed references are linked (a directory that
 /// does not exist: none).
