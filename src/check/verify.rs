@@ -429,9 +429,7 @@ fn align(
     }
     // The words a dropped stray pair took may match right beside the rest: take them.
     if let Some(&(i, j)) = pairs.first() {
-        let k = (1..=i.min(j))
-            .take_while(|&k| q[i - k] == s[j - k])
-            .count();
+        let k = (1..=i.min(j)).take_while(|&k| q[i - k] == s[j - k]).count();
         pairs.splice(0..0, (1..=k).rev().map(|k| (i - k, j - k)));
     }
     while let Some(&(i, j)) = pairs.last() {
