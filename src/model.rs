@@ -473,6 +473,11 @@ pub struct ArticleDraft {
     paragraphs: Vec<(Option<usize>, CleanText)>,
     /// Markers outside claim text (in tables, captions of tables...).
     loose_markers: Vec<MarkerDraft>,
+    /// Indices of the sections that may still be a later section's parent, levels
+    /// strictly rising: the nearest earlier section of a lower level is on it, so a new
+    /// section finds its parent without a scan of every section (many headings of one
+    /// level were quadratic).
+    open_sections: Vec<usize>,
 }
 
 impl ArticleDraft {
@@ -484,8 +489,15 @@ impl ArticleDraft {
     pub fn section(&mut self, heading: &str, level: u8, at: Location, synthetic: bool) -> usize {
         // A subsection of back matter is back matter: "Primary sources" and "Works by …"
         // under a bibliography are lists of works, not claims.
-        let parent = self.sections.iter().rev().find(|s| s.level < level);
+        while let Some(&top) = self.open_sections.last() {
+            if self.sections[top].level < level {
+                break;
+            }
+            self.open_sections.pop();
+        }
+        let parent = self.open_sections.last().map(|&p| &self.sections[p]);
         let back_matter = is_back_matter(heading) || parent.is_some_and(|p| p.back_matter);
+        self.open_sections.push(self.sections.len());
         self.sections.push(Section {
             heading: heading.trim().to_string(),
             level,
@@ -622,7 +634,13 @@ impl ArticleDraft {
                 let loc = lines.locate(&text, file_start);
                 // A tag right after the sentence (before the next one starts) flags it.
                 let tail = e + leading_ws(&para.text[e..]);
-                let flagged = para.citation_needed.iter().any(|&p| p > s && p <= tail);
+                // The tags are in text order (pushed as the text grows): the first one
+                // past the start is looked up, not every tag of the paragraph scanned.
+                let next_tag = para.citation_needed.partition_point(|&p| p <= s);
+                let flagged = para
+                    .citation_needed
+                    .get(next_tag)
+                    .is_some_and(|&p| p <= tail);
                 article.sentences.push(Sentence {
                     text: para.text[s..e].to_string(),
                     line: loc.line,

@@ -31,6 +31,23 @@ pub fn print_json(value: &serde_json::Value) -> Result<(), Error> {
     print(&s)
 }
 
+/// JSON that `write` streams to stdout (buffered), then a newline: a large document is
+/// never held in memory whole. A reader that went away is not an error.
+pub fn stream_json(
+    write: impl FnOnce(&mut dyn Write) -> serde_json::Result<()>,
+) -> Result<(), Error> {
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let written = write(&mut out)
+        .map_err(std::io::Error::from)
+        .and_then(|()| out.write_all(b"\n"))
+        .and_then(|()| out.flush());
+    match written {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Error::io(std::path::Path::new("<stdout>"), e)),
+    }
+}
+
 /// How the binary shows the library's [`Event`]s on stderr: notes and warnings as
 /// `citecheck: …` lines, progress as an indicatif bar — on a terminal only, and nothing
 /// at all with `--quiet`.
@@ -295,6 +312,27 @@ pub use citecheck::report::absolute;
 /// it (clickable from the shell, stable in CI logs), else absolute — never `./x` or
 /// `../x`.
 pub fn shown_path(path: &Path) -> String {
+    // Every finding of an article names the same file: asked 50,000 times in a row, the
+    // working directory lookups were a tenth of a footnote storm's `check`. The last
+    // answer is kept (the working directory does not change during a command).
+    thread_local! {
+        static LAST: std::cell::RefCell<Option<(std::path::PathBuf, String)>> =
+            const { std::cell::RefCell::new(None) };
+    }
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        match &*last {
+            Some((p, shown)) if p == path => shown.clone(),
+            _ => {
+                let shown = compute_shown_path(path);
+                *last = Some((path.to_path_buf(), shown.clone()));
+                shown
+            }
+        }
+    })
+}
+
+fn compute_shown_path(path: &Path) -> String {
     let abs = absolute(path);
     let cwd = std::env::current_dir().map(|c| absolute(&c)).ok();
     let shown = match cwd.as_deref().and_then(|c| abs.strip_prefix(c).ok()) {

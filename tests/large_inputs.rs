@@ -127,3 +127,60 @@ fn one_sentence_of_distinct_words_is_checked() {
     assert_eq!(uncited.len(), 1, "{}", report["summary"]);
     assert_eq!(uncited[0]["line"], 7);
 }
+
+/// Issue 17.2: a 7 KB quotation that is not in a long source (it took over a minute)
+/// is placed at the passage it misquotes, with the one word it changed.
+#[test]
+fn closest_passage_of_a_long_quotation_in_a_long_source() {
+    use citecheck::check::verify::{closest, QuotePattern};
+    use citecheck::sources::SourceText;
+
+    // A megabyte of numbered clauses, a paragraph each, with varied wording.
+    let verbs = ["binds", "obliges", "permits", "requires", "allows"];
+    let objects = ["harbour", "river", "border", "treasury", "archive", "fleet"];
+    let mut paragraphs = Vec::new();
+    let mut len = 0;
+    let mut i = 0;
+    while len < MB {
+        let p = format!(
+            "Clause {i} {} the parties to keep the {} open to every envoy of the year {}.",
+            verbs[i % verbs.len()],
+            objects[(i / verbs.len()) % objects.len()],
+            1800 + i % 211
+        );
+        len += p.len() + 2;
+        paragraphs.push(p);
+        i += 1;
+    }
+    let source_text = paragraphs.join("\n\n");
+    // About 7 KB of consecutive clauses from the middle, one word changed.
+    let from = paragraphs.len() / 2;
+    let mut quoted: Vec<String> = Vec::new();
+    while quoted.iter().map(|p| p.len() + 1).sum::<usize>() < 7 * 1024 {
+        quoted.push(paragraphs[from + quoted.len()].clone());
+    }
+    let changed = from + quoted.len() / 2;
+    let k = changed - from;
+    let verb = verbs[changed % verbs.len()];
+    quoted[k] = quoted[k].replacen(verb, "forbids", 1);
+    let quotation = format!("“{}”", quoted.join(" "));
+    assert!(quotation.len() >= 7 * 1024);
+
+    let doc = SourceText::new("s", "Clauses", "s.txt".into(), &source_text);
+    let c = closest(&QuotePattern::parse(&quotation), &doc).expect("a closest passage");
+    // The passage is the first quoted clause's: paragraph `from`, on line 2 * from + 1.
+    assert_eq!(c.line, 2 * from + 1, "{}", &c.text[..c.text.len().min(200)]);
+    assert!(c.text.starts_with(&format!("Clause {from} ")), "{}", c.text);
+    assert_eq!(
+        c.changes
+            .iter()
+            .map(|ch| (ch.source.as_str(), ch.article.as_str()))
+            .collect::<Vec<_>>(),
+        [(verb, "forbids")]
+    );
+    assert!(
+        c.similarity > 0.99 && c.similarity < 1.0,
+        "{}",
+        c.similarity
+    );
+}

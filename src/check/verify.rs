@@ -412,12 +412,31 @@ fn align(
         }
     }
     // Tighten: the alignment may match a stray early word far from the rest; drop leading
-    // pairs separated from the next by more than the quotation's length.
-    while pairs.len() > 1 && pairs[1].1 - pairs[0].1 > n.max(8) {
-        pairs.remove(0);
+    // (and trailing) pairs separated from the next by more than the quotation's length,
+    // or by far more source words than quotation words (in a repetitive source a stray
+    // "Clause" dozens of clauses before the quoted ones, within a long quotation's length).
+    let stray = |(qa, sa): (usize, usize), (qb, sb): (usize, usize)| {
+        let source_gap = sb - sa;
+        source_gap > n.max(8) || source_gap > (qb - qa) + (n / 8).max(8)
+    };
+    let mut lead = 0;
+    while pairs.len() - lead > 1 && stray(pairs[lead], pairs[lead + 1]) {
+        lead += 1;
     }
-    while pairs.len() > 1 && pairs[pairs.len() - 1].1 - pairs[pairs.len() - 2].1 > n.max(8) {
+    pairs.drain(..lead);
+    while pairs.len() > 1 && stray(pairs[pairs.len() - 2], pairs[pairs.len() - 1]) {
         pairs.pop();
+    }
+    // The words a dropped stray pair took may match right beside the rest: take them.
+    if let Some(&(i, j)) = pairs.first() {
+        let k = (1..=i.min(j)).take_while(|&k| q[i - k] == s[j - k]).count();
+        pairs.splice(0..0, (1..=k).rev().map(|k| (i - k, j - k)));
+    }
+    while let Some(&(i, j)) = pairs.last() {
+        if i + 1 >= n || j + 1 >= m || q[i + 1] != s[j + 1] {
+            break;
+        }
+        pairs.push((i + 1, j + 1));
     }
     let matched = pairs.len();
     let (first, last) = (pairs[0], pairs[matched - 1]);

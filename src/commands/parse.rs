@@ -1,7 +1,7 @@
 use std::path::Path;
 
 use citecheck::position::Format;
-use citecheck::report::model_json::article_json;
+use citecheck::report::model_json::write_article_json;
 use citecheck::report::model_text;
 use citecheck::{link, readers, Corpus, Result};
 
@@ -34,7 +34,7 @@ pub fn run(cli: &Cli, file: &Path, format: TextOrJson, input: Format) -> Result<
         link::link_article(&mut article, corpus);
     }
     match format {
-        TextOrJson::Json => output::print_json(&article_json(&article))?,
+        TextOrJson::Json => output::stream_json(|out| write_article_json(&article, out))?,
         TextOrJson::Text => output::print(&model_text::render(&article))?,
     }
     Ok(0)
