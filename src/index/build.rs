@@ -152,26 +152,18 @@ impl<'c> IndexBuild<'c> {
         let started = Instant::now();
         let known = previous.as_ref().and_then(|(_, m)| known(m));
         let (stamps, stamped_at_ns) = stamp_files(corpus, known.as_ref().map(known_ref))?;
-        if !force {
-            if let Some((gen, meta)) = &previous {
-                if let Some(update) = start_update(corpus, dir, gen, meta, &stamps)? {
-                    let (tmp, docs, updating) = update;
-                    return Ok(Start::Building(Box::new(IndexBuild {
-                        corpus,
-                        dir,
-                        docs,
-                        tmp,
-                        _lock: lock,
-                        stamps,
-                        stamped_at_ns,
-                        started,
-                        updating: Some(updating),
-                    })));
-                }
+        let update = match (&previous, force) {
+            (Some((gen, meta)), false) => start_update(corpus, dir, gen, meta, &stamps)?,
+            _ => None,
+        };
+        let (tmp, docs, updating) = match update {
+            Some((tmp, docs, updating)) => (tmp, docs, Some(updating)),
+            None => {
+                let tmp = generation::temp_dir(dir)?;
+                let docs = DocWriter::create(tmp.path(), corpus)?;
+                (tmp, docs, None)
             }
-        }
-        let tmp = generation::temp_dir(dir)?;
-        let docs = DocWriter::create(tmp.path(), corpus)?;
+        };
         Ok(Start::Building(Box::new(IndexBuild {
             corpus,
             dir,
@@ -181,7 +173,7 @@ impl<'c> IndexBuild<'c> {
             stamps,
             stamped_at_ns,
             started,
-            updating: None,
+            updating,
         })))
     }
 

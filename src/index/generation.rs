@@ -173,14 +173,7 @@ pub(super) struct BuildLock {
 }
 
 pub(super) fn lock(dir: &Path, observer: &dyn Observer) -> Result<BuildLock> {
-    claim(dir)?;
-    let path = dir.join(LOCK);
-    let file = fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(|e| Error::io(&path, e))?;
+    let (file, path) = lock_file(dir)?;
     let got = file.try_lock_exclusive().map_err(|e| Error::io(&path, e))?;
     if !got {
         observer.event(&Event::WaitingForLock { lock: &path });
@@ -191,6 +184,14 @@ pub(super) fn lock(dir: &Path, observer: &dyn Observer) -> Result<BuildLock> {
 
 /// The build lock on `dir` if no other process holds it; `None` when one does.
 pub(super) fn try_lock(dir: &Path) -> Result<Option<BuildLock>> {
+    let (file, path) = lock_file(dir)?;
+    let got = file.try_lock_exclusive().map_err(|e| Error::io(&path, e))?;
+    Ok(got.then_some(BuildLock { _file: file }))
+}
+
+/// The lock file of `dir` (created if missing, never truncated), once `dir` is claimed
+/// as an index directory.
+fn lock_file(dir: &Path) -> Result<(File, PathBuf)> {
     claim(dir)?;
     let path = dir.join(LOCK);
     let file = fs::OpenOptions::new()
@@ -199,8 +200,7 @@ pub(super) fn try_lock(dir: &Path) -> Result<Option<BuildLock>> {
         .write(true)
         .open(&path)
         .map_err(|e| Error::io(&path, e))?;
-    let got = file.try_lock_exclusive().map_err(|e| Error::io(&path, e))?;
-    Ok(got.then_some(BuildLock { _file: file }))
+    Ok((file, path))
 }
 
 /// Make sure `dir` is citecheck's to write into: create it with the marker when it does
