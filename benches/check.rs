@@ -12,6 +12,8 @@
 //! e.g. `../shared/corpus/wikipedia-2019/articles`, CITECHECK_BENCH_KEEP=DIR to keep
 //! the corpus and its index in DIR).
 
+mod common;
+
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -140,23 +142,6 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v[v.len() / 2]
 }
 
-/// A corpus over a directory of real articles (`CITECHECK_BENCH_ARTICLES`): a glob
-/// manifest, the articles linked in (as `benches/search.rs` does).
-fn linked_corpus(work: &Path, articles: &Path) -> std::path::PathBuf {
-    let dir = work.join("corpus");
-    std::fs::create_dir_all(&dir).unwrap();
-    #[cfg(unix)]
-    std::os::unix::fs::symlink(articles, dir.join("articles")).unwrap();
-    #[cfg(not(unix))]
-    panic!("the benchmark links the articles into its corpus: Unix only");
-    std::fs::write(
-        dir.join("corpus.toml"),
-        "[[article]]\nfiles = \"articles/*.md\"\nformat = \"text\"\n",
-    )
-    .unwrap();
-    dir
-}
-
 /// Findings rendered as `check --format jsonl` renders them, into nothing: the output's
 /// cost is part of check's, its writing is not.
 #[derive(Default)]
@@ -223,7 +208,7 @@ fn main() {
     let index_dir = base.join("index");
     let dir = match std::env::var_os("CITECHECK_BENCH_ARTICLES") {
         Some(articles) => {
-            let dir = linked_corpus(&base, Path::new(&articles));
+            let dir = common::linked_corpus(&base, Path::new(&articles));
             println!(
                 "# check benchmark\n\narticles of {}\n",
                 Path::new(&articles).display()

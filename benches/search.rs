@@ -1,6 +1,8 @@
 //! Index and search benchmark: citecheck against tantivy-cli and ripgrep on the same data.
 //! Method and how to run it: `benches/README.md`. Prints ratios; asserts nothing.
 
+mod common;
+
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -54,7 +56,7 @@ fn main() {
     let tantivy_cli = find_tool("tantivy");
     let rg = find_tool("rg");
     let work = tempfile::tempdir().unwrap();
-    let corpus_dir = make_corpus(work.path(), &articles);
+    let corpus_dir = common::linked_corpus(work.path(), &articles);
     let corpus = citecheck::Corpus::load(&corpus_dir).unwrap();
     println!(
         "# citecheck benchmark\n\ncorpus: {} ({} articles)\n",
@@ -282,23 +284,6 @@ fn rank_only(index: &Index, q: &str) -> usize {
     let query = parser.parse_query(q).unwrap();
     let (docs, count) = index.top(&index.searcher(), &*query, 10).unwrap();
     docs.len() + count
-}
-
-/// A corpus over the articles: a glob manifest (read as plain text, the shape of these
-/// Markdown-converted pages) in a temporary directory, the articles linked in.
-fn make_corpus(work: &Path, articles: &Path) -> PathBuf {
-    let dir = work.join("corpus");
-    std::fs::create_dir_all(&dir).unwrap();
-    #[cfg(unix)]
-    std::os::unix::fs::symlink(articles, dir.join("articles")).unwrap();
-    #[cfg(not(unix))]
-    panic!("the benchmark links the articles into its corpus: Unix only");
-    std::fs::write(
-        dir.join("corpus.toml"),
-        "[[article]]\nfiles = \"articles/*.md\"\nformat = \"text\"\n",
-    )
-    .unwrap();
-    dir
 }
 
 /// The documents citecheck indexes, as tantivy-cli's JSON lines.
