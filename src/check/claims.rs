@@ -278,29 +278,20 @@ pub fn facts(text: &str) -> Vec<Fact> {
 
     // Dates, years and numbers all need a digit.
     if t.digit {
-        for c in DATE_MDY.get(&t).captures_iter(text) {
-            let m = c.get(0).unwrap();
-            if in_quote(m.start()) {
-                continue;
+        // "April 13, 1941" and "13 April 1941": the same date, month and day swapped.
+        for (pattern, month, day) in [(&DATE_MDY, 1, 2), (&DATE_DMY, 2, 1)] {
+            for c in pattern.get(&t).captures_iter(text) {
+                let m = c.get(0).unwrap();
+                if in_quote(m.start()) {
+                    continue;
+                }
+                let date = (
+                    c[3].parse().unwrap_or(0),
+                    crate::dates::month_number(&c[month]),
+                    c[day].parse().ok(),
+                );
+                push(&mut out, FactKind::Date, m.start(), m.end(), Some(date));
             }
-            let date = (
-                c[3].parse().unwrap_or(0),
-                crate::dates::month_number(&c[1]),
-                c[2].parse().ok(),
-            );
-            push(&mut out, FactKind::Date, m.start(), m.end(), Some(date));
-        }
-        for c in DATE_DMY.get(&t).captures_iter(text) {
-            let m = c.get(0).unwrap();
-            if in_quote(m.start()) {
-                continue;
-            }
-            let date = (
-                c[3].parse().unwrap_or(0),
-                crate::dates::month_number(&c[2]),
-                c[1].parse().ok(),
-            );
-            push(&mut out, FactKind::Date, m.start(), m.end(), Some(date));
         }
         for c in DATE_ISO.get(&t).captures_iter(text) {
             let m = c.get(0).unwrap();
