@@ -176,6 +176,16 @@ fn text_report_of_a_long_line_shows_windows() {
         "{}",
         &run.stdout[run.stdout.len().saturating_sub(2000)..]
     );
+    // Every finding once, in order of column: the report renders them in batches, on
+    // several threads, and must still write them as they were found.
+    let columns: Vec<usize> = run
+        .stdout
+        .lines()
+        .filter_map(|l| l.trim_start().strip_prefix("--> "))
+        .map(|origin| origin.rsplit(':').next().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(columns.len(), n);
+    assert!(columns.windows(2).all(|w| w[0] < w[1]));
     // Each finding shows at most a few hundred characters of the line.
     assert!(run.stdout.len() < n * 1_500, "{}", run.stdout.len());
     assert!(run.stdout.lines().all(|l| l.chars().count() < 1_000));

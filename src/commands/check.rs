@@ -264,7 +264,15 @@ pub struct Report {
     /// `--annotate`: where the annotations go (stdout), and how many were not written
     /// (the per-level cap).
     annotations: Option<(output::Stream, usize)>,
+    /// `--format text`: shown findings not yet rendered, rendered together (on all
+    /// cores) when the article is done or [`TEXT_BATCH`] are held: rendering is most of
+    /// the time of an article with tens of thousands of findings.
+    text_pending: Vec<Finding>,
 }
+
+/// Findings rendered at once by `--format text`: enough to share among the cores,
+/// few enough that holding them costs a few megabytes.
+const TEXT_BATCH: usize = 4096;
 
 fn level_index(s: Severity) -> usize {
     match s {
@@ -319,6 +327,18 @@ impl Report {
             failed: false,
             error: None,
             annotations,
+            text_pending: Vec::new(),
+        }
+    }
+
+    /// Render and write the findings held for `--format text`, in order.
+    fn write_pending_text(&mut self) {
+        if self.text_pending.is_empty() {
+            return;
+        }
+        let findings = std::mem::take(&mut self.text_pending);
+        for text in citecheck::report::text::render_findings(&findings, self.s.style) {
+            self.write(&text);
         }
     }
 
@@ -342,6 +362,7 @@ impl Report {
     /// The end of the report; the exit status.
     pub fn finish(mut self, summary: &Summary) -> Result<u8> {
         use citecheck::report::{github, json, sarif, text};
+        self.write_pending_text();
         if let Some(e) = self.error.take() {
             return Err(e);
         }
@@ -477,9 +498,17 @@ impl CheckOutput for Report {
             }
             return;
         }
-        use citecheck::report::{github, json, text};
+        use citecheck::report::{github, json};
         let text = match self.s.format {
-            ReportFormat::Text => text::render_finding(&f, self.s.style),
+            ReportFormat::Text => {
+                self.text_pending.push(f);
+                if self.text_pending.len() >= TEXT_BATCH {
+                    self.write_pending_text();
+                }
+                self.written += 1;
+                self.article_shown += 1;
+                return;
+            }
             ReportFormat::Json => self.json.finding(&f),
             ReportFormat::Jsonl => json::lines::finding(&f),
             ReportFormat::Github if self.by_level[level] > ANNOTATIONS_PER_LEVEL => {
@@ -530,6 +559,7 @@ impl CheckOutput for Report {
 
     /// After an article's findings and records: its summary record (JSON Lines).
     fn article_done(&mut self, article: &Article, counts: &Summary) {
+        self.write_pending_text();
         if self.s.format == ReportFormat::Jsonl {
             let line = citecheck::report::json::lines::article(
                 &article.id,
