@@ -45,7 +45,7 @@ pub fn render_findings(findings: &[Finding], st: Style) -> Vec<String> {
         let renderer = renderer(st);
         let mut s = String::new();
         for f in run {
-            s.push_str(&finding(&renderer, f));
+            s.push_str(&finding(&renderer, st.color, f));
             s.push_str("\n\n");
         }
         s
@@ -105,7 +105,8 @@ fn renderer(st: Style) -> Renderer {
 /// source line with carets under the finding, then `= note:` and `= help:` lines.
 /// Every piece of text is escaped with [`escape_controls`]: article text must not
 /// reach the terminal as control sequences.
-fn finding(renderer: &Renderer, f: &Finding) -> String {
+/// Without `color`, the common finding takes a shorter road ([`plain`]).
+fn finding(renderer: &Renderer, color: bool, f: &Finding) -> String {
     let level = match f.severity {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
@@ -123,6 +124,9 @@ fn finding(renderer: &Renderer, f: &Finding) -> String {
         Some(line) => {
             // The snippet may be a window of a long line: the column is its own.
             let (source, span) = shown_line(line, f.snippet_column, f.width);
+            if !color && fits_plain(&source) {
+                return plain(f, &file, &source, span);
+            }
             rendered_column = Some(source[..span.start].chars().count() + 1);
             group = group.element(
                 Snippet::source(source)
@@ -156,6 +160,65 @@ fn finding(renderer: &Renderer, f: &Finding) -> String {
         ),
         _ => out,
     }
+}
+
+/// Whether `source` is a line [`plain`] renders as annotate-snippets would: printable
+/// ASCII (one column per byte, nothing to normalise), short enough that the renderer
+/// does not trim it to the terminal width, and not indented so deep that it trims the
+/// indentation (rustc shows `...` for more than six leading blanks).
+fn fits_plain(source: &str) -> bool {
+    !source.is_empty()
+        && source.len() <= PLAIN_MAX_LINE
+        && source.bytes().all(|b| (b' '..=b'~').contains(&b))
+        && !source.ends_with(' ')
+        && source.len() - source.trim_start_matches(' ').len() <= PLAIN_MAX_INDENT
+}
+
+/// Leading blanks [`plain`] takes.
+const PLAIN_MAX_INDENT: usize = 4;
+
+/// Longest source line [`plain`] takes: with the widest line number and the gutter it
+/// stays inside [`TERM_WIDTH`].
+const PLAIN_MAX_LINE: usize = 100;
+
+/// The renderer's output for the common finding — one short ASCII source line, no
+/// colours — written directly: annotate-snippets lays out a character grid for every
+/// finding, which was most of the time of a report with 50,000 findings. The layout
+/// is rustc's; a test holds it byte for byte to the renderer's.
+fn plain(f: &Finding, file: &str, source: &str, span: Range<usize>) -> String {
+    let level = match f.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Note => "note",
+    };
+    let number = f.line.to_string();
+    let pad = " ".repeat(number.len());
+    let mut out = String::with_capacity(256 + source.len() * 2);
+    let _ = writeln!(
+        out,
+        "{level}[{}]: {}",
+        f.rule.name(),
+        escape_controls(&f.message)
+    );
+    let _ = writeln!(out, "{pad}--> {file}:{}:{}", f.line, f.column);
+    let _ = writeln!(out, "{pad} |");
+    let _ = writeln!(out, "{number} | {source}");
+    let _ = write!(
+        out,
+        "{pad} | {}{}",
+        " ".repeat(span.start),
+        "^".repeat(span.len().max(1))
+    );
+    if !f.notes.is_empty() || f.help.is_some() {
+        let _ = write!(out, "\n{pad} |");
+    }
+    for n in &f.notes {
+        let _ = write!(out, "\n{pad} = note: {}", escape_controls(n));
+    }
+    if let Some(h) = &f.help {
+        let _ = write!(out, "\n{pad} = help: {}", escape_controls(h));
+    }
+    out
 }
 
 /// The source line as shown, and the byte range to underline in it: the finding's
@@ -348,6 +411,82 @@ mod tests {
         assert_eq!(&shown[span], "MARK");
         let (shown, span) = shown_line("short line", 7, 4);
         assert_eq!((shown.as_str(), &shown[span]), ("short line", "line"));
+    }
+
+    /// [`plain`] writes exactly what annotate-snippets writes, for every finding it
+    /// takes: line numbers of every width, marks at the start, middle and end of the
+    /// line (empty ones too), lines up to the limit, indented lines, windows of long
+    /// lines, long and non-ASCII messages, any number of notes, with and without help.
+    #[test]
+    fn the_plain_road_writes_what_the_renderer_writes() {
+        let renderer = Renderer::plain().term_width(TERM_WIDTH);
+        let long_message = format!("a “quoted” claim, 日ソ中立条約, {}", "long ".repeat(60));
+        let lines = [
+            "x".to_string(),
+            "  • Treaty 2".to_string(),
+            "In 1941 the pact was signed in Moscow.".to_string(),
+            format!("{}end", " ".repeat(PLAIN_MAX_INDENT)),
+            format!("{}end", " ".repeat(7)),
+            format!("{}end", " ".repeat(60)),
+            "w".repeat(PLAIN_MAX_LINE - 1),
+            "w".repeat(PLAIN_MAX_LINE),
+            format!("{}MARK{}", "a".repeat(300), "b".repeat(300)),
+        ];
+        let (mut compared, mut taken) = (0, 0);
+        for line in &lines {
+            let chars = line.chars().count();
+            for (column, width) in [
+                (1, 0),
+                (1, 1),
+                (3, 4),
+                (chars, 1),
+                (chars + 1, 0),
+                (chars / 2, 3),
+            ] {
+                for number in [1, 9, 10, 99, 12_345, 1_000_000_000] {
+                    for (notes, help) in [(0, false), (0, true), (1, false), (2, true)] {
+                        for message in ["reference [8] is never cited", long_message.as_str()] {
+                            let f = Finding {
+                                rule: crate::rule::Rule::UnknownFootnote,
+                                severity: Severity::Warning,
+                                article: "a".into(),
+                                file: "corpus/articles/a.txt".into(),
+                                span: 0..0,
+                                line: number,
+                                column: column.max(1) + if chars > 500 { 1000 } else { 0 },
+                                width,
+                                message: message.into(),
+                                subject: None,
+                                footnote: None,
+                                source: None,
+                                sentence: None,
+                                help: help
+                                    .then(|| "put its marker back, or delete the entry".into()),
+                                notes: (0..notes)
+                                    .map(|k| format!("note {k}: “first” listed"))
+                                    .collect(),
+                                evidence: Vec::new(),
+                                snippet: Some(line.clone()),
+                                snippet_column: column.max(1),
+                                baselined: false,
+                            };
+                            let (source, _) = shown_line(line, f.snippet_column, width);
+                            compared += 1;
+                            if fits_plain(&source) {
+                                taken += 1;
+                            }
+                            // `color: true` with a plain renderer: the renderer's road.
+                            assert_eq!(
+                                finding(&renderer, false, &f),
+                                finding(&renderer, true, &f),
+                                "{f:?}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        assert!(taken * 2 > compared, "{taken} of {compared}");
     }
 
     #[test]
