@@ -186,17 +186,13 @@ const PLAIN_MAX_LINE: usize = 100;
 /// finding, which was most of the time of a report with 50,000 findings. The layout
 /// is rustc's; a test holds it byte for byte to the renderer's.
 fn plain(f: &Finding, file: &str, source: &str, span: Range<usize>) -> String {
-    let level = match f.severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Note => "note",
-    };
     let number = f.line.to_string();
     let pad = " ".repeat(number.len());
     let mut out = String::with_capacity(256 + source.len() * 2);
     let _ = writeln!(
         out,
-        "{level}[{}]: {}",
+        "{}[{}]: {}",
+        f.severity.name(),
         f.rule.name(),
         escape_controls(&f.message)
     );
